@@ -1,0 +1,78 @@
+"""Typed exceptions. Every error names the file, says what is wrong, and says what to do next.
+
+The CLI turns these into a one-line message and exit code 2; a batch records them per document.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class MinutebookError(Exception):
+    """Base class. ``code`` is stable (for scripts and docs); ``hint`` is the next step for the user."""
+
+    code = "MB000"
+    default_hint = "run again with --debug to see the full traceback"
+
+    def __init__(self, path: str | Path | None, message: str, hint: str | None = None, *, page: int | None = None):
+        self.path = str(path) if path is not None else None
+        self.message = message
+        self.hint = hint or self.default_hint
+        self.page = page
+        super().__init__(self.one_line())
+
+    def one_line(self) -> str:
+        where = self.path or "<input>"
+        if self.page is not None:
+            where += f" (page {self.page})"
+        return f"{where}: {self.message} [{self.code}]; {self.hint}"
+
+
+class InputNotFound(MinutebookError):
+    code = "MB001"
+    default_hint = "check the path and try again"
+
+
+class UnsupportedFormat(MinutebookError):
+    code = "MB002"
+    default_hint = "minutebook reads PDF, DOCX, HTML, Markdown and plain text; convert the file to one of them"
+
+
+class WrongExtension(MinutebookError):
+    code = "MB003"
+    default_hint = "rename the file to match its content, or pass --as FORMAT to read it as that format"
+
+
+class EmptyDocument(MinutebookError):
+    code = "MB004"
+    default_hint = "the file has no text to read; check that it is the right file"
+
+
+class EncryptedDocument(MinutebookError):
+    code = "MB005"
+    default_hint = "save an unprotected copy (remove the password) and run again"
+
+
+class CorruptDocument(MinutebookError):
+    code = "MB006"
+    default_hint = "the file is damaged or truncated; download or export it again"
+
+
+class ScannedDocument(MinutebookError):
+    code = "MB007"
+    default_hint = "the PDF has no text layer (a scan); run OCR on it first (e.g. ocrmypdf) and run again"
+
+
+class EncodingError(MinutebookError):
+    code = "MB008"
+    default_hint = "save the file as UTF-8, or pass --encoding NAME"
+
+
+class LimitExceeded(MinutebookError):
+    code = "MB009"
+    default_hint = "raise the limit with the matching option if the file is genuine"
+
+
+class PipelineConfigError(MinutebookError):
+    code = "MB010"
+    default_hint = "check the stage names and their order"

@@ -1,0 +1,117 @@
+"""Stage 1, extract: one reader per format, each returning the same ``Document``.
+
+``read_document(path)`` checks the file, decides its format from its content (the extension is a
+claim that must agree with the content), and calls the registered reader. Readers are registered by
+name with ``@register_reader`` and imported lazily, so ``minutebook --help`` imports none of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..document import Document
+from ..errors import EmptyDocument, InputNotFound, LimitExceeded, UnsupportedFormat, WrongExtension
+from .sniff import EXTENSIONS, FORMATS, sniff_format
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    encoding: str | None = None  # text formats: force this encoding instead of detecting one
+    max_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 2000
+
+
+Reader = Callable[[Path, bytes, ReadOptions], Document]
+
+# format name -> module that registers it (imported on first use)
+_READER_MODULES = {
+    "pdf": "pipeline.extract.pdf",
+    "docx": "pipeline.extract.docx",
+    "html": "pipeline.extract.html",
+    "markdown": "pipeline.extract.markdown",
+    "text": "pipeline.extract.text",
+}
+_READERS: dict[str, Reader] = {}
+
+
+def register_reader(fmt: str) -> Callable[[Reader], Reader]:
+    def deco(fn: Reader) -> Reader:
+        _READERS[fmt] = fn
+        return fn
+
+    return deco
+
+
+def get_reader(fmt: str) -> Reader:
+    if fmt not in _READERS:
+        if fmt not in _READER_MODULES:
+            raise UnsupportedFormat(None, f"no reader for format {fmt!r}")
+        importlib.import_module(_READER_MODULES[fmt])
+    return _READERS[fmt]
+
+
+def detect_format(path: Path, data: bytes, as_format: str | None = None) -> str:
+    """The format to read ``data`` as. Raises when the content contradicts the extension."""
+    if as_format:
+        if as_format not in FORMATS:
+            raise UnsupportedFormat(path, f"unknown input format {as_format!r}",
+                                    f"use one of: {', '.join(FORMATS)}")
+        return as_format
+    by_content = sniff_format(data)
+    ext = path.suffix.lower()
+    by_ext = EXTENSIONS.get(ext)
+    if by_content in ("binary",):
+        what = f"a {ext} file" if ext else "this file"
+        raise UnsupportedFormat(path, f"{what} holds binary data that is not PDF or DOCX",
+                                "minutebook reads PDF, DOCX, HTML, Markdown and plain text; convert it to one of them")
+    if by_content in ("doc", "rtf", "odt", "zip"):
+        names = {"doc": "a legacy Word .doc file", "rtf": "an RTF file", "odt": "an OpenDocument file",
+                 "zip": "a zip archive that is not a Word document"}
+        raise UnsupportedFormat(path, f"this is {names[by_content]}, which minutebook does not read",
+                                "save it as .docx or PDF (e.g. libreoffice --headless --convert-to docx) and run again")
+    if by_ext is None:
+        if ext and ext not in ("", ".minutes") and not _looks_textual_ext(ext):
+            raise UnsupportedFormat(path, f"unknown file extension {ext!r}",
+                                    f"pass --as FORMAT ({', '.join(FORMATS)}) if it holds minutes")
+        return by_content  # no extension: trust the content
+    if by_ext == by_content:
+        return by_ext
+    # Text-family formats overlap: a .txt may contain Markdown, a .md may be plain text.
+    text_family = {"text", "markdown", "html"}
+    if by_ext in text_family and by_content in text_family:
+        if by_ext == "html" and by_content != "html":
+            return "text" if by_content == "text" else by_content
+        return by_ext
+    raise WrongExtension(path, f"the extension says {by_ext.upper()} but the content is {by_content.upper()}")
+
+
+def _looks_textual_ext(ext: str) -> bool:
+    return ext in (".log", ".rst", ".org", ".notes")
+
+
+def read_document(path: str | Path, *, as_format: str | None = None, options: ReadOptions | None = None) -> Document:
+    """Read one file into a ``Document``. Raises a ``MinutebookError`` subclass on bad input."""
+    options = options or ReadOptions()
+    p = Path(path)
+    if not p.exists():
+        raise InputNotFound(p, "no such file")
+    if p.is_dir():
+        raise InputNotFound(p, "is a folder, not a file", "pass a file (minutebook tag reads whole folders)")
+    size = p.stat().st_size
+    if size == 0:
+        raise EmptyDocument(p, "the file is empty (0 bytes)")
+    if size > options.max_bytes:
+        raise LimitExceeded(p, f"the file is {size // (1024 * 1024)} MB, over the {options.max_bytes // (1024 * 1024)} MB limit",
+                            "raise it with --max-mb if the file is genuine")
+    data = p.read_bytes()
+    fmt = detect_format(p, data, as_format)
+    doc = get_reader(fmt)(p, data, options)
+    if not doc.blocks:
+        raise EmptyDocument(p, "no text found in the file")
+    return doc
+
+
+__all__ = ["ReadOptions", "read_document", "detect_format", "register_reader", "get_reader", "FORMATS"]

@@ -1,0 +1,77 @@
+"""Decide a file's format from its bytes (magic numbers, zip members, markup), not its name."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+FORMATS = ("pdf", "docx", "html", "markdown", "text")
+
+EXTENSIONS = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".docm": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".mdown": "markdown",
+    ".txt": "text",
+    ".text": "text",
+}
+
+_HTML_RE = re.compile(rb"^\s*(<!--.*?-->\s*)*(<\?xml[^>]*>\s*)?(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])",
+                      re.IGNORECASE | re.DOTALL)
+_HTML_TAGS_RE = re.compile(rb"<(p|div|h[1-6]|table|ul|ol|li|br|span)[\s>/]", re.IGNORECASE)
+_MD_RE = re.compile(r"^(#{1,6}\s+\S|\s*[-*+]\s+\S|\s*\d+\.\s+\S|\|.*\|\s*$|```|---\s*$)", re.MULTILINE)
+_MD_STRONG_RE = re.compile(r"(\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\]\n]+\]\([^)\n]+\))")
+
+
+def sniff_format(data: bytes) -> str:
+    """Return one of FORMATS, or 'doc' / 'rtf' / 'odt' / 'zip' / 'binary' for things we do not read."""
+    head = data[:2048]
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"  # OLE2 compound file: Word 97-2003 (or another Office binary)
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            # A damaged zip that claims Word content is still a (corrupt) DOCX.
+            return "docx" if b"word/" in data[:65536] else "zip"
+        if "word/document.xml" in names or any(n.startswith("word/") for n in names):
+            return "docx"
+        if "content.xml" in names and "mimetype" in names:
+            return "odt"
+        return "zip"
+    if _is_binary(data[:8192]):
+        return "binary"
+    if _HTML_RE.match(head) or len(_HTML_TAGS_RE.findall(data[:20000])) >= 3:
+        return "html"
+    sample = data[:20000].decode("utf-8", errors="ignore")
+    if len(_MD_RE.findall(sample)) >= 2 or _MD_STRONG_RE.search(sample):
+        return "markdown"
+    return "text"
+
+
+def _is_binary(chunk: bytes) -> bool:
+    if not chunk:
+        return False
+    if chunk.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return False  # a BOM: UTF-16 / UTF-8 text
+    if b"\x00" in chunk:
+        # UTF-16 without BOM has every other byte zero in ASCII-range text
+        even_zeros = chunk[1::2].count(0)
+        odd_zeros = chunk[0::2].count(0)
+        half = len(chunk) // 2 or 1
+        if even_zeros > 0.4 * half or odd_zeros > 0.4 * half:
+            return False
+        return True
+    control = sum(1 for b in chunk if b < 32 and b not in (9, 10, 12, 13, 27))
+    return control > 0.05 * len(chunk)
