@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..document import Document
-from ..errors import EmptyDocument, InputNotFound, LimitExceeded, UnsupportedFormat, WrongExtension
+from ..errors import EmptyDocument, EncryptedDocument, InputNotFound, LimitExceeded, UnsupportedFormat, WrongExtension
 from .sniff import EXTENSIONS, FORMATS, sniff_format
 
 
@@ -67,6 +67,8 @@ def detect_format(path: Path, data: bytes, as_format: str | None = None) -> str:
         what = f"a {ext} file" if ext else "this file"
         raise UnsupportedFormat(path, f"{what} holds binary data that is not PDF or DOCX",
                                 "minutebook reads PDF, DOCX, HTML, Markdown and plain text; convert it to one of them")
+    if by_content == "encrypted-office":
+        raise EncryptedDocument(path, "the Office document is password-protected")
     if by_content in ("doc", "rtf", "odt", "zip"):
         names = {"doc": "a legacy Word .doc file", "rtf": "an RTF file", "odt": "an OpenDocument file",
                  "zip": "a zip archive that is not a Word document"}

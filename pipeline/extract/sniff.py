@@ -35,7 +35,11 @@ def sniff_format(data: bytes) -> str:
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         return "pdf"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "doc"  # OLE2 compound file: Word 97-2003 (or another Office binary)
+        # OLE2 compound file: a password-protected OOXML file keeps its package in this stream;
+        # anything else is Word 97-2003 (or another Office binary).
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return "encrypted-office"
+        return "doc"
     if head.startswith(b"{\\rtf"):
         return "rtf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
