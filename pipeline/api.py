@@ -1,0 +1,28 @@
+"""The library entry points the CLI (and users' own code) call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .components import Pipeline, State
+from .record import Meeting
+
+DEFAULT_STAGES = ["extract", "structure"]
+
+
+def analyse(path: str | Path, *, stages: list[str] | None = None, as_format: str | None = None,
+            encoding: str | None = None, max_bytes: int | None = None, max_pages: int | None = None) -> Meeting:
+    """Run the pipeline on one file and return its meeting record.
+
+    Raises a ``pipeline.errors.MinutebookError`` subclass for bad input.
+    """
+    options: dict = {"as_format": as_format, "encoding": encoding}
+    if max_bytes:
+        options["max_bytes"] = max_bytes
+    if max_pages:
+        options["max_pages"] = max_pages
+    pipe = Pipeline(stages or DEFAULT_STAGES)
+    state = pipe.run(State(path=Path(path), options=options))
+    meeting: Meeting = state.meeting
+    meeting.stages = pipe.names
+    return meeting

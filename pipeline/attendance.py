@@ -1,0 +1,268 @@
+"""Attendance blocks: who was present, sent apologies, was absent, attended as a guest, chaired,
+or took the minutes.
+
+Minutes write these as labelled lines ("Present: A, B (chair), C"), a label followed by a list or
+lines of names, a table row ("Attendees | A, B"), or a sentence ("Apologies were received from A
+and B", "This meeting was led by C"). Each name keeps the character span it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .document import Block, Document
+
+# label (lower-case, normalised) -> role
+_LABELS: list[tuple[str, str]] = [
+    (r"(board |committee |council |trustees? |directors? |members? )*(members? )?(present|attending|in attendance|attendance|attendees)( and participating)?", "present"),
+    (r"(the )?(board |committee |council |trustees |directors )?(members|trustees|directors|councillors|participants)( present| attending)?( and participating)?", "present"),
+    (r"(directors|members|trustees) (attending|participating)( and participating)?", "present"),
+    (r"those (present|attending)", "present"),
+    (r"apologies( for absence)?( received( from)?)?|apologies received|regrets|sent regrets|apologies sent", "apologies"),
+    (r"(to )?consider apologies( for absence)?", "apologies"),
+    (r"absent|not present|absent without apologies|members absent|directors absent", "absent"),
+    (r"guests?|visitors?|observers?|also present|also (in )?attendance|also attending|in attendance|also participating|invited|invited guests|staff present|staff|officers? present|members of the public|public", "guests"),
+    (r"counsel( participating)?", "guests"),
+    (r"chair(ed by)?|chairperson|chairman|chairwoman|chair person|co-?chairs?|facilitat(or|ed by)|led by|meeting called by|convenor|convener", "chair"),
+    (r"minutes( taken)?( by)?|minute[- ]?taker|minutes issued by|scribe|note[- ]?taker|notes( taken)?( by)?|recorder|secretary \(minutes\)", "minutes"),
+]
+_LABEL_RES = [(re.compile(rf"^(?:{pat})$", re.IGNORECASE), role) for pat, role in _LABELS]
+
+_SENTENCE_FORMS = [
+    (re.compile(r"\bapologies (?:for absence )?(?:were |had been )?(?:received|given|sent|noted) (?:from|by) (?P<names>[^.;]+)", re.IGNORECASE), "apologies"),
+    (re.compile(r"\b(?:meeting )?(?:was )?(?:led|chaired|facilitated) by (?P<names>[A-Z][^.;,]+)"), "chair"),
+    (re.compile(r"\b(?P<names>(?:[A-Z][\w'’-]+\s){1,3}[A-Z][\w'’-]+) (?:chaired|took the chair|was in the chair)\b"), "chair"),
+]
+_NONE_VALUES = re.compile(r"^(none|nil|no(ne)? (received|given|apologies)|n/?a|-+|–|—|nobody|no one)\.?$", re.IGNORECASE)
+_INITIALS = re.compile(r"^[A-Z]{1,4}$")
+_CHAIR_NOTE = re.compile(r"^(the )?(co-?)?chair(man|woman|person)?$|^chairing$|^in the chair$", re.IGNORECASE)
+_MINUTES_NOTE = re.compile(r"^(minutes|minute[- ]?taker|scribe|note[- ]?taker|secretary \(minutes\))$", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\n|\s•\s)\s*")
+_HANDLE = re.compile(r"\s*\(?@[\w-]+\)?")
+
+
+@dataclass
+class AttendanceEntry:
+    name: str
+    role: str
+    start: int
+    end: int
+    block: int
+    page: int | None
+    note: str | None = None
+    initials: str | None = None
+
+
+@dataclass
+class AttendanceBlock:
+    role: str
+    label: str
+    block: int
+    entries: list[AttendanceEntry] = field(default_factory=list)
+
+
+def attendance_role(label: str) -> str | None:
+    t = re.sub(r"[*_#:\-–—]+$", "", label.strip().strip("*_#").strip()).strip().lower()
+    t = re.sub(r"\s+", " ", t)
+    for rx, role in _LABEL_RES:
+        if rx.match(t):
+            return role
+    return None
+
+
+def is_attendance_label(label: str) -> bool:
+    return attendance_role(label) is not None
+
+
+_LABEL_SPLIT = re.compile(r"^\s*(?:\d{1,2}[.)]?\s+)?(?P<label>[A-Za-z][A-Za-z ()'’-]{1,50}?)\s*(?::|\s[-–—]\s)\s*(?P<value>.*)$",
+                          re.DOTALL)
+
+
+def find_attendance(doc: Document) -> list[AttendanceBlock]:
+    out: list[AttendanceBlock] = []
+    blocks = doc.blocks
+    used: set[int] = set()
+    for i, b in enumerate(blocks):
+        if i in used:
+            continue
+        if b.kind == "table_row":
+            cells = b.cells or []
+            if len(cells) >= 2:
+                role = attendance_role(cells[0].text)
+                if role and cells[1].text:
+                    ab = AttendanceBlock(role, cells[0].text, i)
+                    _add_names(ab, cells[1].text, cells[1].start, i, b.page)
+                    out.append(ab)
+                    continue
+            if len(cells) >= 1:
+                role = attendance_role(cells[0].text)
+                filled = [c for c in cells[1:] if c.text]
+                if role and not filled:
+                    # "Attendees:" header row; names in the first cell of following rows
+                    ab = AttendanceBlock(role, cells[0].text, i)
+                    j = i + 1
+                    while j < len(blocks) and blocks[j].kind == "table_row" and blocks[j].table == b.table:
+                        first = (blocks[j].cells or [None])[0]
+                        if first is None or not first.text or attendance_role(first.text) or first.text.endswith(":"):
+                            break
+                        if not _looks_like_names(first.text):
+                            break
+                        _add_names(ab, first.text, first.start, j, blocks[j].page)
+                        used.add(j)
+                        j += 1
+                    if ab.entries:
+                        out.append(ab)
+            continue
+        text = b.text
+        m = _LABEL_SPLIT.match(text)
+        if m and attendance_role(m.group("label")) and m.group("value").strip():
+            role = attendance_role(m.group("label"))
+            value = m.group("value")
+            value_start = b.start + m.start("value")
+            ab = AttendanceBlock(role, m.group("label"), i)
+            # continuation paragraphs: a list of names broken over several lines/blocks
+            j = i + 1
+            pieces = [(value, value_start, i, b.page)]
+            while j < len(blocks) and _continues(pieces[-1][0], blocks[j]):
+                pieces.append((blocks[j].text, blocks[j].start, j, blocks[j].page))
+                used.add(j)
+                j += 1
+            _add_joined(ab, pieces)
+            out.append(ab)
+            continue
+        label_only = text.rstrip(":").strip()
+        role = attendance_role(label_only) if len(label_only.split()) <= 6 else None
+        if role and (b.kind == "heading" or text.rstrip().endswith(":") or b.bold or b.kind == "paragraph"):
+            ab = AttendanceBlock(role, label_only, i)
+            j = i + 1
+            while j < len(blocks):
+                nb = blocks[j]
+                if nb.kind == "heading":
+                    break
+                if nb.kind == "list_item" or (nb.kind == "paragraph" and _looks_like_names(nb.text)):
+                    if _LABEL_SPLIT.match(nb.text) and attendance_role(_LABEL_SPLIT.match(nb.text).group("label")):
+                        break
+                    _add_names(ab, nb.text, nb.start, j, nb.page)
+                    used.add(j)
+                    j += 1
+                    continue
+                break
+            if ab.entries:
+                out.append(ab)
+            continue
+        for rx, srole in _SENTENCE_FORMS:
+            for sm in rx.finditer(text):
+                ab = AttendanceBlock(srole, "(sentence)", i)
+                _add_names(ab, sm.group("names"), b.start + sm.start("names"), i, b.page)
+                if ab.entries:
+                    out.append(ab)
+    return out
+
+
+def _continues(prev: str, nb: Block) -> bool:
+    if nb.kind not in ("paragraph",):
+        return False
+    t = nb.text
+    if _LABEL_SPLIT.match(t) and attendance_role(_LABEL_SPLIT.match(t).group("label")):
+        return False
+    if prev.rstrip().endswith((".", ":")):
+        return False
+    if len(t.split()) > 30 or re.search(r"[.!?]\s+[A-Z]", t):
+        return False
+    return _looks_like_names(t)
+
+
+def _looks_like_names(text: str) -> bool:
+    parts = [p for p in _SPLIT.split(text) if p.strip()]
+    if not parts:
+        return False
+    good = sum(1 for p in parts if _namey(_clean(p)[0]))
+    return good / len(parts) >= 0.6 and len(text) < 600
+
+
+def _namey(name: str) -> bool:
+    words = name.split()
+    if not 1 <= len(words) <= 6:
+        return False
+    if re.match(r"^\d+\s+(members?|people|residents|parishioners)\b", name, re.IGNORECASE):
+        return True
+    caps = sum(1 for w in words if w[:1].isupper() or w.lower() in ("de", "van", "von", "der", "da", "di", "le", "la", "mrs", "mr"))
+    return caps >= max(1, len(words) - 1) and not _SENTENCE_LIKE.search(name)
+
+
+_SENTENCE_LIKE = re.compile(r"\b(was|were|is|are|has|have|had|will|would|welcomed|thanked|asked|the meeting)\b")
+
+
+def _clean(item: str) -> tuple[str, list[str], str | None]:
+    """Strip markup, handles and parenthesised notes; returns (name, notes, initials)."""
+    s = item.strip().strip("*_`").strip()
+    s = re.sub(r"^[-–—•·*+o]\s+", "", s)
+    s = _HANDLE.sub("", s)
+    notes: list[str] = []
+    initials = None
+    for pm in re.finditer(r"\(([^)]*)\)", s):
+        inner = pm.group(1).strip()
+        if _INITIALS.match(inner):
+            initials = inner
+        elif inner:
+            notes.append(inner)
+    s = re.sub(r"\([^)]*\)", "", s)
+    s = re.sub(r"\[[^\]]*\]", "", s)
+    # "Marc Stears – Marc has recently joined ..." : a description after a dash
+    s = re.split(r"\s[-–—]\s", s, maxsplit=1)[0]
+    s = re.sub(r"\s+", " ", s).strip(" .,:;-–—*_")
+    s = s.replace("_", " ") if re.fullmatch(r"[A-Za-z]+(_[A-Za-z]+)+", s) else s
+    return s, notes, initials
+
+
+def _add_names(ab: AttendanceBlock, value: str, value_start: int, block: int, page: int | None) -> None:
+    _add_joined(ab, [(value, value_start, block, page)])
+
+
+def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | None]]) -> None:
+    """Split names across one or more text pieces (a list broken over blocks is joined first)."""
+    joined = ""
+    offsets: list[tuple[int, int, int, int | None]] = []  # (pos in joined, doc offset, block, page)
+    for k, (text, start, block, page) in enumerate(pieces):
+        if k:
+            joined += " "
+        offsets.append((len(joined), start, block, page))
+        joined += text
+    # A sentence after the list ("6 Members of the Public.   PCSO X was present for part") ends it.
+    cut = re.search(r"\.\s{2,}|\.\s+(?=[A-Z][a-z]+ [a-z]+ )", joined)
+    body = joined[:cut.start()] if cut else joined
+    # "Marc Stears – Marc has recently joined UCL to set up ..., the UCL Policy Lab": a long
+    # description after a dash belongs to the name before it, not to the list.
+    dash = re.search(r"\s[-–—]\s", body)
+    if dash and len(body[dash.end():].split()) > 6:
+        body = body[:dash.start()]
+    if _NONE_VALUES.match(body.strip()):
+        return
+    pos = 0
+    for part in _SPLIT.split(body):
+        idx = body.find(part, pos) if part else pos
+        pos = idx + len(part)
+        if not part.strip():
+            continue
+        name, notes, initials = _clean(part)
+        if not name or _NONE_VALUES.match(name) or not _namey(name):
+            continue
+        lead = part.find(name.split()[0]) if name.split() else 0
+        s = idx + max(lead, 0)
+        doc_off, blk, page = _map(offsets, s)
+        role = ab.role
+        note = "; ".join(notes) or None
+        if ab.role in ("present", "guests") and any(_CHAIR_NOTE.match(n) for n in notes):
+            ab.entries.append(AttendanceEntry(name, "chair", doc_off, doc_off + len(name), blk, page, note, initials))
+        if ab.role in ("present", "guests") and any(_MINUTES_NOTE.match(n) for n in notes):
+            ab.entries.append(AttendanceEntry(name, "minutes", doc_off, doc_off + len(name), blk, page, note, initials))
+        ab.entries.append(AttendanceEntry(name, role, doc_off, doc_off + len(name), blk, page, note, initials))
+
+
+def _map(offsets: list[tuple[int, int, int, int | None]], pos: int) -> tuple[int, int, int | None]:
+    best = offsets[0]
+    for o in offsets:
+        if o[0] <= pos:
+            best = o
+    return best[1] + (pos - best[0]), best[2], best[3]

@@ -1,0 +1,129 @@
+"""Assemble the ``Meeting`` record from a ``Document`` and its ``Structure``."""
+
+from __future__ import annotations
+
+import re
+
+from .document import Document
+from .record import (AttendanceEntry, Attendees, DateValue, Heading, Meeting, Provenance, QualityOut, TableOut,
+                     Warning)
+from .structure import Structure
+
+
+def provenance(doc: Document, start: int, end: int, block: int | None = None) -> Provenance:
+    if block is None:
+        block = block_at(doc, start)
+    page = doc.blocks[block].page if block is not None and block < len(doc.blocks) else None
+    return Provenance(file=doc.path, page=page, start=start, end=end, block=block, text=doc.text[start:end])
+
+
+def block_at(doc: Document, offset: int) -> int | None:
+    lo, hi = 0, len(doc.blocks) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        b = doc.blocks[mid]
+        if offset < b.start:
+            hi = mid - 1
+        elif offset > b.end:
+            lo = mid + 1
+        else:
+            return mid
+    return None
+
+
+def name_key(name: str) -> str:
+    """Case-, punctuation- and title-insensitive key used to de-duplicate names."""
+    s = re.sub(r"\([^)]*\)", " ", name.lower())
+    s = re.sub(r"\b(cllr|councillor|dr|mr|mrs|ms|miss|prof|professor|sir|dame|rev|revd)\b\.?", " ", s)
+    return " ".join(re.sub(r"[^\w\s]", " ", s).split())
+
+
+def build_meeting(doc: Document, st: Structure) -> Meeting:
+    m = Meeting(file=doc.path, format=doc.format, stages=["extract", "structure"])
+    m.quality = QualityOut(**{k: getattr(doc.quality, k) for k in QualityOut.model_fields})
+    if st.title:
+        m.title = st.title
+        if st.title_blocks:
+            a, z = doc.blocks[st.title_blocks[0]], doc.blocks[st.title_blocks[-1]]
+            m.title_provenance = provenance(doc, a.start, z.end, st.title_blocks[0])
+    if st.meeting_date is not None and st.meeting_date.value is not None:
+        d = st.meeting_date
+        m.meeting_date = d.value.isoformat()
+        m.meeting_date_detail = DateValue(value=m.meeting_date, text=d.text, year_inferred=d.year_inferred,
+                                          provenance=provenance(doc, d.start, d.end, st.meeting_date_block))
+    else:
+        m.warnings.append(Warning(code="no_meeting_date",
+                                  message="no meeting date found in the text; add one to the minutes or check the record"))
+    for note in st.date_notes:
+        m.warnings.append(Warning(code="meeting_date_inferred", message=note,
+                                  provenance=m.meeting_date_detail.provenance if m.meeting_date_detail else None))
+    _sections(m, doc, st)
+    _attendance(m, doc, st)
+    _tables(m, doc)
+    return m
+
+
+def _sections(m: Meeting, doc: Document, st: Structure) -> None:
+    for s in st.sections:
+        m.section_tree.append(Heading(heading=s.heading, level=s.level, number=s.number, parent=s.parent,
+                                      provenance=provenance(doc, s.start, s.end, s.block),
+                                      body_start=s.body_start, body_end=s.body_end))
+    m.sections = [s.heading for s in st.sections]
+    if any(s.parent is not None for s in st.sections):
+        m.top_sections = [s.heading for s in st.sections if s.parent is None]
+
+
+def _display(e) -> str:
+    return f"{e.name} ({e.initials})" if e.initials else e.name
+
+
+def _attendance(m: Meeting, doc: Document, st: Structure) -> None:
+    seen: dict[str, set[str]] = {}
+    for ab in st.attendance:
+        for e in ab.entries:
+            key = name_key(e.name)
+            if key in seen.setdefault(e.role, set()):
+                continue
+            seen[e.role].add(key)
+            m.attendance.append(AttendanceEntry(name=e.name, role=e.role if e.role in (
+                "present", "apologies", "absent", "guests", "chair", "minutes") else "officer",
+                initials=e.initials, note=e.note, provenance=provenance(doc, e.start, e.end, e.block)))
+    entries = st.attendance
+    by_role: dict[str, list] = {}
+    for ab in entries:
+        for e in ab.entries:
+            by_role.setdefault(e.role, []).append(e)
+    apologies = {name_key(e.name) for e in by_role.get("apologies", [])}
+    absent = {name_key(e.name) for e in by_role.get("absent", [])}
+
+    def names(role: str, exclude: set[str]) -> list[str]:
+        out, keys = [], set()
+        for e in by_role.get(role, []):
+            k = name_key(e.name)
+            if k in exclude or k in keys:
+                continue
+            keys.add(k)
+            out.append(_display(e))
+        return out
+
+    m.attendees = Attendees(
+        present=names("present", apologies | absent),
+        apologies=names("apologies", set()),
+        guests=names("guests", apologies | absent | {name_key(n) for n in names("present", set())}),
+        absent=names("absent", apologies),
+    )
+    chairs = names("chair", set())
+    if chairs:
+        m.attendees.chair = ", ".join(chairs)
+    minutes = names("minutes", set())
+    if minutes:
+        m.attendees.minutes = ", ".join(minutes)
+
+
+def _tables(m: Meeting, doc: Document) -> None:
+    for _, rows in sorted(doc.tables().items()):
+        header = rows[0].cell_texts() if rows and rows[0].header else None
+        body = [r.cell_texts() for r in rows if not r.header]
+        m.tables.append(TableOut(header=header, rows=body,
+                                 provenance=provenance(doc, rows[0].start, rows[-1].end,
+                                                       doc.blocks.index(rows[0]))))

@@ -1,0 +1,234 @@
+"""Score the pipeline against gold annotations (format: corpus/expected/*.json, shared gold/README.md).
+
+Prints precision, recall and F1 per field (micro-averaged over documents) and meeting-date accuracy.
+Names match after normalising case, punctuation and titles, and when the words of one are a subset
+of the other's ("Graham" ~ "Graham Hart") or initials the document defines match; an action matches
+a gold action when their tasks share enough words.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .build import name_key
+
+NAME_FIELDS = ("present", "apologies", "guests", "absent", "chair")
+_STOP = set("a an the to of and or for in on at by with from as is are be this that it its into about our their we".split())
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, tp: int, fp: int, fn: int) -> None:
+        self.tp += tp
+        self.fp += fp
+        self.fn += fn
+
+    def scores(self) -> dict:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else (1.0 if not self.fn else 0.0)
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "tp": self.tp, "fp": self.fp,
+                "fn": self.fn}
+
+
+def _initials_of(name: str) -> str | None:
+    m = re.search(r"\(([A-Z]{1,4})\)", name)
+    return m.group(1) if m else None
+
+
+def names_match(a: str, b: str) -> bool:
+    ka, kb = name_key(a), name_key(b)
+    if not ka or not kb:
+        return False
+    if ka == kb:
+        return True
+    wa, wb = set(ka.split()), set(kb.split())
+    if wa <= wb or wb <= wa:
+        return True
+    ia, ib = _initials_of(a), _initials_of(b)
+    if ia and (ia.lower() == kb.replace(" ", "") or (ib and ia == ib)):
+        return True
+    if ib and ib.lower() == ka.replace(" ", ""):
+        return True
+    return False
+
+
+def _norm_heading(h: str) -> str:
+    h = re.sub(r"^\s*(?:item\s+)?\d+(?:\.\d+)*[.)]?\s*", "", h, flags=re.IGNORECASE)
+    h = h.lower().replace("’", "'")
+    return " ".join(re.sub(r"[^\w\s']", " ", h).split())
+
+
+def headings_match(a: str, b: str) -> bool:
+    na, nb = _norm_heading(a), _norm_heading(b)
+    if na == nb:
+        return True
+    if na and nb and (na.startswith(nb) or nb.startswith(na)) and min(len(na), len(nb)) >= 0.6 * max(len(na), len(nb)):
+        return True
+    return False
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if w not in _STOP}
+
+
+def tasks_match(a: str, b: str) -> bool:
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return False
+    overlap = len(wa & wb)
+    return overlap / min(len(wa), len(wb)) >= 0.5 or overlap / len(wa | wb) >= 0.3
+
+
+def greedy_match(gold: list, pred: list, same: Callable[[object, object], bool]) -> list[tuple[int, int]]:
+    pairs: list[tuple[int, int]] = []
+    used: set[int] = set()
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            if pi not in used and same(g, p):
+                pairs.append((gi, pi))
+                used.add(pi)
+                break
+    return pairs
+
+
+def _score_lists(gold: list, pred: list, same: Callable) -> tuple[int, int, int]:
+    tp = len(greedy_match(gold, pred, same))
+    return tp, len(pred) - tp, len(gold) - tp
+
+
+def _as_list(v) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, list):
+        return [x for x in v if x]
+    return [v]
+
+
+def _due_match(g, p) -> bool:
+    gd, pd = g.get("due"), p.get("due")
+    if gd is None and pd is None:
+        return True
+    if gd is None or pd is None:
+        return bool(gd is None and not pd)
+    if str(gd).strip().lower() == str(pd).strip().lower():
+        return True
+    return str(gd).strip().lower() == str(p.get("due_text") or "").strip().lower()
+
+
+@dataclass
+class DocResult:
+    file: str
+    ok: bool
+    error: str | None = None
+    date_gold: str | None = None
+    date_pred: str | None = None
+    fields: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+
+
+def evaluate(gold_dir: Path, docs_dirs: Path | list[Path] | tuple[Path, ...], *, analyse_fn: Callable | None = None) -> dict:
+    from .api import analyse
+    from .errors import InputNotFound, MinutebookError
+
+    analyse_fn = analyse_fn or analyse
+    dirs = [docs_dirs] if isinstance(docs_dirs, Path) else list(docs_dirs)
+    gold_dir = Path(gold_dir)
+    if not gold_dir.is_dir():
+        raise InputNotFound(gold_dir, "gold folder not found", "pass the folder that holds the *.json gold files")
+    totals = {k: PRF() for k in (*NAME_FIELDS, "sections", "actions", "action_owners", "action_due")}
+    date_right = date_total = 0
+    docs: list[dict] = []
+    for gpath in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(gpath.read_text(encoding="utf-8"))
+        name = gold.get("file") or gpath.name[:-5]
+        src = next((d / name for d in dirs if (d / name).exists()), None)
+        if src is None:
+            docs.append({"file": name, "error": "document not found in " + ", ".join(map(str, dirs))})
+            continue
+        try:
+            pred = analyse_fn(src).model_dump()
+        except MinutebookError as e:
+            docs.append({"file": name, "error": e.one_line()})
+            date_total += 1
+            continue
+        row: dict = {"file": name}
+        date_total += 1
+        row["date_gold"], row["date_pred"] = gold.get("meeting_date"), pred.get("meeting_date")
+        row["date_ok"] = row["date_gold"] == row["date_pred"]
+        date_right += row["date_ok"]
+        ga, pa = gold.get("attendees", {}), pred.get("attendees", {})
+        for f in NAME_FIELDS:
+            g = _as_list(ga.get(f))
+            p = _as_list(pa.get(f))
+            if f == "chair":
+                g = [x.strip() for s in g for x in re.split(r",\s+", s)]
+                p = [x.strip() for s in p for x in re.split(r",\s+", s)]
+            counts = _score_lists(g, p, names_match)
+            totals[f].add(*counts)
+            row[f] = counts
+        counts = _score_lists(gold.get("sections", []), pred.get("sections", []), headings_match)
+        totals["sections"].add(*counts)
+        row["sections"] = counts
+        gact, pact = gold.get("actions", []), pred.get("actions", [])
+        pairs = greedy_match(gact, pact, lambda g, p: tasks_match(g.get("task", ""), p.get("task", "")))
+        totals["actions"].add(len(pairs), len(pact) - len(pairs), len(gact) - len(pairs))
+        row["actions"] = (len(pairs), len(pact) - len(pairs), len(gact) - len(pairs))
+        own = PRF()
+        due = [0, 0]
+        for gi, pi in pairs:
+            go, po = gact[gi].get("owner", []), pact[pi].get("owner", [])
+            own.add(*_score_lists(go, po, names_match))
+            due[0] += _due_match(gact[gi], pact[pi])
+            due[1] += 1
+        # owners of unmatched gold actions are missed; owners of spurious actions are false
+        for gi, g in enumerate(gact):
+            if gi not in {a for a, _ in pairs}:
+                own.fn += len(g.get("owner", []))
+        for pi, p in enumerate(pact):
+            if pi not in {b for _, b in pairs}:
+                own.fp += len(p.get("owner", []))
+        totals["action_owners"].add(own.tp, own.fp, own.fn)
+        row["action_owners"] = (own.tp, own.fp, own.fn)
+        totals["action_due"].add(due[0], due[1] - due[0] + (len(pact) - len(pairs)), due[1] - due[0] + (len(gact) - len(pairs)))
+        row["action_due"] = (due[0], due[1] - due[0], len(gact) - due[0])
+        docs.append(row)
+    return {
+        "documents": docs,
+        "meeting_date_accuracy": round(date_right / date_total, 3) if date_total else None,
+        "dates_right": date_right,
+        "dates_total": date_total,
+        "fields": {k: v.scores() for k, v in totals.items()},
+    }
+
+
+def format_report(report: dict) -> str:
+    lines = []
+    lines.append(f"{'document':52} {'date':5} {'sections':>10} {'present':>9} {'apol':>7} {'actions':>8}")
+    for d in report["documents"]:
+        if "error" in d:
+            lines.append(f"{d['file'][:52]:52} ERROR {d['error']}")
+            continue
+        sec = d["sections"]
+        found = f"{sec[0]}/{sec[0] + sec[2]}"
+        pres = d["present"]
+        apol = d["apologies"]
+        act = d["actions"]
+        lines.append(f"{d['file'][:52]:52} {'ok' if d['date_ok'] else 'WRONG':5} {found:>10} "
+                     f"{pres[0]}/{pres[0] + pres[2]}+{pres[1]:<3} {apol[0]}/{apol[0] + apol[2]}+{apol[1]:<2} "
+                     f"{act[0]}/{act[0] + act[2]}+{act[1]}")
+        if not d["date_ok"]:
+            lines.append(f"{'':52}   date: gold {d['date_gold']} got {d['date_pred']}")
+    lines.append("")
+    lines.append(f"meeting date accuracy: {report['meeting_date_accuracy']} ({report['dates_right']}/{report['dates_total']})")
+    lines.append(f"{'field':16} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
+    for k, s in report["fields"].items():
+        lines.append(f"{k:16} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['tp']:5} {s['fp']:5} {s['fn']:5}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,351 @@
+"""Stage 2, structure: title, meeting date, the section tree, attendance blocks and tables.
+
+Works on the blocks of any reader: headings come from the format where it has them (Markdown and
+HTML tags, DOCX styles, PDF font size and weight), and from numbering and layout where it does not
+(bold-only lines, numbered agenda items such as "4. Finance" or "4.1 Budget").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .attendance import AttendanceBlock, find_attendance, is_attendance_label
+from .dates import DateMatch, find_dates, locale_day_first, years_in
+from .document import Block, Document
+
+MAX_TITLE_BLOCKS = 3
+_NUMBERED = re.compile(r"^(?P<num>(?:\d{1,2})(?:\.\d{1,2}){0,2})(?:[.)]|\s)\s*(?P<rest>\S.*)$")
+_LABEL_VALUE = re.compile(r"^(?P<label>[A-Z][\w’'/&() -]{1,60}?)\s*:\s*(?P<value>.*)$")
+_METADATA_LABEL = re.compile(
+    r"^(date|time|venue|location|place|where|when|meeting date|meeting time|meeting location|"
+    r"location and time|date and time|called by|meeting called by|type of meeting|note taker|timekeeper|"
+    r"facilitator|minutes issued by|meeting objectives?|purpose)\b", re.IGNORECASE)
+_TOC = re.compile(r"^(table of )?contents$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?]['’\")\]]?$")
+_OTHER_MEETING = re.compile(r"\b(previous|last|prior|next|following|future|upcoming)\b|\bminutes of\b|\bheld on\b",
+                            re.IGNORECASE)
+_NEXT_MEETING = re.compile(r"\b(next|future|upcoming|following)\s+(meetings?|call|session)\b|\bdates? of next\b",
+                           re.IGNORECASE)
+
+
+@dataclass
+class SectionInfo:
+    block: int  # index of the heading block
+    heading: str
+    level: int
+    number: str | None
+    start: int  # the heading text's span (may be part of the block when "4. Title: body" is one line)
+    end: int
+    parent: int | None = None
+    body_start: int = 0
+    body_end: int = 0
+
+
+@dataclass
+class Structure:
+    title: str | None
+    title_blocks: list[int]
+    meeting_date: DateMatch | None
+    meeting_date_block: int | None
+    date_notes: list[str]
+    sections: list[SectionInfo]
+    attendance: list[AttendanceBlock]
+    day_first: bool
+    next_meeting_dates: list[tuple[DateMatch, int]] = field(default_factory=list)
+
+
+def structure(doc: Document) -> Structure:
+    day_first = locale_day_first(doc.text)
+    title_blocks = find_title_blocks(doc)
+    title = _title_text(doc, title_blocks)
+    sections = find_sections(doc, set(title_blocks))
+    attendance = find_attendance(doc)
+    meeting_date, date_block, notes, nxt = find_meeting_date(doc, title_blocks, sections, day_first)
+    return Structure(title=title, title_blocks=title_blocks, meeting_date=meeting_date,
+                     meeting_date_block=date_block, date_notes=notes, sections=sections,
+                     attendance=attendance, day_first=day_first, next_meeting_dates=nxt)
+
+
+# ----------------------------------------------------------------------------------------- title
+
+def _is_date_only(text: str) -> bool:
+    dates = find_dates(text)
+    if not dates:
+        return False
+    rest = text
+    for d in reversed(dates):
+        rest = rest[:d.start] + rest[d.end:]
+    return len(re.sub(r"[\W\d_]+", " ", rest).split()) <= 2
+
+
+def _is_label_line(text: str) -> bool:
+    m = _LABEL_VALUE.match(text)
+    if m and (is_attendance_label(m.group("label")) or _METADATA_LABEL.match(m.group("label"))):
+        return True
+    return is_attendance_label(text.rstrip(": ")) or bool(_METADATA_LABEL.match(text) and len(text.split()) <= 3)
+
+
+def find_title_blocks(doc: Document) -> list[int]:
+    """The document's own title line(s): the leading short blocks before the first section."""
+    blocks = doc.blocks
+    i = 0
+    # skip leading pure date lines and empty-looking noise (one or two glyphs)
+    while i < len(blocks) and i < 4 and (_is_date_only(blocks[i].text) or len(blocks[i].text) <= 2):
+        i += 1
+    if i >= len(blocks):
+        return []
+    first = blocks[i]
+    if first.kind == "table_row":
+        cells = [c for c in first.cell_texts() if c]
+        return [i] if cells and len(cells[0].split()) <= 12 and len(set(cells)) == 1 else []
+    headings = [b for b in blocks if b.kind == "heading"]
+    if first.kind == "heading":
+        top = min(b.level or 1 for b in headings)
+        same_level = [b for b in headings if (b.level or 1) == (first.level or 1)]
+        out = [i]
+        # A lone top-level heading (or one followed by a heading that is only a date) is the title.
+        if (first.level or 1) == top and len(same_level) > 1 and len(headings) > 3 and not _title_like(first):
+            return []
+        j = i + 1
+        while j < len(blocks) and len(out) < MAX_TITLE_BLOCKS:
+            b = blocks[j]
+            if b.kind == "heading" and _is_date_only(b.text):
+                out.append(j)
+                j += 1
+                continue
+            break
+        return out
+    if first.kind != "paragraph" or not _short_line(first.text) or _is_label_line(first.text):
+        return []
+    out = [i]
+    j = i + 1
+    while j < len(blocks) and len(out) < MAX_TITLE_BLOCKS:
+        b = blocks[j]
+        if b.kind != "paragraph" or not _short_line(b.text) or _is_label_line(b.text):
+            break
+        if _NUMBERED.match(b.text):
+            break
+        out.append(j)
+        j += 1
+    return out
+
+
+def _title_like(b: Block) -> bool:
+    return bool(re.search(r"\b(minutes|meeting|notes|agenda|board|committee|council|group|team)\b", b.text, re.IGNORECASE))
+
+
+def _short_line(text: str) -> bool:
+    return len(text) <= 160 and len(text.split()) <= 24 and not text.endswith(",")
+
+
+def _title_text(doc: Document, title_blocks: list[int]) -> str | None:
+    if not title_blocks:
+        return doc.metadata.get("title") or None
+    parts = []
+    for i in title_blocks:
+        b = doc.blocks[i]
+        parts.append(b.cell_texts()[0] if b.kind == "table_row" else b.text)
+    text = " ".join(parts)
+    meta = doc.metadata.get("title")
+    if meta and len(title_blocks) > 1 and parts[0] in meta and all(p in meta for p in parts):
+        return meta  # e.g. HTML <title> "X – 22 October 2025" for <h1>X</h1><h2>22 October 2025</h2>
+    return _strip_markup(text)
+
+
+def _strip_markup(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("**", "").replace("__", "")).strip(" #")
+
+
+# -------------------------------------------------------------------------------------- sections
+
+def _heading_from_numbered(text: str) -> tuple[str, str, int] | None:
+    """'4. Finance' -> ('4', 'Finance', end of title); '1. Those Attending: Cllr ...' -> title before ':'."""
+    m = _NUMBERED.match(text)
+    if not m:
+        return None
+    rest = m.group("rest")
+    rest_start = m.start("rest")
+    title = rest
+    colon = re.search(r":(\s|$)", rest)
+    if colon:
+        title = rest[:colon.start()]
+    title = title.strip()
+    if not title or not title[0].isupper() or len(title.split()) > 16 or len(title) > 120:
+        return None
+    if not colon and (_SENTENCE_END.search(title) or len(title.split()) > 12):
+        return None
+    if re.match(r"^\d", title):
+        return None
+    return m.group("num"), title, rest_start + len(rest[:colon.start()] if colon else rest)
+
+
+def _is_bold_heading(b: Block) -> bool:
+    t = b.text.rstrip(":").strip()
+    return (b.bold and b.kind == "paragraph" and 0 < len(t.split()) <= 14 and len(t) <= 120
+            and not _SENTENCE_END.search(t))
+
+
+def find_sections(doc: Document, title_blocks: set[int]) -> list[SectionInfo]:
+    blocks = doc.blocks
+    real_headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and i not in title_blocks]
+    levels = [blocks[i].level or 1 for i in real_headings]
+    deepest = max(levels) if levels else 0
+    numbered: list[tuple[int, str, str, int]] = []
+    for i, b in enumerate(blocks):
+        if i in title_blocks or b.kind not in ("paragraph", "list_item"):
+            continue
+        if b.kind == "list_item" and len(real_headings) >= 3:
+            continue  # numbered lists under real headings are content, not agenda items
+        got = _heading_from_numbered(b.text)
+        if got:
+            numbered.append((i, *got))
+    use_numbered = len(numbered) >= 2
+    numbered_at = {n[0]: n for n in numbered} if use_numbered else {}
+
+    raw: list[SectionInfo] = []
+    skip_until_heading = False
+    for i, b in enumerate(blocks):
+        if i in title_blocks:
+            continue
+        if b.kind == "heading":
+            text = _strip_markup(b.text).rstrip(":").strip()
+            skip_until_heading = False
+            if not text or _TOC.match(text):
+                skip_until_heading = bool(text)
+                continue
+            num_m = _NUMBERED.match(text)
+            number = num_m.group("num") if num_m and _heading_from_numbered(text) else None
+            heading = _heading_from_numbered(text)[1] if number else text
+            raw.append(SectionInfo(block=i, heading=heading, level=b.level or 1, number=number,
+                                   start=b.start, end=b.end))
+        elif skip_until_heading:
+            continue
+        elif i in numbered_at:
+            _, num, title, title_end = numbered_at[i]
+            depth = num.count(".") + 1
+            raw.append(SectionInfo(block=i, heading=title, level=deepest + depth, number=num,
+                                   start=b.start, end=b.start + title_end))
+        elif _is_bold_heading(b):
+            raw.append(SectionInfo(block=i, heading=_strip_markup(b.text).rstrip(":").strip(),
+                                   level=deepest + 1 + (1 if use_numbered else 0), number=None,
+                                   start=b.start, end=b.end))
+    _link_tree(raw, doc)
+    return raw
+
+
+def _link_tree(sections: list[SectionInfo], doc: Document) -> None:
+    """Parents by level (a stack), and each section's body span up to the next section."""
+    stack: list[int] = []
+    for idx, s in enumerate(sections):
+        while stack and sections[stack[-1]].level >= s.level:
+            stack.pop()
+        s.parent = stack[-1] if stack else None
+        stack.append(idx)
+    for idx, s in enumerate(sections):
+        s.body_start = s.end
+        end = len(doc.text)
+        for later in sections[idx + 1:]:
+            if later.level <= s.level:
+                end = later.start
+                break
+        s.body_end = max(end, s.body_start)
+
+
+# ---------------------------------------------------------------------------------- meeting date
+
+def find_meeting_date(doc: Document, title_blocks: list[int], sections: list[SectionInfo], day_first: bool
+                      ) -> tuple[DateMatch | None, int | None, list[str], list[tuple[DateMatch, int]]]:
+    """The date of the meeting itself, from the text (never the file's dates).
+
+    Candidates come from the title, "Date:" lines and the opening blocks; dates that refer to
+    another meeting (previous minutes, the next meeting) are penalised. A date with no year is
+    completed from the years the document mentions and flagged.
+    """
+    ctx_years = years_in(doc.text)
+    section_blocks = {s.block for s in sections}
+    first_section = min(section_blocks) if section_blocks else len(doc.blocks)
+    next_blocks = _next_meeting_blocks(doc, sections)
+    scored: list[tuple[float, int, DateMatch]] = []
+    for i, b in enumerate(doc.blocks[:80]):
+        texts = b.cell_texts() if b.kind == "table_row" else [b.text]
+        row_label = texts[0] if b.kind == "table_row" and texts else ""
+        for t in texts:
+            for d in find_dates(t, day_first=day_first, context_years=ctx_years):
+                if d.value is None:
+                    continue
+                score = 0.0
+                if i in title_blocks:
+                    score += 6
+                if re.search(r"\bdate\b", row_label, re.IGNORECASE) or re.match(r"^\s*(meeting\s+)?date\b", t, re.IGNORECASE):
+                    score += 5
+                if i < first_section:
+                    score += 3
+                score -= i * 0.05
+                if re.search(r"\bheld\s+(on|at)\b|\bmeeting\b.{0,40}$", t[:d.start], re.IGNORECASE) and i in title_blocks:
+                    score += 1
+                ctx = t[max(0, d.start - 60):d.start]
+                if _OTHER_MEETING.search(ctx) and i not in title_blocks:
+                    score -= 6
+                if i in next_blocks:
+                    score -= 8
+                if b.kind == "heading" and i not in title_blocks and i != first_section:
+                    score -= 3
+                if d.year_inferred:
+                    score -= 1
+                scored.append((score, i, DateMatch(d.start + (b.start if b.kind != "table_row" else _cell_offset(b, t)),
+                                                   d.end + (b.start if b.kind != "table_row" else _cell_offset(b, t)),
+                                                   d.text, d.value, d.year_inferred, d.ambiguous)))
+    nxt = [(d, i) for i in sorted(next_blocks) for d in _dates_in_block(doc.blocks[i], day_first, ctx_years)]
+    notes: list[str] = []
+    if not scored:
+        return None, None, notes, nxt
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    best_score, block, best = scored[0]
+    if best.year_inferred:
+        notes.append(f"meeting date '{best.text}' has no year; {best.value.year} was inferred from context")
+    # The next meeting comes after this one: a meeting date later than every stated next-meeting
+    # date is most likely a typo in the year.
+    future = [d.value for d, _ in nxt if d.value is not None]
+    if future and best.value and all(f < best.value for f in future):
+        earlier = _shift_year(best.value, -1)
+        if earlier and all(earlier < f for f in future) and (min(future) - earlier).days <= 120:
+            notes.append(f"meeting date '{best.text}' falls after the next meeting's date; read as {earlier.isoformat()}")
+            best = DateMatch(best.start, best.end, best.text, earlier, best.year_inferred, best.ambiguous)
+    return best, block, notes, nxt
+
+
+def _cell_offset(b: Block, cell_text: str) -> int:
+    for c in b.cells or []:
+        if c.text == cell_text:
+            return c.start
+    return b.start
+
+
+def _shift_year(d: date, delta: int) -> date | None:
+    try:
+        return d.replace(year=d.year + delta)
+    except ValueError:
+        return None
+
+
+def _dates_in_block(b: Block, day_first: bool, ctx_years: list[int]) -> list[DateMatch]:
+    return [DateMatch(d.start + b.start, d.end + b.start, d.text, d.value, d.year_inferred, d.ambiguous)
+            for d in find_dates(b.text, day_first=day_first, context_years=ctx_years)]
+
+
+def _next_meeting_blocks(doc: Document, sections: list[SectionInfo]) -> set[int]:
+    """Blocks that talk about the next meeting: its section, or lines that say so."""
+    out: set[int] = set()
+    for s in sections:
+        if _NEXT_MEETING.search(s.heading) or re.search(r"\bnext meeting\b", s.heading, re.IGNORECASE):
+            for i, b in enumerate(doc.blocks):
+                if s.start <= b.start < s.body_end:
+                    out.add(i)
+    for i, b in enumerate(doc.blocks):
+        if _NEXT_MEETING.search(b.text[:80]):
+            out.add(i)
+            if b.text.rstrip().endswith(":") and i + 1 < len(doc.blocks):
+                out.add(i + 1)
+    return out
