@@ -15,6 +15,8 @@ from .document import Block, Document
 
 # label (lower-case, normalised) -> role
 _LABELS: list[tuple[str, str]] = [
+    # In UK minutes "In attendance" lists officers and visitors who are not members.
+    (r"(also )?in attendance|also attending|also present", "guests"),
     (r"(board |committee |council |trustees? |directors? |members? )*(members? )?(present|attending|in attendance|attendance|attendees)( and participating)?", "present"),
     (r"(the )?(board |committee |council |trustees |directors )?(members|trustees|directors|councillors|participants)( present| attending)?( and participating)?", "present"),
     (r"(directors|members|trustees) (attending|participating)( and participating)?", "present"),
@@ -129,7 +131,11 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
                 used.add(j)
                 j += 1
             _add_joined(ab, pieces)
-            out.append(ab)
+            if ab.entries:
+                out.append(ab)
+                continue
+            # "Apologies: Apologies were received from A and B" - the value is a sentence
+            _sentence_forms(out, text, b, i)
             continue
         label_only = text.rstrip(":").strip()
         role = attendance_role(label_only) if len(label_only.split()) <= 6 else None
@@ -151,13 +157,17 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
             if ab.entries:
                 out.append(ab)
             continue
-        for rx, srole in _SENTENCE_FORMS:
-            for sm in rx.finditer(text):
-                ab = AttendanceBlock(srole, "(sentence)", i)
-                _add_names(ab, sm.group("names"), b.start + sm.start("names"), i, b.page)
-                if ab.entries:
-                    out.append(ab)
+        _sentence_forms(out, text, b, i)
     return out
+
+
+def _sentence_forms(out: list[AttendanceBlock], text: str, b: Block, i: int) -> None:
+    for rx, srole in _SENTENCE_FORMS:
+        for sm in rx.finditer(text):
+            ab = AttendanceBlock(srole, "(sentence)", i)
+            _add_names(ab, sm.group("names"), b.start + sm.start("names"), i, b.page)
+            if ab.entries:
+                out.append(ab)
 
 
 def _continues(prev: str, nb: Block) -> bool:
