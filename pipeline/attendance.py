@@ -35,12 +35,12 @@ _SENTENCE_FORMS = [
     (re.compile(r"\bapologies (?:for absence )?(?:were |had been )?(?:received|given|sent|noted) (?:from|by) (?P<names>[^.;]+)", re.IGNORECASE), "apologies"),
     (re.compile(r"\b(?:meeting )?(?:was )?(?:led|chaired|facilitated) by (?P<names>[A-Z][^.;,]+)"), "chair"),
     (re.compile(r"\b(?P<names>(?:[A-Z][\w'’-]+\s){1,3}[A-Z][\w'’-]+) (?:chaired|took the chair|was in the chair)\b"), "chair"),
+    (re.compile(r"\b(?P<names>(?:[A-Z][\w'’-]+\s){1,3}[A-Z][\w'’-]+) (?:was|were) (?:not present|absent)\b"), "absent"),
 ]
 _NONE_VALUES = re.compile(r"^(none|nil|no(ne)? (received|given|apologies)|n/?a|-+|–|—|nobody|no one)\.?$", re.IGNORECASE)
 _INITIALS = re.compile(r"^[A-Z]{1,4}$")
 _CHAIR_NOTE = re.compile(r"^(the )?(co-?)?chair(man|woman|person)?$|^chairing$|^in the chair$", re.IGNORECASE)
-_MINUTES_NOTE = re.compile(r"^(minutes|minute[- ]?taker|scribe|note[- ]?taker|secretary \(minutes\))$", re.IGNORECASE)
-_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\n|\s•\s)\s*")
+_MINUTES_NOTE = re.compile(r"^(minutes|minutes secretary|minute[- ]?taker|scribe|note[- ]?taker|secretary \(minutes\))$", re.IGNORECASE)
 _HANDLE = re.compile(r"\s*\(?@[\w-]+\)?")
 
 
@@ -184,7 +184,7 @@ def _continues(prev: str, nb: Block) -> bool:
 
 
 def _looks_like_names(text: str) -> bool:
-    parts = [p for p in _SPLIT.split(text) if p.strip()]
+    parts = [p for p, _ in _split_items(text)]
     if not parts:
         return False
     good = sum(1 for p in parts if _namey(_clean(p)[0]))
@@ -249,17 +249,25 @@ def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | Non
         body = body[:dash.start()]
     if _NONE_VALUES.match(body.strip()):
         return
-    pos = 0
-    for part in _SPLIT.split(body):
-        idx = body.find(part, pos) if part else pos
-        pos = idx + len(part)
-        if not part.strip():
+    items = _split_items(body)
+    # "Dr Andrew Payne, Chairman (AP)": a role (and initials) after a name belongs to that name
+    merged: list[list] = []  # [text, offset, extra notes, initials]
+    for text, off in items:
+        name, notes, initials = _clean(text)
+        if merged and _ROLE_ONLY.match(name or "") and name:
+            merged[-1][2].append(name)
+            merged[-1][2].extend(notes)
+            merged[-1][3] = merged[-1][3] or initials
             continue
-        name, notes, initials = _clean(part)
+        merged.append([text, off, [], None])
+    for text, off, extra, extra_initials in merged:
+        name, notes, initials = _clean(text)
+        notes = notes + extra
+        initials = initials or extra_initials
         if not name or _NONE_VALUES.match(name) or not _namey(name):
             continue
-        lead = part.find(name.split()[0]) if name.split() else 0
-        s = idx + max(lead, 0)
+        lead = text.find(name.split()[0]) if name.split() else 0
+        s = off + max(lead, 0)
         doc_off, blk, page = _map(offsets, s)
         role = ab.role
         note = "; ".join(notes) or None
@@ -268,6 +276,39 @@ def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | Non
         if ab.role in ("present", "guests") and any(_MINUTES_NOTE.match(n) for n in notes):
             ab.entries.append(AttendanceEntry(name, "minutes", doc_off, doc_off + len(name), blk, page, note, initials))
         ab.entries.append(AttendanceEntry(name, role, doc_off, doc_off + len(name), blk, page, note, initials))
+
+
+_ROLE_ONLY = re.compile(
+    r"^(the )?(vice|deputy|assistant|acting|honorary|hon|co|joint|minutes|membership|events?|social|welfare|"
+    r"publicity|communications|press|general|executive|finance|library|parish|county|borough|town)?[- ]?"
+    r"(chair(man|woman|person)?|president|treasurer|secretary|clerk|co-?ordinator|coordinator|officer|manager|"
+    r"director|trustee|minute[- ]?taker|scribe|convenor|convener|rfo)$", re.IGNORECASE)
+# ". " ends a list item unless it closes an initial or a title ("J. Smith", "Dr. Payne")
+_ITEM_SEP = re.compile(r"\s*(?:[,;]|(?<![A-Z])(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)\.\s+|\band\b|&|\s•\s)\s*")
+
+
+def _split_items(body: str) -> list[tuple[str, int]]:
+    """Split a list of names on commas, semicolons, 'and', '&' and full stops, never inside brackets."""
+    out: list[tuple[str, int]] = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            m = _ITEM_SEP.match(body, i)
+            if m and m.end() > i and (m.group(0).strip() or body[i] in ",;&."):
+                # only accept 'and' as a whole word
+                out.append((body[start:i], start))
+                start = i = m.end()
+                continue
+        i += 1
+    out.append((body[start:], start))
+    return [(t, o) for t, o in out if t.strip()]
 
 
 def _map(offsets: list[tuple[int, int, int, int | None]], pos: int) -> tuple[int, int, int | None]:

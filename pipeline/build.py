@@ -33,7 +33,7 @@ def block_at(doc: Document, offset: int) -> int | None:
 
 def name_key(name: str) -> str:
     """Case-, punctuation- and title-insensitive key used to de-duplicate names."""
-    s = re.sub(r"\([^)]*\)", " ", name.lower())
+    s = re.sub(r"\([^)]*\)", " ", name.lower().replace("_", " "))
     s = re.sub(r"\b(cllr|councillor|dr|mr|mrs|ms|miss|prof|professor|sir|dame|rev|revd)\b\.?", " ", s)
     return " ".join(re.sub(r"[^\w\s]", " ", s).split())
 

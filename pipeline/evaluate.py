@@ -159,6 +159,10 @@ def evaluate(gold_dir: Path, docs_dirs: Path | list[Path] | tuple[Path, ...], *,
             docs.append({"file": name, "error": e.one_line()})
             date_total += 1
             continue
+        except Exception as e:  # a bug on one document must not hide the scores of the others
+            docs.append({"file": name, "error": f"unexpected {e.__class__.__name__}: {e}"})
+            date_total += 1
+            continue
         row: dict = {"file": name}
         date_total += 1
         row["date_gold"], row["date_pred"] = gold.get("meeting_date"), pred.get("meeting_date")
