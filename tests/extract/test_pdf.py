@@ -61,7 +61,7 @@ def _minutes_pdf(path: Path) -> Path:
         pdf.multi_cell(0, 5, f"- Point number {k + 1} was noted by the committee.", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     # filler so that the next paragraph is split by the page break
-    while pdf.get_y() < 245:
+    while pdf.get_y() < 258:
         pdf.multi_cell(0, 5, "Filler paragraph about the day-to-day running of the library service.", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
     pdf.multi_cell(0, 5, LONG + " " + CONTINUED * 1, new_x="LMARGIN", new_y="NEXT")
@@ -126,7 +126,10 @@ def test_running_header_footer_and_page_numbers_dropped(minutes_doc):
     assert minutes_doc.quality.dropped_lines == 4
 
 
-def test_paragraph_split_by_page_break_is_joined(minutes_doc):
+def test_paragraph_split_by_page_break_is_joined(minutes, minutes_doc):
+    from pdfminer.high_level import extract_text
+
+    assert "continues on the next page" in extract_text(str(minutes), page_numbers=[1])  # really split
     split = [b for b in minutes_doc.blocks if "summer reading challenge" in b.text]
     assert len(split) == 1
     assert split[0].text.endswith("ends here.")
