@@ -1,0 +1,108 @@
+"""HTML reader: headings, paragraphs with <br>, lists, tables, dl, dropped elements, real files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract import ReadOptions, get_reader, read_document
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def read(html: str, tmp_path: Path):
+    p = tmp_path / "m.html"
+    data = html.encode("utf-8")
+    p.write_bytes(data)
+    return get_reader("html")(p, data, ReadOptions())
+
+
+PAGE = """<!DOCTYPE html><html><head><title>Board &amp; Council</title><style>p{}</style>
+<script>var x = "not text";</script></head><body>
+<nav><a href="/">Home</a></nav>
+<h1>Minutes</h1>
+<p>Present: A, B<br>Regrets: C</p>
+<p><strong>Funding</strong></p>
+<div>Loose <em>div</em> text</div>
+<ul><li>one<ul><li>nested</li></ul></li><li>two</li></ul>
+<dl><dt>Chair</dt><dd>Ann</dd></dl>
+<h3>Actions</h3>
+<table><tr><th>Action</th><th>Owner</th></tr><tr><td>Write</td><td><table><tr><td>JS</td></tr></table></td></tr></table>
+<pre>line one
+line two</pre>
+<blockquote><p>Quoted</p></blockquote>
+<noscript>enable js</noscript><template><p>hidden</p></template><p hidden>gone</p>
+</body></html>"""
+
+
+def test_structure(tmp_path):
+    doc = read(PAGE, tmp_path)
+    assert doc.metadata["title"] == "Board & Council"
+    ks = [(b.kind, b.text) for b in doc.blocks]
+    assert ks[0] == ("heading", "Minutes")
+    assert ("paragraph", "Present: A, B") in ks and ("paragraph", "Regrets: C") in ks
+    funding = next(b for b in doc.blocks if b.text == "Funding")
+    assert funding.bold and funding.kind == "paragraph"
+    assert ("paragraph", "Loose div text") in ks
+    items = [(b.text, b.level) for b in doc.blocks if b.kind == "list_item"]
+    assert items == [("one", 0), ("nested", 1), ("two", 0)]
+    assert ("paragraph", "Chair: Ann") in ks
+    h3 = next(b for b in doc.blocks if b.text == "Actions")
+    assert h3.kind == "heading" and h3.level == 3
+    rows = [b for b in doc.blocks if b.kind == "table_row"]
+    assert [r.cell_texts() for r in rows] == [["Action", "Owner"], ["Write", "JS"]]
+    assert rows[0].header and not rows[1].header
+    assert ("paragraph", "line one") in ks and ("paragraph", "line two") in ks
+    assert ("paragraph", "Quoted") in ks
+    for bad in ("not text", "enable js", "hidden", "gone", "Home"):
+        assert bad not in doc.text
+    order = [b.text for b in doc.blocks]
+    assert order.index("Minutes") < order.index("Funding") < order.index("Actions") < order.index("Quoted")
+
+
+def test_layout_table_with_lists(tmp_path):
+    doc = read("<table><tr><td><b>1</b></td><td>Apologies<ul><li>Rohit</li><li>Toby</li></ul></td><td>MW</td></tr>"
+               "<tr><td>2</td><td>AOB</td><td>All</td></tr></table>", tmp_path)
+    ks = [(b.kind, b.text) for b in doc.blocks]
+    assert ks == [("table_row", "1 | Apologies | MW"), ("list_item", "Rohit"), ("list_item", "Toby"),
+                  ("table_row", "2 | AOB | All")]
+    assert doc.blocks[3].row == 1
+
+
+def test_deep_nesting_does_not_recurse(tmp_path):
+    doc = read("<div>" * 3000 + "deep text" + "</div>" * 3000, tmp_path)
+    assert any("deep text" in b.text for b in doc.blocks) or doc.blocks == []
+
+
+def test_spans(tmp_path):
+    doc = read(PAGE, tmp_path)
+    for b in doc.blocks:
+        assert doc.text[b.start:b.end] == b.text
+        for c in b.cells or []:
+            assert doc.text[c.start:c.end] == c.text
+
+
+@pytest.mark.shared
+def test_real_w3c_minutes_headings():
+    if not CORPUS.exists():
+        pytest.skip("../shared/corpus not present")
+    name = "15_w3c-wot-td_2025-10-22.html"
+    gold = json.loads((CORPUS / "gold" / f"{name}.json").read_text())["sections"]
+    doc = read_document(CORPUS / "real" / name)
+    heads = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert all(g in heads for g in gold), heads
+    assert any(b.text.startswith("Present: Cristiano_Aguzzi") for b in doc.blocks)
+    assert doc.metadata["title"].startswith("WoT Thing Description")
+
+
+@pytest.mark.shared
+def test_real_layout_table_html():
+    if not CORPUS.exists():
+        pytest.skip("../shared/corpus not present")
+    doc = read_document(CORPUS / "real" / "17_cssuob_committee_2025-11-18.html")
+    rows = [b.cell_texts() for b in doc.blocks if b.kind == "table_row"]
+    assert ["1", "Apologies", "MW"] in rows
+    assert any(b.kind == "list_item" and b.text.startswith("ACTION ML: Make placecards") for b in doc.blocks)
