@@ -126,11 +126,14 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
             # continuation paragraphs: a list of names broken over several lines/blocks
             j = i + 1
             pieces = [(value, value_start, i, b.page)]
-            while j < len(blocks) and _continues(pieces[-1][0], blocks[j]):
+            # "Present: A, B, Mandy" + "Rudczenko, C": one comma-separated list wrapped over blocks;
+            # "Present: A" + "B" + "C": one name per line
+            one_per_line = not re.search(r"[,;]|\band\b", value)
+            while j < len(blocks) and _continues(pieces[-1][0], blocks[j], one_per_line):
                 pieces.append((blocks[j].text, blocks[j].start, j, blocks[j].page))
                 used.add(j)
                 j += 1
-            _add_joined(ab, pieces)
+            _add_joined(ab, pieces, "; " if one_per_line else " ")
             if ab.entries:
                 out.append(ab)
                 continue
@@ -170,10 +173,14 @@ def _sentence_forms(out: list[AttendanceBlock], text: str, b: Block, i: int) -> 
                 out.append(ab)
 
 
-def _continues(prev: str, nb: Block) -> bool:
-    if nb.kind not in ("paragraph",):
+def _continues(prev: str, nb: Block, one_per_line: bool = False) -> bool:
+    if nb.kind == "heading" and not (one_per_line and len(nb.text.split()) <= 6):
+        return False
+    if nb.kind not in ("paragraph", "heading"):
         return False
     t = nb.text
+    if attendance_role(t.rstrip(":").strip()) or not _looks_like_names(prev):
+        return False
     if _LABEL_SPLIT.match(t) and attendance_role(_LABEL_SPLIT.match(t).group("label")):
         return False
     if prev.rstrip().endswith((".", ":")):
@@ -230,13 +237,13 @@ def _add_names(ab: AttendanceBlock, value: str, value_start: int, block: int, pa
     _add_joined(ab, [(value, value_start, block, page)])
 
 
-def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | None]]) -> None:
+def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | None]], joiner: str = " ") -> None:
     """Split names across one or more text pieces (a list broken over blocks is joined first)."""
     joined = ""
     offsets: list[tuple[int, int, int, int | None]] = []  # (pos in joined, doc offset, block, page)
     for k, (text, start, block, page) in enumerate(pieces):
         if k:
-            joined += " "
+            joined += joiner
         offsets.append((len(joined), start, block, page))
         joined += text
     # A sentence after the list ("6 Members of the Public.   PCSO X was present for part") ends it.
@@ -245,7 +252,9 @@ def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | Non
     # "Marc Stears – Marc has recently joined UCL to set up ..., the UCL Policy Lab": a long
     # description after a dash belongs to the name before it, not to the list.
     dash = re.search(r"\s[-–—]\s", body)
+    described_as = ""
     if dash and len(body[dash.end():].split()) > 6:
+        described_as = body[dash.end():]
         body = body[:dash.start()]
     if _NONE_VALUES.match(body.strip()):
         return
@@ -270,6 +279,13 @@ def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | Non
         s = off + max(lead, 0)
         doc_off, blk, page = _map(offsets, s)
         role = ab.role
+        if described_as and len(merged) == 1:
+            notes.append(described_as.split(",")[0].strip())
+        # "(excused)" beside an absent member is an apology; "(guest)" in a present list a guest
+        if role == "absent" and any(_EXCUSED.match(n) for n in notes):
+            role = "apologies"
+        if role == "present" and any(_GUEST_NOTE.match(n) for n in notes):
+            role = "guests"
         note = "; ".join(notes) or None
         if ab.role in ("present", "guests") and any(_CHAIR_NOTE.match(n) for n in notes):
             ab.entries.append(AttendanceEntry(name, "chair", doc_off, doc_off + len(name), blk, page, note, initials))
@@ -278,6 +294,8 @@ def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | Non
         ab.entries.append(AttendanceEntry(name, role, doc_off, doc_off + len(name), blk, page, note, initials))
 
 
+_EXCUSED = re.compile(r"^(excused|apologies|with apologies|apology (given|received|sent)|sent apologies)$", re.IGNORECASE)
+_GUEST_NOTE = re.compile(r"^(guest|invited guest|observer|visitor|non-member|invited)\b", re.IGNORECASE)
 _ROLE_ONLY = re.compile(
     r"^(the )?(vice|deputy|assistant|acting|honorary|hon|co|joint|minutes|membership|events?|social|welfare|"
     r"publicity|communications|press|general|executive|finance|library|parish|county|borough|town)?[- ]?"

@@ -24,8 +24,7 @@ _METADATA_LABEL = re.compile(
     r"facilitator|minutes issued by|meeting objectives?|purpose)\b", re.IGNORECASE)
 _TOC = re.compile(r"^(table of )?contents$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]['’\")\]]?$")
-_OTHER_MEETING = re.compile(r"\b(previous|last|prior|next|following|future|upcoming)\b|\bminutes of\b|\bheld on\b",
-                            re.IGNORECASE)
+_OTHER_MEETING = re.compile(r"\b(previous|last|prior|earlier|next|following|future|upcoming)\b", re.IGNORECASE)
 _NEXT_MEETING = re.compile(r"\b(next|future|upcoming|following)\s+(meetings?|call|session)\b|\bdates? of next\b",
                            re.IGNORECASE)
 
@@ -60,8 +59,10 @@ def structure(doc: Document) -> Structure:
     day_first = locale_day_first(doc.text)
     title_blocks = find_title_blocks(doc)
     title = _title_text(doc, title_blocks)
-    sections = find_sections(doc, set(title_blocks))
     attendance = find_attendance(doc)
+    # blocks read as names of an attendance list (a list broken over lines) are not sections
+    consumed = {e.block for ab in attendance for e in ab.entries if e.block != ab.block}
+    sections = find_sections(doc, set(title_blocks), consumed)
     meeting_date, date_block, notes, nxt = find_meeting_date(doc, title_blocks, sections, day_first)
     return Structure(title=title, title_blocks=title_blocks, meeting_date=meeting_date,
                      meeting_date_block=date_block, date_notes=notes, sections=sections,
@@ -98,24 +99,31 @@ def find_title_blocks(doc: Document) -> list[int]:
         return []
     first = blocks[i]
     if first.kind == "table_row":
-        cells = [c for c in first.cell_texts() if c]
-        return [i] if cells and len(cells[0].split()) <= 12 and len(set(cells)) == 1 else []
-    headings = [b for b in blocks if b.kind == "heading"]
+        # a form-like table at the top: its first cell is the title ("Team Meeting | April 8, 2022 ...")
+        cells = first.cell_texts()
+        head = cells[0] if cells else ""
+        ok = head and len(head.split()) <= 12 and not head.endswith(":") and not _is_date_only(head) \
+            and not _is_label_line(head)
+        return [i] if ok else []
     if first.kind == "heading":
-        top = min(b.level or 1 for b in headings)
-        same_level = [b for b in headings if (b.level or 1) == (first.level or 1)]
+        text = _strip_markup(first.text).rstrip(":").strip()
+        if is_attendance_label(text) or _SECTION_WORDS.match(text):
+            return []  # the document starts straight with a section
         out = [i]
-        # A lone top-level heading (or one followed by a heading that is only a date) is the title.
-        if (first.level or 1) == top and len(same_level) > 1 and len(headings) > 3 and not _title_like(first):
-            return []
         j = i + 1
+        # the title may go on: a date heading (<h1>X</h1><h2>22 October 2025</h2>), a bold or
+        # capitalised subtitle line, a date line
         while j < len(blocks) and len(out) < MAX_TITLE_BLOCKS:
             b = blocks[j]
-            if b.kind == "heading" and _is_date_only(b.text):
+            if b.kind == "heading" and _is_date_only(b.text) and not _dated_sections(blocks, b):
                 out.append(j)
-                j += 1
-                continue
-            break
+            elif b.kind == "paragraph" and _short_line(b.text) and not _is_label_line(b.text) \
+                    and not b.text.rstrip().endswith(":") \
+                    and (b.bold or _is_date_only(b.text) or _titleish(b.text)) and not _NUMBERED.match(b.text):
+                out.append(j)
+            else:
+                break
+            j += 1
         return out
     if first.kind != "paragraph" or not _short_line(first.text) or _is_label_line(first.text):
         return []
@@ -123,7 +131,9 @@ def find_title_blocks(doc: Document) -> list[int]:
     j = i + 1
     while j < len(blocks) and len(out) < MAX_TITLE_BLOCKS:
         b = blocks[j]
-        if b.kind != "paragraph" or not _short_line(b.text) or _is_label_line(b.text):
+        # "Meeting notes: 27 April 2022" (not "Minutes of previous meeting of 26th May 2016")
+        dated_heading = b.kind == "heading" and bool(find_dates(b.text)) and not _OTHER_MEETING.search(b.text)
+        if not (b.kind == "paragraph" or dated_heading) or not _short_line(b.text) or _is_label_line(b.text):
             break
         if _NUMBERED.match(b.text):
             break
@@ -132,8 +142,23 @@ def find_title_blocks(doc: Document) -> list[int]:
     return out
 
 
-def _title_like(b: Block) -> bool:
-    return bool(re.search(r"\b(minutes|meeting|notes|agenda|board|committee|council|group|team)\b", b.text, re.IGNORECASE))
+def _dated_sections(blocks: list[Block], b: Block) -> bool:
+    """True when several headings at this level are dates: a log whose sections are its days."""
+    return sum(1 for o in blocks if o.kind == "heading" and o.level == b.level and _is_date_only(o.text)) > 1
+
+
+_SECTION_WORDS = re.compile(r"^(agenda|actions?|action items|minutes|notes|discussion|summary|decisions|"
+                            r"welcome|introductions?|updates?|any other business|aob|next meeting)$", re.IGNORECASE)
+_SMALL_WORDS = {"of", "the", "and", "a", "an", "in", "on", "at", "for", "to", "by", "with", "&", "-", "–"}
+
+
+def _titleish(text: str) -> bool:
+    """ALL CAPS or Title Case words (small words aside): a subtitle, not a sentence."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", text) if w.lower() not in _SMALL_WORDS]
+    if not words:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps / len(words) >= 0.75
 
 
 def _short_line(text: str) -> bool:
@@ -187,7 +212,42 @@ def _is_bold_heading(b: Block) -> bool:
             and not _SENTENCE_END.search(t))
 
 
-def find_sections(doc: Document, title_blocks: set[int]) -> list[SectionInfo]:
+_AGENDA_ITEM_LABEL = re.compile(r"^(agenda item|item|topic|subject)\s*:?$", re.IGNORECASE)
+_ROW_NUMBER = re.compile(r"^(?:item\s+)?(\d{1,2}(?:\.\d{1,2})*)\.?$", re.IGNORECASE)
+
+
+def _numbered_row(b: Block) -> bool:
+    cells = b.cell_texts()
+    return (len(cells) >= 2 and bool(_ROW_NUMBER.match(cells[0])) and 0 < len(cells[1].split()) <= 14
+            and not _SENTENCE_END.search(cells[1]))
+
+
+def _table_row_heading(b: Block, nxt: Block | None, use_numbered: bool) -> tuple[str, str | None, tuple[int, int]] | None:
+    """Headings that forms and agenda tables put in rows.
+
+    - "Agenda item: | Assign roles | Presenter: | ..."  -> "Agenda item: Assign roles"
+    - a row of labels only ("Discussion:", "Next Steps: | Owner: | Due date:") followed by content
+    - an agenda table's "3 | Treasurer's report | MS" rows (when there are several)
+    """
+    cells = b.cells or []
+    texts = [c.text for c in cells]
+    filled = [c for c in cells if c.text]
+    if not filled:
+        return None
+    if len(cells) >= 2 and _AGENDA_ITEM_LABEL.match(texts[0]) and texts[1] and len(texts[1].split()) <= 16:
+        return f"{texts[0].rstrip(':').strip()}: {texts[1]}", None, (cells[0].start, cells[1].end)
+    if all(c.text.endswith(":") and len(c.text.split()) <= 4 for c in filled):
+        label = filled[0].text.rstrip(":").strip()
+        followed = nxt is not None and nxt.kind != "heading" and not (
+            nxt.kind == "table_row" and all(t.endswith(":") for t in nxt.cell_texts() if t))
+        if followed and not _METADATA_LABEL.match(label):
+            return label, None, (filled[0].start, filled[0].end)
+    if use_numbered and _numbered_row(b):
+        return texts[1], _ROW_NUMBER.match(texts[0]).group(1), (cells[1].start, cells[1].end)
+    return None
+
+
+def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = frozenset()) -> list[SectionInfo]:
     blocks = doc.blocks
     real_headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and i not in title_blocks]
     levels = [blocks[i].level or 1 for i in real_headings]
@@ -204,16 +264,27 @@ def find_sections(doc: Document, title_blocks: set[int]) -> list[SectionInfo]:
     use_numbered = len(numbered) >= 2
     numbered_at = {n[0]: n for n in numbered} if use_numbered else {}
 
+    table_numbered = [i for i, b in enumerate(blocks) if b.kind == "table_row" and _numbered_row(b)]
+    use_table_numbered = len(table_numbered) >= 2
+
     raw: list[SectionInfo] = []
     skip_until_heading = False
     for i, b in enumerate(blocks):
-        if i in title_blocks:
+        if i in title_blocks or i in exclude:
+            continue
+        if b.kind == "table_row":
+            got = _table_row_heading(b, blocks[i + 1] if i + 1 < len(blocks) else None, use_table_numbered)
+            if got:
+                heading, number, (hs, he) = got
+                raw.append(SectionInfo(block=i, heading=heading, level=deepest + 1, number=number, start=hs, end=he))
             continue
         if b.kind == "heading":
             text = _strip_markup(b.text).rstrip(":").strip()
             skip_until_heading = False
             if not text or _TOC.match(text):
                 skip_until_heading = bool(text)
+                continue
+            if not re.search(r"[^\W\d_]", text) and not _is_date_only(text):
                 continue
             num_m = _NUMBERED.match(text)
             number = num_m.group("num") if num_m and _heading_from_numbered(text) else None

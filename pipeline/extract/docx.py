@@ -178,7 +178,10 @@ def _read_styles(xml: bytes | None, path: Path) -> dict[str, _Style]:
             ol = ppr.find(W + "outlineLvl")
             if ol is not None and (ol.get(W + "val") or "").isdigit():
                 s.outline = int(ol.get(W + "val"))
-            s.numbered = ppr.find(W + "numPr") is not None
+            # numbering needs a list (numId other than 0); Word's Subtitle style carries a bare ilvl
+            num = ppr.find(W + "numPr")
+            nid = num.find(W + "numId") if num is not None else None
+            s.numbered = nid is not None and (nid.get(W + "val") or "0") != "0"
         rpr = st.find(W + "rPr")
         if rpr is not None:
             s.bold = _on(rpr.find(W + "b"))
@@ -261,7 +264,7 @@ class _BodyWalker:
             num = ppr.find(W + "numPr")
             if num is not None:
                 nid = num.find(W + "numId")
-                numbered = not (nid is not None and nid.get(W + "val") == "0")
+                numbered = nid is not None and (nid.get(W + "val") or "0") != "0"
                 lv = num.find(W + "ilvl")
                 if lv is not None and (lv.get(W + "val") or "").isdigit():
                     ilvl = int(lv.get(W + "val"))

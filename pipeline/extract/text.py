@@ -123,10 +123,13 @@ def emit_plain_text(builder: DocumentBuilder, text: str) -> None:
         return max(0, sum(1 for i in bullet_indents if i <= ln.indent) - 1)
 
     n = len(lines)
+    hanging = _hanging_lines(lines)
     headings: set[int] = set()
     for i, ln in enumerate(lines):
         prev = lines[i - 1] if i else None
         nxt = lines[i + 1] if i + 1 < n else None
+        if i in hanging:
+            continue
         if _is_heading(ln, prev, nxt, i - 1 in headings, long_len, lines, i):
             headings.add(i)
     bullet_indents.extend(sorted({ln.indent for k, ln in enumerate(lines)
@@ -243,10 +246,36 @@ def _continues(unit: list[_Line], kind: str, prev: _Line | None, ln: _Line, long
     return True  # lines of one paragraph; _split_paragraph decides about short-line lists
 
 
+_LABEL_HEAD = re.compile(r"^[^:]{1,40}:\s+(?=\S)")
+
+
+def _value_column(ln: _Line) -> int | None:
+    m = _LABEL_HEAD.match(ln.raw)
+    return ln.indent + m.end() if m else None
+
+
+def _hanging_lines(lines: list[_Line]) -> set[int]:
+    """Lines of a hanging-indent list under a label ("Present:   A\n            B\n            C"):
+    each is indented to the label's value column, with no blank line in between."""
+    out: set[int] = set()
+    col: int | None = None
+    for i, ln in enumerate(lines):
+        if col is not None and not ln.blank_before and abs(ln.indent - col) <= 2 and ln.indent > 0 \
+                and (ln.text[:1].isupper() or ln.text[:1].isdigit()):
+            out.add(i)
+            continue
+        col = _value_column(ln)
+    return out
+
+
 def _split_paragraph(unit: list[_Line], long_len: float) -> list[list[_Line]]:
     """Split a run of lines into blocks: at Label: lines, and at every line for short-line lists."""
     if len(unit) == 1:
         return [unit]
+    col = _value_column(unit[0])
+    if col is not None and all(abs(ln.indent - col) <= 2 and ln.indent > 0 and not ln.blank_before
+                               and (ln.text[:1].isupper() or ln.text[:1].isdigit()) for ln in unit[1:]):
+        return [[ln] for ln in unit]  # a hanging-indent list: one entry per line
     short = all(len(ln.raw) < min(long_len, 50) for ln in unit)
     lowercase_cont = any(ln.text[:1].islower() for ln in unit[1:])
     joiner_end = any(ln.raw[-1] in ",&-" for ln in unit[:-1])
@@ -331,6 +360,10 @@ def _is_heading(ln: _Line, prev: _Line | None, nxt: _Line | None, prev_is_headin
         return False
     # and it must not wrap into the next line
     if not nxt.blank_before and nxt.text[:1].islower() and not (nxt.marker or nxt.enum):
+        return False
+    # a line as long as the text's wrapped lines that ends mid-sentence runs on into the next one
+    if not nxt.blank_before and len(ln.raw) >= long_len and not _ends_terminal(ln.raw) \
+            and not (nxt.marker or nxt.enum) and nxt.indent <= ln.indent:
         return False
     if ln.enum:
         # "4. Apologies" alone is a heading; "1. x / 2. y" is a list
