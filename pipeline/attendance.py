@@ -36,9 +36,23 @@ _SENTENCE_FORMS = [
     (re.compile(r"\b(?:meeting )?(?:was )?(?:led|chaired|facilitated) by (?P<names>[A-Z][^.;,]+)"), "chair"),
     (re.compile(r"\b(?P<names>(?:[A-Z][\w'’-]+\s){1,3}[A-Z][\w'’-]+) (?:chaired|took the chair|was in the chair)\b"), "chair"),
     (re.compile(r"\b(?P<names>(?:[A-Z][\w'’-]+\s){1,3}[A-Z][\w'’-]+) (?:was|were) (?:not present|absent)\b"), "absent"),
+    (re.compile(r"\b(?P<names>(?:[A-Z][\w'’-]+\s){1,3}[A-Z][\w'’-]+) (?:was|were) (?:also )?present\b"), "guests"),
 ]
 _NONE_VALUES = re.compile(r"^(none|nil|no(ne)? (received|given|apologies)|n/?a|-+|–|—|nobody|no one)\.?$", re.IGNORECASE)
-_INITIALS = re.compile(r"^[A-Z]{1,4}$")
+_INITIALS = re.compile(r"^[A-Z][A-Za-z]{0,3}$")
+_TITLES = {"cllr", "councillor", "dr", "mr", "mrs", "ms", "miss", "prof", "professor", "sir", "dame", "rev", "revd",
+           "county", "district", "borough", "town", "parish", "director", "pcso"}
+# "Item 1 – 3 only", "for items 4-6": attendance for part of the meeting, not part of a name
+_PART_MEETING = re.compile(r"\b(?:for\s+)?items?\s+\d+(?:\s*[-–—&,]\s*\d+)*(?:\s+only)?\b\s*", re.IGNORECASE)
+
+
+def _initials_fit(initials: str, name: str) -> bool:
+    """'JS' fits 'Jane Smith' (and 'JSm' fits 'Jean Smyth'); 'SCC' (an affiliation) does not."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w.lower().rstrip(".") not in _TITLES]
+    if not words:
+        return False
+    caps = initials[0]
+    return caps.upper() == words[0][0].upper() and (len(words) == 1 or words[-1][0].upper() in initials.upper())
 _CHAIR_NOTE = re.compile(r"^(the )?(co-?)?chair(man|woman|person)?$|^chairing$|^in the chair$", re.IGNORECASE)
 _MINUTES_NOTE = re.compile(r"^(minutes|minutes secretary|minute[- ]?taker|scribe|note[- ]?taker|secretary \(minutes\))$", re.IGNORECASE)
 _HANDLE = re.compile(r"\s*\(?@[\w-]+\)?")
@@ -92,14 +106,14 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
             cells = b.cells or []
             if len(cells) >= 2:
                 role = attendance_role(cells[0].text)
-                if role and cells[1].text:
+                if role and cells[1].text and not cells[1].text.endswith(":"):
                     ab = AttendanceBlock(role, cells[0].text, i)
                     _add_names(ab, cells[1].text, cells[1].start, i, b.page)
                     out.append(ab)
                     continue
             if len(cells) >= 1:
                 role = attendance_role(cells[0].text)
-                filled = [c for c in cells[1:] if c.text]
+                filled = [c for c in cells[1:] if c.text and not c.text.endswith(":")]
                 if role and not filled:
                     # "Attendees:" header row; names in the first cell of following rows
                     ab = AttendanceBlock(role, cells[0].text, i)
@@ -140,7 +154,7 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
             # "Apologies: Apologies were received from A and B" - the value is a sentence
             _sentence_forms(out, text, b, i)
             continue
-        label_only = text.rstrip(":").strip()
+        label_only = re.sub(r"^\d{1,2}(\.\d{1,2})*[.)]?\s+", "", text.rstrip(":").strip())
         role = attendance_role(label_only) if len(label_only.split()) <= 6 else None
         if role and (b.kind == "heading" or text.rstrip().endswith(":") or b.bold or b.kind == "paragraph"):
             ab = AttendanceBlock(role, label_only, i)
@@ -149,6 +163,9 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
                 nb = blocks[j]
                 if nb.kind == "heading":
                     break
+                if nb.style == "margin":  # a lead's initials beside an agenda item, not a name list
+                    j += 1
+                    continue
                 if nb.kind == "list_item" or (nb.kind == "paragraph" and _looks_like_names(nb.text)):
                     if _LABEL_SPLIT.match(nb.text) and attendance_role(_LABEL_SPLIT.match(nb.text).group("label")):
                         break
@@ -202,13 +219,25 @@ def _namey(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= 6:
         return False
-    if re.match(r"^\d+\s+(members?|people|residents|parishioners)\b", name, re.IGNORECASE):
+    if _PUBLIC.match(name):
         return True
+    if re.search(r"\d", name):
+        return False
     caps = sum(1 for w in words if w[:1].isupper() or w.lower() in ("de", "van", "von", "der", "da", "di", "le", "la", "mrs", "mr"))
     return caps >= max(1, len(words) - 1) and not _SENTENCE_LIKE.search(name)
 
 
+_PUBLIC = re.compile(r"^(\d+|several|some|two|three|four|five|six|seven|eight|nine|ten)\s+(members? of the public|"
+                     r"members?|people|residents|parishioners|visitors|observers)\b", re.IGNORECASE)
+# people from other bodies attending a council's meeting: recorded in a present list, but guests
+_VISITOR = re.compile(r"^(county|district|borough|city|town)\s+(cllr|councillor)\b|^(pcso|pc|police|sgt|sergeant|"
+                      r"inspector)\b|members? of the public", re.IGNORECASE)
 _SENTENCE_LIKE = re.compile(r"\b(was|were|is|are|has|have|had|will|would|welcomed|thanked|asked|the meeting)\b")
+
+
+def _sentence_like(text: str) -> bool:
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    return bool(words) and sum(1 for w in words if w[0].islower()) >= 0.4 * len(words)
 
 
 def _clean(item: str) -> tuple[str, list[str], str | None]:
@@ -218,13 +247,15 @@ def _clean(item: str) -> tuple[str, list[str], str | None]:
     s = _HANDLE.sub("", s)
     notes: list[str] = []
     initials = None
+    s = _PART_MEETING.sub("", s)
+    bare = re.sub(r"\([^)]*\)", "", s)
     for pm in re.finditer(r"\(([^)]*)\)", s):
         inner = pm.group(1).strip()
-        if _INITIALS.match(inner):
+        if _INITIALS.match(inner) and _initials_fit(inner, bare):
             initials = inner
         elif inner:
             notes.append(inner)
-    s = re.sub(r"\([^)]*\)", "", s)
+    s = bare
     s = re.sub(r"\[[^\]]*\]", "", s)
     # "Marc Stears – Marc has recently joined ..." : a description after a dash
     s = re.split(r"\s[-–—]\s", s, maxsplit=1)[0]
@@ -253,7 +284,7 @@ def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | Non
     # description after a dash belongs to the name before it, not to the list.
     dash = re.search(r"\s[-–—]\s", body)
     described_as = ""
-    if dash and len(body[dash.end():].split()) > 6:
+    if dash and len(body[dash.end():].split()) > 6 and _sentence_like(body[dash.end():]):
         described_as = body[dash.end():]
         body = body[:dash.start()]
     if _NONE_VALUES.match(body.strip()):
@@ -284,7 +315,7 @@ def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | Non
         # "(excused)" beside an absent member is an apology; "(guest)" in a present list a guest
         if role == "absent" and any(_EXCUSED.match(n) for n in notes):
             role = "apologies"
-        if role == "present" and any(_GUEST_NOTE.match(n) for n in notes):
+        if role == "present" and (any(_GUEST_NOTE.match(n) for n in notes) or _VISITOR.search(name)):
             role = "guests"
         note = "; ".join(notes) or None
         if ab.role in ("present", "guests") and any(_CHAIR_NOTE.match(n) for n in notes):
@@ -326,7 +357,16 @@ def _split_items(body: str) -> list[tuple[str, int]]:
                 continue
         i += 1
     out.append((body[start:], start))
-    return [(t, o) for t, o in out if t.strip()]
+    # "James Powell (Manager) Luke Morris": a lost separator after a closing bracket
+    split: list[tuple[str, int]] = []
+    for t, o in out:
+        m = re.search(r"\)\s+(?=(?:[A-Z][\w'’-]*\s+){1,3}[A-Z][\w'’-]*)", t)
+        if m and not t[m.end():].lstrip().startswith("("):
+            split.append((t[:m.start() + 1], o))
+            split.append((t[m.end():], o + m.end()))
+        else:
+            split.append((t, o))
+    return [(t, o) for t, o in split if t.strip()]
 
 
 def _map(offsets: list[tuple[int, int, int, int | None]], pos: int) -> tuple[int, int, int | None]:

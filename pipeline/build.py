@@ -95,21 +95,28 @@ def _attendance(m: Meeting, doc: Document, st: Structure) -> None:
             by_role.setdefault(e.role, []).append(e)
     apologies = {name_key(e.name) for e in by_role.get("apologies", [])}
     absent = {name_key(e.name) for e in by_role.get("absent", [])}
+    # whoever chaired or took the minutes was there, unless the minutes say they sent apologies
+    for role in ("chair", "minutes"):
+        for e in by_role.get(role, []):
+            known = {name_key(x.name) for r in ("present", "guests") for x in by_role.get(r, [])}
+            if not _same_person_in(name_key(e.name), known | apologies | absent):
+                by_role.setdefault("present", []).append(e)
 
     def names(role: str, exclude: set[str]) -> list[str]:
         out, keys = [], set()
         for e in by_role.get(role, []):
             k = name_key(e.name)
-            if k in exclude or k in keys:
+            if _same_person_in(k, exclude) or k in keys:
                 continue
             keys.add(k)
             out.append(_display(e))
-        return out
+        return _merge_short_forms(out)
 
+    present = names("present", apologies | absent)
     m.attendees = Attendees(
-        present=names("present", apologies | absent),
+        present=present,
         apologies=names("apologies", set()),
-        guests=names("guests", apologies | absent | {name_key(n) for n in names("present", set())}),
+        guests=names("guests", apologies | absent | {name_key(n) for n in present}),
         absent=names("absent", apologies),
     )
     chairs = names("chair", set())
@@ -118,6 +125,30 @@ def _attendance(m: Meeting, doc: Document, st: Structure) -> None:
     minutes = names("minutes", set())
     if minutes:
         m.attendees.minutes = ", ".join(minutes)
+
+
+def _same_person_in(key: str, keys: set[str]) -> bool:
+    """A name matches a set of names when one's words are all in the other's ("James Powell" ~
+    "Mr James Powell"); a lone first name does not match when it could be several people."""
+    if key in keys:
+        return True
+    words = set(key.split())
+    if len(words) < 2:
+        return False
+    return any(words <= set(k.split()) or (len(k.split()) >= 2 and set(k.split()) <= words) for k in keys)
+
+
+def _merge_short_forms(names: list[str]) -> list[str]:
+    """Drop a short form ("Cristina") when exactly one other name in the list extends it
+    ("Cristina Hilario"); keep it when it could be several people ("Laura": Crane or Cream?)."""
+    keys = [set(name_key(n).split()) for n in names]
+    out = []
+    for i, n in enumerate(names):
+        longer = [j for j, k in enumerate(keys) if j != i and keys[i] < k]
+        if len(longer) == 1:
+            continue
+        out.append(n)
+    return out
 
 
 def _tables(m: Meeting, doc: Document) -> None:
