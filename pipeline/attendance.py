@@ -37,6 +37,7 @@ _SENTENCE_FORMS = [
     (re.compile(r"\b(?P<names>(?:[A-Z][\w'’-]+\s){1,3}[A-Z][\w'’-]+) (?:chaired|took the chair|was in the chair)\b"), "chair"),
     (re.compile(r"\b(?P<names>(?:[A-Z][\w'’-]+\s){1,3}[A-Z][\w'’-]+) (?:was|were) (?:not present|absent)\b"), "absent"),
     (re.compile(r"\b(?P<names>(?:[A-Z][\w'’-]+\s){1,3}[A-Z][\w'’-]+) (?:was|were) (?:also )?present\b"), "guests"),
+    (re.compile(r"\b(?P<names>(?:[A-Z][\w'’-]+\s){1,3}[A-Z][\w'’-]+) (?:had |has )?(?:sent|gave|offered) (?:his |her |their )?apologies\b"), "apologies"),
 ]
 _NONE_VALUES = re.compile(r"^(none|nil|no(ne)? (received|given|apologies)|n/?a|-+|–|—|nobody|no one)\.?$", re.IGNORECASE)
 _INITIALS = re.compile(r"^[A-Z][A-Za-z]{0,3}$")
@@ -131,6 +132,20 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
                         out.append(ab)
             continue
         text = b.text
+        segments = _label_segments(text)
+        if len(segments) > 1:
+            # "Chair: Magda. Notes: Chen." - several labels in one line
+            for seg_start, seg in segments:
+                sm = _LABEL_SPLIT.match(seg)
+                role = attendance_role(sm.group("label")) if sm else None
+                if role and sm.group("value").strip():
+                    ab = AttendanceBlock(role, sm.group("label"), i)
+                    _add_names(ab, sm.group("value"), b.start + seg_start + sm.start("value"), i, b.page)
+                    if ab.entries:
+                        out.append(ab)
+                    else:
+                        _sentence_forms(out, seg, b, i, offset=seg_start)
+            continue
         m = _LABEL_SPLIT.match(text)
         if m and attendance_role(m.group("label")) and m.group("value").strip():
             role = attendance_role(m.group("label"))
@@ -166,7 +181,7 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
                 if nb.style == "margin":  # a lead's initials beside an agenda item, not a name list
                     j += 1
                     continue
-                if nb.kind == "list_item" or (nb.kind == "paragraph" and _looks_like_names(nb.text)):
+                if nb.kind in ("list_item", "paragraph") and _looks_like_names(nb.text):
                     if _LABEL_SPLIT.match(nb.text) and attendance_role(_LABEL_SPLIT.match(nb.text).group("label")):
                         break
                     _add_names(ab, nb.text, nb.start, j, nb.page)
@@ -181,13 +196,31 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
     return out
 
 
-def _sentence_forms(out: list[AttendanceBlock], text: str, b: Block, i: int) -> None:
+def _sentence_forms(out: list[AttendanceBlock], text: str, b: Block, i: int, offset: int = 0) -> None:
     for rx, srole in _SENTENCE_FORMS:
         for sm in rx.finditer(text):
             ab = AttendanceBlock(srole, "(sentence)", i)
-            _add_names(ab, sm.group("names"), b.start + sm.start("names"), i, b.page)
+            _add_names(ab, sm.group("names"), b.start + offset + sm.start("names"), i, b.page)
             if ab.entries:
                 out.append(ab)
+
+
+_NEXT_LABEL = re.compile(r"(?<=[A-Za-z)])[.;]\s+(?=([A-Z][A-Za-z ]{1,30}):\s)")
+
+
+def _label_segments(text: str) -> list[tuple[int, str]]:
+    """Split 'Chair: Magda. Notes: Chen.' into its labelled segments (only when every label is an
+    attendance label)."""
+    cuts = [m for m in _NEXT_LABEL.finditer(text) if attendance_role(m.group(1))]
+    first = _LABEL_SPLIT.match(text)
+    if not cuts or not first or not attendance_role(first.group("label")):
+        return [(0, text)]
+    out, start = [], 0
+    for m in cuts:
+        out.append((start, text[start:m.start() + 1]))
+        start = m.end()
+    out.append((start, text[start:]))
+    return out
 
 
 def _continues(prev: str, nb: Block, one_per_line: bool = False) -> bool:
@@ -208,7 +241,7 @@ def _continues(prev: str, nb: Block, one_per_line: bool = False) -> bool:
 
 
 def _looks_like_names(text: str) -> bool:
-    parts = [p for p, _ in _split_items(text)]
+    parts = [p for p, _ in _split_items(_strip_description(text)[0])]
     if not parts:
         return False
     good = sum(1 for p in parts if _namey(_clean(p)[0]))
@@ -233,6 +266,15 @@ _PUBLIC = re.compile(r"^(\d+|several|some|two|three|four|five|six|seven|eight|ni
 _VISITOR = re.compile(r"^(county|district|borough|city|town)\s+(cllr|councillor)\b|^(pcso|pc|police|sgt|sergeant|"
                       r"inspector)\b|members? of the public", re.IGNORECASE)
 _SENTENCE_LIKE = re.compile(r"\b(was|were|is|are|has|have|had|will|would|welcomed|thanked|asked|the meeting)\b")
+
+
+def _strip_description(body: str) -> tuple[str, str]:
+    """'Marc Stears – Marc has recently joined UCL ...': a description after a dash that reads as a
+    sentence belongs to the name before it, not to the list. Returns (list, description)."""
+    dash = re.search(r"\s[-–—]\s", body)
+    if dash and len(body[dash.end():].split()) > 6 and _sentence_like(body[dash.end():]):
+        return body[:dash.start()], body[dash.end():]
+    return body, ""
 
 
 def _sentence_like(text: str) -> bool:
@@ -278,15 +320,11 @@ def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | Non
         offsets.append((len(joined), start, block, page))
         joined += text
     # A sentence after the list ("6 Members of the Public.   PCSO X was present for part") ends it.
-    cut = re.search(r"\.\s{2,}|\.\s+(?=[A-Z][a-z]+ [a-z]+ )", joined)
+    cut = re.search(r"\.\s{2,}|\.\s+(?=[A-Z][a-z]+ [a-z]+ )|[.;]\s+(?=[A-Z][A-Za-z ]{1,30}:)", joined)
     body = joined[:cut.start()] if cut else joined
     # "Marc Stears – Marc has recently joined UCL to set up ..., the UCL Policy Lab": a long
     # description after a dash belongs to the name before it, not to the list.
-    dash = re.search(r"\s[-–—]\s", body)
-    described_as = ""
-    if dash and len(body[dash.end():].split()) > 6 and _sentence_like(body[dash.end():]):
-        described_as = body[dash.end():]
-        body = body[:dash.start()]
+    body, described_as = _strip_description(body)
     if _NONE_VALUES.match(body.strip()):
         return
     items = _split_items(body)
@@ -294,7 +332,7 @@ def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | Non
     merged: list[list] = []  # [text, offset, extra notes, initials]
     for text, off in items:
         name, notes, initials = _clean(text)
-        if merged and _ROLE_ONLY.match(name or "") and name:
+        if merged and name and (_ROLE_ONLY.match(name) or _is_role_phrase(name) or _ORG.search(name)):
             merged[-1][2].append(name)
             merged[-1][2].extend(notes)
             merged[-1][3] = merged[-1][3] or initials
@@ -325,6 +363,23 @@ def _add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | Non
         ab.entries.append(AttendanceEntry(name, role, doc_off, doc_off + len(name), blk, page, note, initials))
 
 
+_ROLE_NOUNS = {"manager", "director", "officer", "secretary", "treasurer", "chair", "chairman", "chairwoman", "clerk",
+               "librarian", "coordinator", "co-ordinator", "administrator", "assistant", "adviser", "advisor",
+               "consultant", "accountant", "auditor", "auditors", "cpa", "counsel", "solicitor", "lawyer", "engineer",
+               "president", "trustee", "minuting", "minutes", "facilitator", "lead", "head", "member", "liaison"}
+_ORG = re.compile(r"\b(LLP|Ltd|Limited|Inc|plc|LLC|Council|Foundation|University|Trust|Associates|Partners|Group)\.?$")
+
+
+def _is_role_phrase(name: str) -> bool:
+    """'Homeownership Program Manager', 'Head of Finance', 'CPA': a role given after a name."""
+    words = name.split()
+    if not words:
+        return False
+    if words[0].lower() in ("head", "director", "chair") and len(words) > 2 and words[1].lower() == "of":
+        return True
+    return words[-1].lower().strip(".") in _ROLE_NOUNS and (len(words) > 1 or words[0].isupper())
+
+
 _EXCUSED = re.compile(r"^(excused|apologies|with apologies|apology (given|received|sent)|sent apologies)$", re.IGNORECASE)
 _GUEST_NOTE = re.compile(r"^(guest|invited guest|observer|visitor|non-member|invited)\b", re.IGNORECASE)
 _ROLE_ONLY = re.compile(
@@ -350,6 +405,8 @@ def _split_items(body: str) -> list[tuple[str, int]]:
             depth = max(0, depth - 1)
         elif depth == 0:
             m = _ITEM_SEP.match(body, i)
+            if m and "&" in m.group(0) and _ORG.search(re.split(r"[,;]", body[m.end():], maxsplit=1)[0].strip()):
+                m = None  # "Feld & Marsh LLP" is one firm
             if m and m.end() > i and (m.group(0).strip() or body[i] in ",;&."):
                 # only accept 'and' as a whole word
                 out.append((body[start:i], start))

@@ -134,7 +134,11 @@ def _same_person_in(key: str, keys: set[str]) -> bool:
         return True
     words = set(key.split())
     if len(words) < 2:
-        return False
+        # a lone first name or short form ("Magda", "Nicc") is that person when it fits exactly one
+        if len(key) < 3:
+            return False
+        fits = [k for k in keys if any(w.startswith(key) for w in k.split()[:1])]
+        return len(fits) == 1
     return any(words <= set(k.split()) or (len(k.split()) >= 2 and set(k.split()) <= words) for k in keys)
 
 
