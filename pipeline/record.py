@@ -82,6 +82,12 @@ class Decision(BaseModel):
     mover: str | None = None
     seconder: str | None = None
     result: str | None = None
+    votes_for: int | None = None
+    votes_against: int | None = None
+    abstentions: int | None = None
+    unanimous: bool | None = None
+    opposed_by: list[str] = Field(default_factory=list)
+    abstained_by: list[str] = Field(default_factory=list)
     section: str | None = None
     provenance: Provenance
 
