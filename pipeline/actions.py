@@ -607,7 +607,7 @@ def _previous_person(tok, known) -> str | None:
     for t in reversed(list(doc[:tok.i])):
         if t.dep_ in ("nsubj",) and t.pos_ == "PROPN":
             name = doc[_compound_start(t):t.i + 1].text
-            if _owner_like(name, known):
+            if (known(name) if known else _owner_like(name, None)):
                 return name
     return None
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from .components import Pipeline, State
 from .record import Meeting
 
-DEFAULT_STAGES = ["extract", "structure"]
+DEFAULT_STAGES = ["extract", "structure", "detect"]
 
 
 def analyse(path: str | Path, *, stages: list[str] | None = None, as_format: str | None = None,

@@ -23,3 +23,11 @@ def structure_stage(state: State) -> None:
 
     state.structure = structure(state.document)
     state.meeting = build_meeting(state.document, state.structure)
+
+
+@stage("detect", requires=("document", "structure", "meeting"), assigns=("people", "actions", "decisions"))
+def detect_stage(state: State) -> None:
+    from .detect import detect
+    from .nlp import shared_spacy
+
+    detect(state.document, state.structure, state.meeting, nlp=shared_spacy())

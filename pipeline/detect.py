@@ -1,0 +1,127 @@
+"""Stage 3, detect: people, dates, action items, decisions and next meetings, with spaCy.
+
+One spaCy pass over the document's blocks (``ParsedDocument``) feeds every detector. Everything
+found carries provenance; owners are kept as written and resolved to attendees only when the
+evidence is unambiguous; an action that names nobody has ``owner=[]`` and a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .actions import (ActionFound, dedupe, flattened_table_actions, is_owner_phrase, marker_actions, prose_actions,
+                      section_actions, table_actions)
+from .build import provenance
+from .document import Document
+from .record import Action, DateValue, Meeting, Warning
+from .structure import Structure
+
+
+def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp) -> None:
+    """Fill ``meeting`` (in place) with people, next meetings, actions, decisions and warnings."""
+    from . import decisions as decisions_mod
+    from . import duedates
+    from . import people as people_mod
+    from .parsed import parse_document
+
+    parsed = parse_document(doc, nlp)
+    index = people_mod.PeopleIndex.from_structure(doc, st)
+    meeting_date = date.fromisoformat(meeting.meeting_date) if meeting.meeting_date else None
+
+    # next meetings first: "by the next meeting" resolves to their date
+    nexts = duedates.find_next_meetings(doc, meeting_date=meeting_date, day_first=st.day_first, sections=st.sections)
+    meeting.next_meeting = [n.as_string() for n in nexts]
+    meeting.next_meeting_detail = [
+        DateValue(value=n.date.isoformat() if n.date else None, text=n.text, year_inferred=n.year_inferred,
+                  provenance=provenance(doc, n.start, n.end, n.block)) for n in nexts]
+    next_date = next((n.date for n in nexts if n.date), None)
+
+    def due_of(text: str) -> tuple[str | None, str | None]:
+        got = duedates.find_due(text, meeting_date=meeting_date, next_meeting=next_date, day_first=st.day_first)
+        if got is None:
+            return None, None
+        d, s, e = got
+        return d.due, text[s:e]
+
+    def due_cell(text: str) -> tuple[str | None, str | None]:
+        d = duedates.normalise_due(text, meeting_date=meeting_date, next_meeting=next_date, day_first=st.day_first)
+        return d.due, text
+
+    def is_due(text: str) -> bool:
+        t = text.strip()
+        if len(t.split()) > 5:
+            return False
+        d = duedates.normalise_due(t, meeting_date=meeting_date, next_meeting=next_date, day_first=st.day_first)
+        return d.due is not None and d.kind != "text" or bool(re.fullmatch(r"(ongoing|tbc|tbd|asap|n/a)\.?", t, re.I))
+
+    def known(name: str) -> bool:
+        return index.resolve(name).person is not None or index.resolve(name).ambiguous
+
+    section_of = _section_lookup(doc, st)
+    flat = flattened_table_actions(doc, st, due_of=due_cell, is_due=is_due, known=known)
+    covered = {i for a in flat for i in a.covers}
+    found: list[ActionFound] = []
+    found += table_actions(doc, section_of=section_of, due_of=due_cell, known=known)
+    found += flat
+    found += marker_actions(doc, section_of=section_of, due_of=due_of, known=known)
+    found += section_actions(doc, st, due_of=due_of, known=known, taken=covered)
+    decided = decisions_mod.find_decisions(doc, st, parsed)
+    decision_blocks = {d.block for d in decided if d.kind in ("resolved", "motion")}
+    found += prose_actions(parsed, section_of=section_of, due_of=due_of, known=known,
+                           skip_blocks=covered | decision_blocks)
+    actions = dedupe(found)
+
+    meeting.actions = [_to_action(a, doc, index) for a in actions]
+    meeting.decisions = decisions_mod.to_record(decided, doc)
+
+    mentions = people_mod.find_mentions(parsed, index, nlp=nlp)
+    spk = people_mod.speakers(parsed, index, mentions)
+    owners = [(o, a.provenance) for a in meeting.actions for o in a.owner]
+    for w in people_mod.people_warnings(index, mentions, spk, action_owners=owners):
+        meeting.warnings.append(w)
+    meeting.people = people_mod.to_record(index, mentions)
+    for a in meeting.actions:
+        if not a.owner:
+            meeting.warnings.append(Warning(code="action_no_owner",
+                                            message=f"action with no owner named: {a.task[:80]}",
+                                            provenance=a.provenance))
+    meeting.dates = [
+        DateValue(value=x.value, text=x.text, year_inferred=x.year_inferred, provenance=provenance(doc, x.start, x.end))
+        for x in duedates.all_dates(doc, meeting_date=meeting_date, day_first=st.day_first)]
+    for x in meeting.dates:
+        if x.year_inferred and x.value:
+            meeting.warnings.append(Warning(code="date_without_year",
+                                            message=f"'{x.text}' has no year; read as {x.value}",
+                                            provenance=x.provenance))
+    if "detect" not in meeting.stages:
+        meeting.stages.append("detect")
+    meeting.models = dict(meeting.models, spacy=f"{getattr(nlp, 'model_name', 'spacy')} {getattr(nlp, 'model_version', '')}".strip())
+
+
+def _section_lookup(doc: Document, st: Structure):
+    spans = [(s.start, s.body_end, s.heading) for s in st.sections]
+
+    def section_of(i: int) -> str | None:
+        pos = doc.blocks[i].start
+        best = None
+        for s, e, h in spans:
+            if s <= pos < max(e, s + 1):
+                best = h  # the deepest (latest-starting) section containing the block
+        return best
+
+    return section_of
+
+
+def _to_action(a: ActionFound, doc: Document, index) -> Action:
+    resolved = []
+    for o in a.owner:
+        r = index.resolve(o)
+        if r.person is not None:
+            resolved.append(r.person.name)
+    return Action(owner=a.owner, owner_resolved=resolved, task=a.task, due=a.due, due_text=a.due_text,
+                  explicit=a.explicit, confidence=round(a.confidence, 2), status=a.status, section=a.section,
+                  provenance=provenance(doc, a.start, a.end, a.block))
+
+
+__all__ = ["detect", "is_owner_phrase"]
