@@ -93,6 +93,7 @@ class ActionFound:
     section: str | None = None
     owner_spans: list[tuple[int, int]] = field(default_factory=list)
     covers: tuple[int, ...] = ()  # blocks this action's source spans (a flattened table's lines)
+    refine: bool = False  # the task is a whole paragraph beside an Action-column entry: narrow it from the prose
 
 
 # ----------------------------------------------------------------------------------------- owners
@@ -195,7 +196,7 @@ def table_actions(doc: Document, *, section_of: Callable[[int], str | None], due
                     task, ts, te = _action_sentence(text)
                     act = ActionFound(task=task, owner=split_owners(who), explicit=True, source="table",
                                       start=cell.start + ts, end=cell.start + te, block=block_index[id(r)],
-                                      confidence=0.8, section=section_of(block_index[id(r)]))
+                                      confidence=0.8, section=section_of(block_index[id(r)]), refine=True)
                     due = due_of(text)
                     act.due, act.due_text = due[0], due[1]
                     out.append(act)
@@ -446,46 +447,110 @@ def section_actions(doc: Document, st: "Structure", *, due_of: Callable[[str], t
 
 def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str | None],
                   due_of: Callable[[str], tuple], known: Callable[[str], bool] | None = None,
-                  skip_blocks: set[int] = frozenset(), skip_sections: Callable[[int], bool] | None = None
-                  ) -> list[ActionFound]:
-    """Actions only implied by prose, found on the dependency parse of each sentence."""
+                  skip_blocks: set[int] = frozenset(), skip_spans: list[tuple[int, int]] = (),
+                  has_people: bool = True) -> list[ActionFound]:
+    """Actions only implied by prose, found on the dependency parse of each sentence.
+
+    ``known`` says whether a name is one of the meeting's people; when the meeting has an
+    attendance list (``has_people``), an active subject must be someone known, a role ("the
+    Clerk") or a group ("Trustees") - an unknown name is not made an owner, we abstain.
+    """
     out: list[ActionFound] = []
     doc = parsed.document
+    owner_ok = _OwnerCheck(known, has_people)
     for i, b in enumerate(doc.blocks):
         if i in skip_blocks or b.kind in ("heading", "table_row"):
             continue
-        if skip_sections and skip_sections(i):
-            continue
         sdoc = parsed.docs[i]
-        for sent in sdoc.sents:
-            for found in _sentence_actions(sent, known):
-                task_span, owners, how = found
-                s0, e0 = task_span
-                task = sdoc.text[s0:e0].strip().rstrip(".;,")
-                if len(task.split()) < 2:
-                    continue
+        sents = list(sdoc.sents)
+        for k, sent in enumerate(sents):
+            s_abs, e_abs = b.start + sent.start_char, b.start + sent.end_char
+            if any(s_abs < e and s < e_abs for s, e in skip_spans):
+                continue
+            for task, owners, how in _sentence_actions(sent, owner_ok):
+                if len(task.split()) < 3:
+                    # "The Clerk to investigate": the sentence before says what
+                    context = sents[k - 1].text.strip() if k else ""
+                    if not context:
+                        continue
+                    task = f"{task} ({context.rstrip('.')})"
+                task = _with_colon_list(task, sent, doc, i)
                 act = ActionFound(task=task, owner=owners, explicit=False, source="prose",
-                                  start=b.start + sent.start_char, end=b.start + sent.end_char, block=i,
-                                  confidence={"agreed": 0.75, "asked": 0.75, "to": 0.7, "will": 0.6,
-                                              "passive": 0.5, "arrow": 0.55}.get(how, 0.5),
+                                  start=s_abs, end=e_abs, block=i,
+                                  confidence={"agreed": 0.75, "asked": 0.7, "to": 0.7, "will": 0.6,
+                                              "passive": 0.5, "arrow": 0.55, "doing": 0.5}.get(how, 0.5),
                                   section=section_of(i))
                 d = due_of(sent.text)
                 act.due, act.due_text = d[0], d[1]
                 out.append(act)
+        arrow = _ARROW.match(b.text) if b.kind == "list_item" else None
+        if arrow:
+            act = _arrow_action(arrow, b, i, owner_ok, section_of)
+            if act is not None:
+                out.append(act)
     return out
 
 
-def _subject_owners(verb, known) -> list[str]:
+def _with_colon_list(task: str, sent, doc: Document, i: int) -> str:
+    """'... in terms of:' followed by list items: the items belong to the task."""
+    if not sent.text.rstrip().endswith(":") or sent.end != len(sent.doc):
+        return task
+    items = []
+    for b in doc.blocks[i + 1:]:
+        if b.kind != "list_item":
+            break
+        items.append(b.text.rstrip("."))
+    return task.rstrip(":") + ": " + "; ".join(items) if items else task
+
+
+def _arrow_action(m: re.Match, b: Block, i: int, owner_ok: "_OwnerCheck", section_of) -> ActionFound | None:
+    """'ACM -> reach out', 'Baja-SAE -> nathan? jon will reach out': a list line that assigns a step."""
+    what, rest = m.group("what").strip(" -"), m.group("rest").strip()
+    verb = re.search(r"\b(?:(?P<who>[A-Za-z][\w'’-]*)\s+(?:will|to)\s+)?(?P<vp>(reach out|contact|email|call|ask|"
+                     r"follow up|check|send|write|talk to|speak to|look into|find|organise|organize|book)\b.*)$",
+                     rest, re.IGNORECASE)
+    if not verb:
+        return None
+    owners = [verb.group("who")] if verb.group("who") else []
+    task = f"{verb.group('vp').rstrip('.')} ({what})"
+    return ActionFound(task=task, owner=owners, explicit=False, source="prose", start=b.start, end=b.end, block=i,
+                       confidence=0.55, section=section_of(i))
+
+
+class _OwnerCheck:
+    def __init__(self, known: Callable[[str], bool] | None, has_people: bool):
+        self.known = known
+        self.has_people = has_people and known is not None
+
+    def name(self, n: str) -> bool:
+        n = n.strip()
+        if not n:
+            return False
+        if n.lower() in _GROUP_OWNERS or _ROLE_OWNERS.match(n) or re.fullmatch(r"(the )?[A-Z][\w-]* (committee|board|council|"
+                                                                                r"group|team|trustees)", n, re.I):
+            return True
+        if self.known and self.known(n):
+            return True
+        if self.has_people:
+            return False  # someone the attendance list does not know: abstain
+        return _owner_like(n, None)
+
+    def __call__(self, names: list[str]) -> bool:
+        return bool(names) and all(self.name(x) for x in names)
+
+    def any_known(self, names: list[str]) -> bool:
+        return any(self.name(x) for x in names)
+
+
+def _subject_owners(verb) -> list[str]:
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None:
         return []
-    heads = [subj] + [c for c in subj.conjuncts]
     names = []
-    for h in heads:
-        span = h.doc[h.left_edge.i:h.i + 1] if h.dep_ != "conj" else h.doc[_compound_start(h):h.i + 1]
-        text = span.text.strip()
-        text = re.sub(r"^(and|or)\s+", "", text)
-        names.append(text)
+    for h in [subj] + list(subj.conjuncts):
+        start = _compound_start(h)
+        text = h.doc[start:h.i + 1].text.strip()
+        names.append(re.sub(r"^(and|or)\s+", "", text))
     return names
 
 
@@ -493,121 +558,137 @@ def _compound_start(tok) -> int:
     start = tok.i
     for c in tok.lefts:
         if c.dep_ in ("compound", "det", "amod", "nmod", "poss") and c.i < start:
-            start = c.i
+            start = min(start, _compound_start(c) if c.dep_ == "compound" else c.i)
     return start
 
 
-def _owner_ok(names: list[str], known) -> bool:
-    return bool(names) and all(_owner_like(n.strip(), known) or (known and known(n)) for n in names)
-
-
-def _vp_span(verb) -> tuple[int, int]:
-    """From the verb to the end of its clause (without a trailing conjunct clause that has its own subject)."""
+def _clause_end(verb) -> int:
+    """Index after the last token of the verb's clause (a coordinated clause with its own subject
+    is not part of it)."""
     right = verb.i
     for t in verb.subtree:
-        if t.i > right:
-            right = t.i
-    # stop before a coordinated clause with its own subject
+        right = max(right, t.i)
     for c in verb.children:
         if c.dep_ == "conj" and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
             right = min(right, c.left_edge.i - 1)
-    start = verb.i
-    end_tok = verb.doc[max(start, right)]
-    return verb.idx, end_tok.idx + len(end_tok.text)
+            if right > verb.i and verb.doc[right].dep_ == "cc":
+                right -= 1
+    while right > verb.i and verb.doc[right].is_punct:
+        right -= 1
+    return right + 1
 
 
-def _sentence_actions(sent, known) -> list[tuple[tuple[int, int], list[str], str]]:
-    out = []
-    root = sent.root
-    text_low = sent.text.lower()
+def _vp_text(verb, *, skip: set[int] = frozenset()) -> str:
+    toks = [t for t in verb.doc[verb.i:_clause_end(verb)] if t.i not in skip]
+    return "".join(t.text_with_ws for t in toks).strip()
+
+
+def _passive_task(verb, subj, agent) -> str:
+    """'A report will be forwarded to Highways' -> 'forward a report to Highways'."""
+    skip = set()
+    if agent is not None:
+        skip |= {t.i for t in agent.subtree}
+    rest = _vp_text(verb, skip=skip)[len(verb.text):].strip()
+    subj_text = verb.doc[subj.left_edge.i:subj.right_edge.i + 1].text
+    if subj_text.split()[0] in ("A", "An", "The", "This", "These", "That", "Those", "Our"):
+        subj_text = subj_text[0].lower() + subj_text[1:]
+    return f"{verb.lemma_} {subj_text} {rest}".strip()
+
+
+def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str], str]]:
+    out: list[tuple[str, list[str], str]] = []
     if "?" in sent.text:
         return out
     for tok in sent:
-        if tok.pos_ not in ("VERB", "AUX") and tok.dep_ != "ROOT":
+        if tok.pos_ not in ("VERB", "AUX"):
             continue
         lemma = tok.lemma_.lower()
-        # "X agreed to look into this", "X was asked to ...", "X volunteered to ..."
-        if lemma in _COMMIT_VERBS and lemma not in ("offer",):
-            xcomp = next((c for c in tok.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
-            if xcomp is not None and xcomp.lemma_.lower() not in _STATIVE and xcomp.lemma_.lower() not in _DECIDE_VERBS:
-                owners = _subject_owners(tok, known)
-                if lemma in ("ask", "task", "request", "charge", "invite", "instruct", "assign", "nominate"):
-                    # "X was asked to": the passive subject acts; "the Board asked X to": the object does
-                    obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-                    if any(c.dep_ == "nsubjpass" for c in tok.children):
-                        pass
-                    elif obj is not None:
-                        owners = [tok.doc[_compound_start(obj):obj.i + 1].text] + [c.text for c in obj.conjuncts]
-                    else:
-                        continue
-                if re.match(r"^(it|this|that)$", " ".join(owners).lower()):
-                    owners = []  # "It was agreed to ..."
-                elif owners and not _owner_ok(owners, known):
-                    if all(o.lower() in ("we", "they", "he", "she", "i") for o in owners):
-                        owners = []
-                    else:
-                        continue
-                out.append((_vp_span(xcomp), owners, "agreed" if lemma != "ask" else "asked"))
-                continue
-        # "X will VERB ..." / "X is to VERB" / "X to VERB ..." (sentence-initial subject + infinitive)
-        aux = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
-        aux_low = [a.lower_ for a in aux]
-        if tok.pos_ != "VERB" or lemma in _STATIVE or lemma in _SPEECH:
+        children = list(tok.children)
+        deps = [c.dep_ for c in children]
+        aux_low = [c.lower_ for c in children if c.dep_ in ("aux", "auxpass")]
+        if "neg" in deps or {"would", "could", "might", "may", "should"} & set(aux_low):
             continue
-        if tok.tag_ in ("VBD", "VBN") and not ({"will", "shall", "be"} & set(aux_low)):
-            continue
-        passive = any(c.dep_ == "nsubjpass" for c in tok.children) or "auxpass" in [c.dep_ for c in tok.children]
-        if "will" in aux_low or "shall" in aux_low:
-            if any(a.lower_ in ("would", "could", "might", "may") for a in aux):
+        # 1. "X agreed to look into this", "X was asked to ...", "It was agreed to ..."
+        if lemma in _COMMIT_VERBS and lemma != "offer":
+            xcomp = next((c for c in children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
+            if xcomp is None or xcomp.lemma_.lower() in _STATIVE | _DECIDE_VERBS:
                 continue
-            if any(c.dep_ == "neg" for c in tok.children):
-                continue
-            if passive:
-                agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+            owners = _subject_owners(tok)
+            if lemma in ("ask", "task", "request", "charge", "invite", "instruct", "assign", "nominate"):
+                obj = next((c for c in children if c.dep_ == "dobj"), None)
+                if "nsubjpass" not in deps:
+                    if obj is None:
+                        continue
+                    owners = [obj.doc[_compound_start(obj):obj.i + 1].text] + [c.text for c in obj.conjuncts]
+            if " ".join(owners).lower() in ("it", "this", "that", "there"):
                 owners = []
-                if agent is not None:
-                    pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
-                    if pobj is not None:
-                        owners = [tok.doc[_compound_start(pobj):pobj.i + 1].text]
-                        if not _owner_ok(owners, known):
-                            owners = []
-                subj = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-                if subj is None or subj.lower_ in ("it", "this", "that", "there"):
-                    continue
-                s0 = subj.left_edge.idx
-                _, e0 = _vp_span(tok)
-                out.append(((s0, e0), owners, "passive"))
+            elif owners and not owner_ok(owners):
                 continue
-            owners = _subject_owners(tok, known)
+            out.append((_vp_text(xcomp), owners, "asked" if lemma == "ask" else "agreed"))
+            continue
+        if tok.pos_ != "VERB" or lemma in _STATIVE or lemma in _SPEECH or lemma in _COMMIT_VERBS:
+            continue
+        passive = "nsubjpass" in deps or "auxpass" in deps
+        future = "will" in aux_low or "shall" in aux_low
+        # 2. "A report will be forwarded to Highways", "these will be discussed at ...", "... by CGM"
+        if future and passive:
+            subj = next((c for c in children if c.dep_ == "nsubjpass"), None)
+            if subj is None or subj.lower_ in ("it", "there", "that", "which", "who"):
+                continue
+            has_det = any(c.dep_ in ("det", "poss") for c in subj.children) or subj.lower_ in ("this", "these")
+            if not has_det:
+                continue
+            agent = next((c for c in children if c.dep_ == "agent"), None)
+            owners = []
+            if agent is not None:
+                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                if pobj is not None and (pobj.pos_ == "PROPN" or owner_ok.name(pobj.text)):
+                    owners = [pobj.doc[_compound_start(pobj):pobj.i + 1].text]
+            out.append((_passive_task(tok, subj, agent), owners, "passive"))
+            continue
+        # 3. "X will VERB ...", "he will continue to advocate"
+        if future:
+            owners = _subject_owners(tok)
             if not owners:
                 continue
-            if all(o.lower() in ("he", "she", "they", "we", "i") for o in owners):
-                if owners[0].lower() not in ("he", "she"):
-                    continue  # "we will be publishing ...": no one in particular
-                prev_person = _previous_person(tok, known)
-                if prev_person is None:
+            if all(o.lower() in ("he", "she") for o in owners):
+                prev = _previous_person(tok, owner_ok)
+                if prev is None:
                     continue
-                owners = [prev_person]
-            elif not _owner_ok(owners, known):
+                owners = [prev]
+            elif not owner_ok(owners):
                 continue
-            out.append((_vp_span(tok), owners, "will"))
+            out.append((_vp_text(tok), owners, "will"))
             continue
-        if tok.dep_ == "ROOT" and aux_low[:1] == ["to"] and tok.i > sent.start:
-            owners = _subject_owners(tok, known)
-            if owners and _owner_ok(owners, known) and not re.search(r"\b(was|were|is|are|has|had)\b",
-                                                                     sent.text[:tok.idx - sent.start_char]):
-                out.append((_vp_span(tok), owners, "to"))
-    del root, text_low
+        # 4. "X to VERB ...", "... with AB to take the lead"
+        if "to" in aux_low and tok.tag_ == "VB":
+            if tok.dep_ == "ROOT":
+                owners = _subject_owners(tok)
+                before = sent.doc.text[sent.start_char:tok.idx]
+                if owners and owner_ok(owners) and not re.search(r"\b(was|were|is|are|has|had|have)\b", before):
+                    out.append((_vp_text(tok), owners, "to"))
+                continue
+            prev_tok = tok.doc[tok.i - 2] if tok.i >= 2 else None  # "AB" in "with AB to take"
+            if prev_tok is not None and prev_tok.dep_ == "pobj" and prev_tok.head.lower_ == "with" \
+                    and owner_ok([prev_tok.text]):
+                out.append((_vp_text(tok), [prev_tok.text], "to"))
+            continue
+        # 5. "Marco is preparing the last release", "Natalia and Thibaud working on a blog post"
+        if tok.tag_ == "VBG" and (tok.dep_ == "ROOT" or "aux" in deps) and not (set(aux_low) - {"is", "are"}):
+            owners = _subject_owners(tok)
+            if owners and owner_ok.any_known(owners) and all(o[:1].isupper() for o in owners) \
+                    and any(owner_ok.known and owner_ok.known(o) for o in owners):
+                out.append((_vp_text(tok), owners, "doing"))
     return out
 
 
-def _previous_person(tok, known) -> str | None:
+def _previous_person(tok, owner_ok: "_OwnerCheck") -> str | None:
     """The person a pronoun subject refers to: the nearest preceding subject that names someone."""
     doc = tok.doc
     for t in reversed(list(doc[:tok.i])):
-        if t.dep_ in ("nsubj",) and t.pos_ == "PROPN":
+        if t.dep_ == "nsubj" and t.pos_ == "PROPN":
             name = doc[_compound_start(t):t.i + 1].text
-            if (known(name) if known else _owner_like(name, None)):
+            if owner_ok.name(name):
                 return name
     return None
 
@@ -615,12 +696,17 @@ def _previous_person(tok, known) -> str | None:
 # --------------------------------------------------------------------------------------- combining
 
 def dedupe(actions: list[ActionFound]) -> list[ActionFound]:
-    """Keep the most explicit of actions that point at the same text."""
+    """Keep the most explicit of actions that point at the same text (an explicit action whose
+    text is a whole paragraph takes the task wording the prose reading found in it)."""
     rank = {"table": 0, "marker": 1, "section": 2, "prose": 3}
     ordered = sorted(actions, key=lambda a: (rank[a.source], a.start))
     kept: list[ActionFound] = []
     for a in ordered:
-        if any(a.block == k.block and (a.start < k.end and k.start < a.end) for k in kept):
+        twin = next((k for k in kept if a.block == k.block and (a.start < k.end and k.start < a.end)), None)
+        if twin is not None:
+            if twin.refine and a.source == "prose":
+                twin.task, twin.refine = a.task, False
+                twin.due, twin.due_text = twin.due or a.due, twin.due_text or a.due_text
             continue
         if any(_same_task(a.task, k.task) for k in kept if k.source != "prose" and a.source == "prose"):
             continue

@@ -67,9 +67,9 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp) -> None:
     found += marker_actions(doc, section_of=section_of, due_of=due_of, known=known)
     found += section_actions(doc, st, due_of=due_of, known=known, taken=covered)
     decided = decisions_mod.find_decisions(doc, st, parsed)
-    decision_blocks = {d.block for d in decided if d.kind in ("resolved", "motion")}
-    found += prose_actions(parsed, section_of=section_of, due_of=due_of, known=known,
-                           skip_blocks=covered | decision_blocks)
+    decision_spans = [(d.start, d.end) for d in decided if d.kind in ("resolved", "motion")]
+    found += prose_actions(parsed, section_of=section_of, due_of=due_of, known=known, skip_blocks=covered,
+                           skip_spans=decision_spans, has_people=bool(index.people))
     actions = dedupe(found)
 
     meeting.actions = [_to_action(a, doc, index) for a in actions]

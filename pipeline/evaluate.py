@@ -17,7 +17,8 @@ from typing import Callable
 from .build import name_key
 
 NAME_FIELDS = ("present", "apologies", "guests", "absent", "chair")
-_STOP = set("a an the to of and or for in on at by with from as is are be this that it its into about our their we".split())
+_STOP = set("a an the to of and or for in on at by with from as is are be been will shall this that it its into about "
+            "our their we they he she them his her".split())
 
 
 @dataclass
@@ -76,8 +77,16 @@ def headings_match(a: str, b: str) -> bool:
     return False
 
 
+def _stem(w: str) -> str:
+    for suf in ("ing", "ed", "es", "s"):
+        if len(w) > len(suf) + 3 and w.endswith(suf):
+            return w[: -len(suf)]
+    return w
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if w not in _STOP}
+    """Content words, lightly stemmed ('forwarded' ~ 'forward')."""
+    return {_stem(w) for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if w not in _STOP}
 
 
 def tasks_match(a: str, b: str) -> bool:
