@@ -67,7 +67,7 @@ _URL = re.compile(r"^\s*(https?://|www\.)\S+\s*$")
 
 # verbs that do not make an action of "X will ..." ("X will be pleased", "it will have")
 _STATIVE = {"be", "have", "need", "want", "like", "know", "seem", "remain", "mean", "depend", "appear", "feel",
-            "hope", "love", "hate", "prefer", "cost", "take", "allow", "include", "require", "help", "make"}
+            "hope", "love", "hate", "prefer", "cost", "allow", "include", "require", "become", "get"}
 _COMMIT_VERBS = {"agree", "undertake", "volunteer", "offer", "promise", "commit", "ask", "task", "request", "charge",
                  "delegate", "nominate", "appoint", "elect", "assign", "invite", "instruct", "plan", "intend"}
 # "The Board agreed to accept the application": a decision, not something left to do
@@ -597,11 +597,12 @@ def _passive_task(verb, subj, agent) -> str:
 
 def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str], str]]:
     out: list[tuple[str, list[str], str]] = []
-    if "?" in sent.text:
-        return out
+    questions = [t.i for t in sent if t.text == "?"]
     for tok in sent:
         if tok.pos_ not in ("VERB", "AUX"):
             continue
+        if any(q > tok.i for q in questions):
+            continue  # part of a question
         lemma = tok.lemma_.lower()
         children = list(tok.children)
         deps = [c.dep_ for c in children]
@@ -626,7 +627,7 @@ def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str
                 continue
             out.append((_vp_text(xcomp), owners, "asked" if lemma == "ask" else "agreed"))
             continue
-        if tok.pos_ != "VERB" or lemma in _STATIVE or lemma in _SPEECH or lemma in _COMMIT_VERBS:
+        if tok.pos_ != "VERB" or lemma in _STATIVE or lemma in _COMMIT_VERBS:
             continue
         passive = "nsubjpass" in deps or "auxpass" in deps
         future = "will" in aux_low or "shall" in aux_low
@@ -638,13 +639,20 @@ def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str
             has_det = any(c.dep_ in ("det", "poss") for c in subj.children) or subj.lower_ in ("this", "these")
             if not has_det:
                 continue
+            if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in _SPEECH | {"inform", "advise", "tell"}:
+                continue  # "the Clerk advised that this will be emptied fortnightly": reported, not a task
             agent = next((c for c in children if c.dep_ == "agent"), None)
             owners = []
             if agent is not None:
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
                 if pobj is not None and (pobj.pos_ == "PROPN" or owner_ok.name(pobj.text)):
                     owners = [pobj.doc[_compound_start(pobj):pobj.i + 1].text]
-            out.append((_passive_task(tok, subj, agent), owners, "passive"))
+            task = _passive_task(tok, subj, agent)
+            if subj.lower_ in ("this", "these") and subj.i > sent.start:
+                before = sent.doc[sent.start:subj.i].text.strip(" ,-–—;:")
+                if len(before.split()) >= 3:
+                    task = f"{task} ({before})"
+            out.append((task, owners, "passive"))
             continue
         # 3. "X will VERB ...", "he will continue to advocate"
         if future:

@@ -55,8 +55,13 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp) -> None:
         d = duedates.normalise_due(t, meeting_date=meeting_date, next_meeting=next_date, day_first=st.day_first)
         return d.due is not None and d.kind != "text" or bool(re.fullmatch(r"(ongoing|tbc|tbd|asap|n/a)\.?", t, re.I))
 
+    notes = {re.sub(r"^the\s+", "", n.lower()): p for p in index.people for n in p.notes}
+
     def known(name: str) -> bool:
-        return index.resolve(name).person is not None or index.resolve(name).ambiguous
+        r = index.resolve(name)
+        if r.person is not None or r.ambiguous:
+            return True
+        return re.sub(r"^the\s+", "", name.lower().strip()) in notes  # "the Governance Manager"
 
     section_of = _section_lookup(doc, st)
     flat = flattened_table_actions(doc, st, due_of=due_cell, is_due=is_due, known=known)
