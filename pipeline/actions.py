@@ -481,6 +481,8 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
                                               "passive": 0.5, "arrow": 0.55, "doing": 0.5}.get(how, 0.5),
                                   section=section_of(i))
                 d = due_of(sent.text)
+                if d[0] is None and task != sent.text:
+                    d = due_of(task)  # the context the task carries may hold the date
                 act.due, act.due_text = d[0], d[1]
                 out.append(act)
         arrow = _ARROW.match(b.text) if b.kind == "list_item" else None

@@ -40,6 +40,8 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp) -> None:
     def due_of(text: str) -> tuple[str | None, str | None]:
         got = duedates.find_due(text, meeting_date=meeting_date, next_meeting=next_date, day_first=st.day_first)
         if got is None:
+            got = duedates.implied_due(text, meeting_date=meeting_date, next_meeting=next_date, day_first=st.day_first)
+        if got is None:
             return None, None
         d, s, e = got
         return d.due, text[s:e]

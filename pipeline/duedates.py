@@ -890,3 +890,29 @@ def all_dates(doc: Document, *, meeting_date: date | None, day_first: bool,
                 continue  # "on Tuesday and Thursday afternoons": usually a recurring day, not a date
             out.append(DateExpression(x.text, x.start + b.start, x.end + b.start, x.norm, i))
     return out
+
+
+_NEXT_NAMED_MEETING = re.compile(r"(?i)\b(?:the\s+)?next\s+(?:[\w’'-]+\s+){0,3}?(?:meeting|agm|call)\b")
+
+
+def implied_due(text: str, *, meeting_date: date | None, next_meeting: date | None = None,
+                day_first: bool = True) -> tuple[DueDate, int, int] | None:
+    """A deadline the text implies without a 'by': a reference to the next meeting ("assign an
+    owner next meeting", "referred to the next parish council meeting"), or the one calendar date
+    after the meeting that the text names ("collect items for the fair on 28th August")."""
+    m = _NEXT_NAMED_MEETING.search(text)
+    if m:
+        phrase = m.group(0)
+        core = re.sub(r"(?i)^the\s+", "", phrase)
+        if next_meeting is not None and re.fullmatch(r"(?i)next\s+meeting", core):
+            return DueDate(_iso(next_meeting), phrase, next_meeting, next_meeting, "meeting"), m.start(), m.end()
+        return DueDate(core, phrase, kind="meeting"), m.start(), m.end()
+    if meeting_date is None:
+        return None
+    found = [x for x in dates_in(text, meeting_date=meeting_date, next_meeting=next_meeting, day_first=day_first,
+                                 kinds=("date",))
+             if x.norm.start is not None and x.norm.start > meeting_date]
+    if len(found) == 1:
+        x = found[0]
+        return x.norm, x.start, x.end
+    return None
