@@ -459,8 +459,10 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
     doc = parsed.document
     owner_ok = _OwnerCheck(known, has_people)
     for i, b in enumerate(doc.blocks):
-        if i in skip_blocks or b.kind in ("heading", "table_row"):
+        if i in skip_blocks or b.kind == "heading":
             continue
+        if b.kind == "table_row" and b.style not in ("paragraph", "list_item"):
+            continue  # a real table; rows laid out from paragraphs (an Action column) are prose
         sdoc = parsed.docs[i]
         sents = list(sdoc.sents)
         for k, sent in enumerate(sents):
@@ -469,8 +471,9 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
                 continue
             for task, owners, how in _sentence_actions(sent, owner_ok):
                 if len(task.split()) < 3:
-                    # "The Clerk to investigate": the sentence before says what
-                    context = sents[k - 1].text.strip() if k else ""
+                    # "The Clerk to investigate", "... - the Chairman and Clerk will again inspect": the
+                    # words before the subject, or the sentence before, say what
+                    context = _context_before(sent, owners) or (sents[k - 1].text.strip() if k else "")
                     if not context:
                         continue
                     task = f"{task} ({context.rstrip('.')})"
@@ -491,6 +494,15 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
             if act is not None:
                 out.append(act)
     return out
+
+
+def _context_before(sent, owners: list[str]) -> str:
+    if not owners:
+        return ""
+    pos = sent.text.find(owners[0])
+    before = sent.text[:pos].strip(" ,;:-–—") if pos > 0 else ""
+    before = re.sub(r"\s+(the|and)$", "", before)
+    return before if len(before.split()) >= 3 else ""
 
 
 def _with_colon_list(task: str, sent, doc: Document, i: int) -> str:
@@ -684,6 +696,13 @@ def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str
                 out.append((_vp_text(tok), [prev_tok.text], "to"))
             continue
         # 5. "Marco is preparing the last release", "Natalia and Thibaud working on a blog post"
+        if tok.tag_ == "VBG" and tok.dep_ == "acl" and tok.head.dep_ == "ROOT" and tok.head.pos_ == "PROPN":
+            sub = {t.i for t in tok.subtree}
+            np = "".join(t.text_with_ws for t in tok.head.subtree if t.i not in sub).strip()
+            owners = split_owners(np)
+            if owners and any(owner_ok.known and owner_ok.known(o) for o in owners):
+                out.append((_vp_text(tok), owners, "doing"))
+            continue
         if tok.tag_ == "VBG" and (tok.dep_ == "ROOT" or "aux" in deps) and not (set(aux_low) - {"is", "are"}):
             owners = _subject_owners(tok)
             if owners and owner_ok.any_known(owners) and all(o[:1].isupper() for o in owners) \
@@ -728,7 +747,9 @@ def dedupe(actions: list[ActionFound]) -> list[ActionFound]:
 def _same_task(a: str, b: str) -> bool:
     wa = set(re.findall(r"[a-z]{3,}", a.lower()))
     wb = set(re.findall(r"[a-z]{3,}", b.lower()))
-    return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) >= 0.6
+    if min(len(wa), len(wb)) < 4:
+        return False  # too few words to call two tasks the same
+    return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
 
 
 __all__ = ["ActionFound", "split_owners", "is_owner_phrase", "table_actions", "flattened_table_actions",
