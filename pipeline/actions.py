@@ -73,6 +73,8 @@ _COMMIT_VERBS = {"agree", "undertake", "volunteer", "offer", "promise", "commit"
 # "The Board agreed to accept the application": a decision, not something left to do
 _DECIDE_VERBS = {"accept", "approve", "adopt", "endorse", "ratify", "note", "receive", "grant", "allow", "support",
                  "agree", "reject", "decline", "confirm", "appoint", "elect", "defer", "postpone", "award"}
+_EVENT_NOUNS = {"meeting", "event", "session", "call", "agm", "egm", "conference", "fair", "festival", "party",
+                "celebration", "ceremony", "workshop", "webinar", "election", "vote", "anniversary"}
 _SPEECH = {"say", "ask", "note", "report", "suggest", "propose", "highlight", "point", "thank", "welcome", "explain",
            "confirm", "mention", "state", "conclude", "feel", "think", "believe", "comment", "add", "reply", "respond"}
 
@@ -382,7 +384,7 @@ def _child_status(blocks: list[Block], i: int) -> str | None:
 
 _OWNER_COLON = re.compile(r"^(?P<who>@?[A-Z@][\w'’.@-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*(?:,|&|and|/)\s*@?[A-Z@][\w'’.-]*"
                           r"(?:\s+[A-Z][\w'’.-]*){0,3})*)\s*(?::|\s[-–—]\s)\s*(?P<task>\S.*)$")
-_OWNER_TO = re.compile(r"^(?P<who>(?:the\s+)?@?[A-Z@][\w'’.@-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*(?:,|&|and|/)\s*(?:the\s+)?"
+_OWNER_TO = re.compile(r"^(?P<who>(?:[Aa]ll (?:directors|members|trustees|councillors|team members)|[Ee]veryone)|(?:the\s+)?@?[A-Z@][\w'’.@-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*(?:,|&|and|/)\s*(?:the\s+)?"
                        r"@?[A-Z@][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})*)\s+(?:to|will|is to|are to|agreed to)\s+"
                        r"(?P<task>[a-z].*)$")
 _OWNER_PAREN = re.compile(r"^(?P<task>.+?)\s*[\(\[](?:owner:?\s*)?(?P<who>@?[A-Z@][\w'’.@ -]{0,30}?)[\)\]]\s*\.?$")
@@ -651,8 +653,8 @@ def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str
             if subj is None or subj.lower_ in ("it", "there", "that", "which", "who"):
                 continue
             has_det = any(c.dep_ in ("det", "poss") for c in subj.children) or subj.lower_ in ("this", "these")
-            if not has_det:
-                continue
+            if not has_det or subj.lemma_.lower() in _EVENT_NOUNS:
+                continue  # "the next meeting will be held on ...": a date, not a task
             if tok.dep_ == "ccomp" and tok.head.lemma_.lower() in _SPEECH | {"inform", "advise", "tell"}:
                 continue  # "the Clerk advised that this will be emptied fortnightly": reported, not a task
             agent = next((c for c in children if c.dep_ == "agent"), None)

@@ -157,7 +157,7 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
             pieces = [(value, value_start, i, b.page)]
             # "Present: A, B, Mandy" + "Rudczenko, C": one comma-separated list wrapped over blocks;
             # "Present: A" + "B" + "C": one name per line
-            one_per_line = not re.search(r"[,;]|\band\b", value)
+            one_per_line = len(_split_items(value)) == 1
             while j < len(blocks) and _continues(pieces[-1][0], blocks[j], one_per_line):
                 pieces.append((blocks[j].text, blocks[j].start, j, blocks[j].page))
                 used.add(j)

@@ -96,11 +96,18 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp) -> None:
     meeting.dates = [
         DateValue(value=x.value, text=x.text, year_inferred=x.year_inferred, provenance=provenance(doc, x.start, x.end))
         for x in duedates.all_dates(doc, meeting_date=meeting_date, day_first=st.day_first)]
-    for x in meeting.dates:
-        if x.year_inferred and x.value:
+    # a year the minutes left out matters where it dates a fact: a next meeting or a deadline
+    for n, dv in zip(nexts, meeting.next_meeting_detail):
+        if n.year_inferred and n.date:
             meeting.warnings.append(Warning(code="date_without_year",
-                                            message=f"'{x.text}' has no year; read as {x.value}",
-                                            provenance=x.provenance))
+                                            message=f"next meeting '{n.text}' has no year; read as {n.date.isoformat()}",
+                                            provenance=dv.provenance))
+    for a in meeting.actions:
+        if a.due and re.fullmatch(r"\d{4}-\d\d-\d\d", a.due) and a.due_text and not re.search(r"\b(19|20)\d\d\b", a.due_text) \
+                and re.search(r"\d", a.due_text):
+            meeting.warnings.append(Warning(code="date_without_year",
+                                            message=f"deadline '{a.due_text}' has no year; read as {a.due}",
+                                            provenance=a.provenance))
     if "detect" not in meeting.stages:
         meeting.stages.append("detect")
     meeting.models = dict(meeting.models, spacy=f"{getattr(nlp, 'model_name', 'spacy')} {getattr(nlp, 'model_version', '')}".strip())

@@ -64,6 +64,7 @@ _ROLE_OFFICE = {"chair": "Chair", "minutes": "Minutes"}
 
 # Things an action owner or speaker may be that are not one person.
 _GROUPS = re.compile(r"^(all|everyone|everybody|all members|members|team|the team|trustees|the trustees|board|"
+                     r"(all |the )?directors|all team members|all (?:board|committee|council) members|"
                      r"the board|committee|the committee|council|the council|group|the group|officers|staff|"
                      r"tbc|tbd|n/?a|none|nobody|anyone|each member|all trustees|all councillors|councillors)$",
                      re.IGNORECASE)
@@ -95,11 +96,15 @@ def has_title(name: str) -> bool:
 
 
 def office_of(text: str) -> str | None:
-    """'the Clerk' -> 'Clerk'; 'Chairman' -> 'Chair'; 'Minutes Secretary' -> 'Minutes'; else None."""
+    """'the Clerk' -> 'Clerk'; 'Chairman' -> 'Chair'; 'Minutes Secretary' -> 'Minutes'; 'Clerk and
+    Responsible Financial Officer' -> 'Clerk' (the first office a compound note names); else None."""
     t = re.sub(r"[’']s$", "", text.strip().strip(".,:;*_")).lower()
     t = re.sub(r"^the\s+", "", t)
     t = re.sub(r"\s+", " ", t)
-    return _OFFICE_OF.get(t)
+    if t in _OFFICE_OF:
+        return _OFFICE_OF[t]
+    first = re.split(r"\s+(?:and|&)\s+|\s*[,/;]\s*", t, maxsplit=1)[0]
+    return _OFFICE_OF.get(first) if first != t else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -652,6 +657,9 @@ def speakers(parsed: "ParsedDocument", index: PeopleIndex | None = None,
                 continue
             rel_end = m.end - block.start
             rel_start = m.start - block.start
+            if m.person is None and (_PLACE_WORD.search(m.text) or re.search(
+                    r"\b(of|in|on|at|from|to|near)\s$", text[max(0, rel_start - 6):rel_start])):
+                continue  # 'residents of Mill Lane described ...': a place, not a speaker
             vm = _VERB_AFTER.match(text[rel_end:])
             verb = vm.group("verb") if vm else None
             if verb is None:
@@ -728,6 +736,10 @@ _ADVERBS = {"unanimously", "finally", "additionally", "generally", "subsequently
             "nationally", "locally", "jointly", "separately", "originally", "recently", "overall", "only"}
 
 
+_PLACE_WORD = re.compile(r"\b(Lane|Road|Street|Close|Avenue|Drive|Way|Hall|Library|Centre|Center|Park|Common|Green|"
+                         r"Square|Place|Court|Gardens|Crescent|Terrace|Row|Hill|Bridge|Church|School|House)$")
+
+
 def _unknown_names(sdoc: "Doc", bi: int, block, index: PeopleIndex, known: list[Mention]) -> list[Mention]:
     """Capitalised names and undefined initials that open a clause and are followed by a speech verb
     ('Rob said', 'DT stressed'): candidates the entity recogniser may have missed."""
@@ -744,6 +756,8 @@ def _unknown_names(sdoc: "Doc", bi: int, block, index: PeopleIndex, known: list[
             continue  # 'IT reported' in a document that does not name people by initials
         if name.lower() in _NOT_SPEAKERS or _GROUPS.match(name) or name.split()[0].lower() in TITLES:
             continue
+        if _PLACE_WORD.search(name) or re.search(r"\b(of|in|on|at|from|to|near|by)\s$", block.text[max(0, m.start() - 6):m.start()]):
+            continue  # 'residents of Mill Lane described ...': a place
         if not name.isupper() and name.lower().endswith("ly") and name.lower() in _ADVERBS:
             continue
         if not _VERB_AFTER.match(block.text[m.end():]):

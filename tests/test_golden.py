@@ -73,6 +73,9 @@ def snapshot(m) -> dict:
         "attendees": m.attendees.model_dump(),
         "sections": [[s.heading, s.level, s.number, s.parent] for s in m.section_tree],
         "tables": [[t.header] + t.rows for t in m.tables],
+        "actions": [[a.owner, a.task, a.due, a.explicit] for a in m.actions],
+        "decisions": [[d.kind, d.text, d.mover, d.seconder, d.result] for d in m.decisions],
+        "next_meeting": m.next_meeting,
         "warnings": [w.code for w in m.warnings],
     }
 
@@ -84,5 +87,6 @@ def test_snapshot(expected: Path):
     path = GOLDEN / f"{src.name}.json"
     if REGEN:
         path.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    got = json.loads(json.dumps(got))  # tuples and lists compare alike
     assert path.exists(), f"no snapshot {path.name}: run MINUTEBOOK_REGEN_GOLDEN=1 pytest tests/test_golden.py and review it"
     assert got == json.loads(path.read_text(encoding="utf-8"))

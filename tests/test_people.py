@@ -193,7 +193,7 @@ def test_resolve_never_crashes_and_never_invents(mention):
         if r.person is None:
             continue
         if r.how == "role":
-            assert re.search(r"chair|clerk", mention, re.IGNORECASE)
+            assert re.search(r"chair|clerk|rfo", mention, re.IGNORECASE)
             continue
         m = [w for w in words_of(mention)] or [re.sub(r"\W", "", mention).lower()]
         names = r.person.words + [h.lower() for h in r.person.handles]
