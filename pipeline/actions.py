@@ -126,6 +126,9 @@ def is_owner_phrase(text: str, known: Callable[[str], bool] | None = None) -> bo
     parts = split_owners(text)
     if not parts or len(text) > 80:
         return False
+    tail = _TO_VERB.search(re.sub(r"\([^)]*\)", " ", text))
+    if tail and len(tail.group(0).split()) > 4:
+        return False  # "X and Y to continue conversations about ...": a task, not a list of owners
     return all(_owner_like(p, known) for p in parts)
 
 

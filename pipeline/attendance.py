@@ -256,8 +256,16 @@ def _namey(name: str) -> bool:
         return True
     if re.search(r"\d", name):
         return False
-    caps = sum(1 for w in words if w[:1].isupper() or w.lower() in ("de", "van", "von", "der", "da", "di", "le", "la", "mrs", "mr"))
-    return caps >= max(1, len(words) - 1) and not _SENTENCE_LIKE.search(name)
+    caps = sum(1 for w in words if w.lstrip("“\"'‘")[:1].isupper() or w.lower() in _PARTICLES)
+    return caps == len(words) and not _SENTENCE_LIKE.search(name) and not _NOT_NAMES.match(name)
+
+
+_PARTICLES = {"de", "van", "von", "der", "den", "da", "di", "du", "le", "la", "al", "bin", "ibn", "mrs", "mr", "dr"}
+# capitalised words that head sections, not people
+_NOT_NAMES = re.compile(r"^(action|actions|action items|agenda|minutes|notes|apologies|present|attendees|attendance|"
+                        r"discussion|decisions?|updates?|finance|any other business|aob|welcome|introductions?|"
+                        r"next meeting|date of next meeting|matters arising|summary|reports?|correspondence)$",
+                        re.IGNORECASE)
 
 
 _PUBLIC = re.compile(r"^(\d+|several|some|two|three|four|five|six|seven|eight|nine|ten)\s+(members? of the public|"
@@ -301,6 +309,7 @@ def _clean(item: str) -> tuple[str, list[str], str | None]:
     s = re.sub(r"\[[^\]]*\]", "", s)
     # "Marc Stears – Marc has recently joined ..." : a description after a dash
     s = re.split(r"\s[-–—]\s", s, maxsplit=1)[0]
+    s = re.sub(r"[()\[\]]", " ", s)  # unbalanced brackets left over
     s = re.sub(r"\s+", " ", s).strip(" .,:;-–—*_")
     s = s.replace("_", " ") if re.fullmatch(r"[A-Za-z]+(_[A-Za-z]+)+", s) else s
     return s, notes, initials

@@ -71,6 +71,10 @@ def structure(doc: Document) -> Structure:
 
 # ----------------------------------------------------------------------------------------- title
 
+_DATE_FILLERS = {"on", "at", "the", "of", "held", "date", "dated", "from", "to", "am", "pm", "and", "time", "noon",
+                 "bst", "gmt", "utc", "est", "pst", "cet", "et", "pt", "h", "hrs"}
+
+
 def _is_date_only(text: str) -> bool:
     dates = find_dates(text)
     if not dates:
@@ -78,7 +82,8 @@ def _is_date_only(text: str) -> bool:
     rest = text
     for d in reversed(dates):
         rest = rest[:d.start] + rest[d.end:]
-    return len(re.sub(r"[\W\d_]+", " ", rest).split()) <= 2
+    words = re.sub(r"[\W\d_]+", " ", rest).lower().split()
+    return len(words) <= 3 and all(w in _DATE_FILLERS for w in words)
 
 
 def _is_label_line(text: str) -> bool:
