@@ -469,13 +469,14 @@ class _BodyWalker:
         return normalise_inline(" ".join(parts)), saw and bold_all
 
 
-def _rows(tbl: etree._Element) -> list[etree._Element]:
-    """w:tr of a table, including rows wrapped in content controls / customXml."""
+def _children_tagged(parent: etree._Element, tag: str) -> list[etree._Element]:
+    """Children of ``parent`` with ``tag``, looking through content controls, customXml and
+    tracked insertions that may wrap them."""
     out: list[etree._Element] = []
-    stack = list(reversed(list(tbl)))
+    stack = list(reversed(list(parent)))
     while stack:
         el = stack.pop()
-        if el.tag == W + "tr":
+        if el.tag == tag:
             out.append(el)
         elif el.tag == W + "sdt":
             content = el.find(W + "sdtContent")
@@ -484,22 +485,15 @@ def _rows(tbl: etree._Element) -> list[etree._Element]:
         elif el.tag in (W + "customXml", W + "ins"):
             stack.extend(reversed(list(el)))
     return out
+
+
+def _rows(tbl: etree._Element) -> list[etree._Element]:
+    """w:tr of a table, including rows wrapped in content controls / customXml."""
+    return _children_tagged(tbl, W + "tr")
 
 
 def _cells(tr: etree._Element) -> list[etree._Element]:
-    out: list[etree._Element] = []
-    stack = list(reversed(list(tr)))
-    while stack:
-        el = stack.pop()
-        if el.tag == W + "tc":
-            out.append(el)
-        elif el.tag == W + "sdt":
-            content = el.find(W + "sdtContent")
-            if content is not None:
-                stack.extend(reversed(list(content)))
-        elif el.tag in (W + "customXml", W + "ins"):
-            stack.extend(reversed(list(el)))
-    return out
+    return _children_tagged(tr, W + "tc")
 
 
 def _choose_alternate(el: etree._Element) -> etree._Element | None:
