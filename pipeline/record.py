@@ -99,6 +99,34 @@ class Person(BaseModel):
     mentions: list[Provenance] = Field(default_factory=list)
 
 
+class ThemeEvidence(BaseModel):
+    text: str
+    score: float
+    provenance: Provenance
+
+
+class ThemeLabel(BaseModel):
+    label: str
+    score: float = Field(description="similarity-based score in [0, 1]; labels at or above the label's threshold are given")
+    evidence: list[ThemeEvidence] = Field(default_factory=list, description="the sentences that support the label")
+
+
+class SectionThemes(BaseModel):
+    section: str
+    section_index: int
+    labels: list[ThemeLabel] = Field(default_factory=list)
+
+
+class SectionSummary(BaseModel):
+    section: str
+    section_index: int
+    summary: str
+    method: str = Field(description="'extractive', or the abstractive model's name")
+    grounded: bool = Field(description="every name, number and date in the summary occurs in the section")
+    fallback: str | None = Field(default=None, description="why an abstractive summary was replaced by the extractive one")
+    sentences: list[Provenance] = Field(default_factory=list, description="where each extracted sentence comes from")
+
+
 class Warning(BaseModel):
     code: str
     message: str
@@ -143,7 +171,9 @@ class Meeting(BaseModel):
     next_meeting_detail: list[DateValue] = Field(default_factory=list)
     people: list[Person] = Field(default_factory=list)
     dates: list[DateValue] = Field(default_factory=list, description="every date expression, normalised against the meeting date")
-    themes: dict[str, list[str]] = Field(default_factory=dict)
+    themes: dict[str, list[str]] = Field(default_factory=dict, description="{section heading: [labels]}, most relevant first")
+    theme_detail: list[SectionThemes] = Field(default_factory=list)
+    summaries: list[SectionSummary] = Field(default_factory=list)
     tables: list[TableOut] = Field(default_factory=list)
     warnings: list[Warning] = Field(default_factory=list)
     quality: QualityOut = Field(default_factory=QualityOut)
