@@ -310,7 +310,10 @@ def flattened_table_actions(doc: Document, st: "Structure", *, due_of: Callable[
             owner_at = len(before)
             while owner_at - 1 >= 1 and is_owner_phrase(blocks[before[owner_at - 1]].text, known):
                 owner_at -= 1
-            task_blocks = before[:owner_at] + [i for i in parts[due_at + 1:] if blocks[i].text[:1].islower()]
+            # after the deadline: the task's wrapped lines continue (lower case); a fragment of a few
+            # words is the owner cell's wrapped tail ("questions around"), not the task
+            task_blocks = before[:owner_at] + [i for i in parts[due_at + 1:]
+                                               if blocks[i].text[:1].islower() and len(blocks[i].text.split()) > 3]
             owner_text = " ".join(blocks[i].text for i in before[owner_at:])
             task = _NUM_PREFIX.sub("", " ".join(blocks[i].text for i in task_blocks)).strip()
             due_cell = blocks[parts[due_at]].text

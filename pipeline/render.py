@@ -23,7 +23,7 @@ def md_escape(text: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return md_escape(text).replace("|", "\\|")
+    return md_escape(text)  # md_escape already escapes "|"
 
 
 def meeting_markdown(m: Meeting) -> str:
