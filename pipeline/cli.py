@@ -72,6 +72,8 @@ def analyse(
     as_format: Annotated[Optional[InFormat], typer.Option("--as", help="Read the file as this format, whatever its extension.")] = None,
     encoding: Annotated[Optional[str], typer.Option(help="Text encoding of a text/Markdown/HTML file (default: detect).")] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    themes: Annotated[Optional[Path], typer.Option("--themes", help="Your own theme taxonomy (TOML; see models/themes.toml).")] = None,
+    summariser: Annotated[Optional[str], typer.Option("--summariser", help="'extractive' (default) or a local model folder.")] = None,
     debug: DebugOpt = False,
 ) -> None:
     """Read one file and print its meeting record (JSON, or Markdown for people)."""
@@ -79,12 +81,75 @@ def analyse(
     from .render import meeting_markdown
 
     with _errors(debug, file):
-        meeting = run(file, as_format=as_format.value if as_format else None, encoding=encoding)
+        meeting = run(file, as_format=as_format.value if as_format else None, encoding=encoding,
+                      themes_file=themes, summariser=summariser)
         text = (meeting.model_dump_json(indent=2) + "\n") if format == OutFormat.json else meeting_markdown(meeting)
         if output:
             output.write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
+
+
+class DraftFormat(str, Enum):
+    md = "md"
+    docx = "docx"
+    html = "html"
+    json = "json"
+
+
+def _progress(quiet: bool):
+    """Stage timings on stderr (nothing with --quiet)."""
+    if quiet:
+        return None
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False)
+    total = [0.0]
+
+    def on_stage(name: str, seconds: float) -> None:
+        total[0] += seconds
+        console.print(f"[dim]{name:<10}[/dim] {seconds:6.2f} s   [dim](total {total[0]:.2f} s)[/dim]")
+
+    return on_stage
+
+
+@app.command()
+def summarise(
+    file: Annotated[Path, typer.Argument(help="A minutes file: PDF, DOCX, HTML, Markdown or plain text.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the draft here (required for docx).")] = None,
+    format: Annotated[DraftFormat, typer.Option("--format", "-f", help="Draft format.")] = DraftFormat.md,
+    calendar: Annotated[Optional[Path], typer.Option("--calendar", help="Also write an .ics file of the next meetings and action deadlines.")] = None,
+    themes: Annotated[Optional[Path], typer.Option("--themes", help="Your own theme taxonomy (TOML; see models/themes.toml).")] = None,
+    summariser: Annotated[Optional[str], typer.Option("--summariser", help="'extractive' (default) or a local model folder (seq2seq or causal) for abstractive summaries, checked against the source.")] = None,
+    as_format: Annotated[Optional[InFormat], typer.Option("--as", help="Read the file as this format, whatever its extension.")] = None,
+    encoding: Annotated[Optional[str], typer.Option(help="Text encoding of a text/Markdown/HTML file (default: detect).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or timing on stderr.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Write the draft summary a secretary checks and sends after the meeting."""
+    from .api import analyse as run
+    from .draft import build_draft, render_docx, render_html, render_ics, render_json, render_markdown
+    from .errors import MinutebookError
+
+    with _errors(debug, file):
+        if format == DraftFormat.docx and output is None:
+            raise MinutebookError(file, "a DOCX draft needs a file to go to", "add -o draft.docx")
+        meeting = run(file, as_format=as_format.value if as_format else None, encoding=encoding,
+                      themes_file=themes, summariser=summariser, on_stage=_progress(quiet))
+        draft = build_draft(meeting)
+        if format == DraftFormat.docx:
+            render_docx(draft, output)
+        else:
+            text = {DraftFormat.md: render_markdown, DraftFormat.html: render_html,
+                    DraftFormat.json: render_json}[format](draft)
+            if output:
+                output.write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+        if calendar:
+            calendar.write_bytes(render_ics(meeting))
+        if not quiet and output:
+            typer.echo(f"minutebook: wrote {output}" + (f" and {calendar}" if calendar else ""), err=True)
 
 
 @app.command()

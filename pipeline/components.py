@@ -23,6 +23,8 @@ class State:
     document: Any = None  # pipeline.document.Document
     structure: Any = None  # pipeline.structure.Structure
     meeting: Any = None  # pipeline.record.Meeting
+    parsed: Any = None  # pipeline.parsed.ParsedDocument
+    sections: Any = None  # list[pipeline.sections.SectionText]
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -70,11 +72,14 @@ class Pipeline:
     def names(self) -> list[str]:
         return [s.name for s in self.stages]
 
-    def run(self, state: State) -> State:
+    def run(self, state: State, on_stage: Callable[[str, float], None] | None = None) -> State:
+        """Run every stage in order; ``on_stage(name, seconds)`` is called after each (progress)."""
         import time
 
         for s in self.stages:
             t0 = time.perf_counter()
             s.func(state)
             state.timings[s.name] = round(time.perf_counter() - t0, 4)
+            if on_stage is not None:
+                on_stage(s.name, state.timings[s.name])
         return state

@@ -18,8 +18,9 @@ from .record import Action, DateValue, Meeting, Warning
 from .structure import Structure
 
 
-def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp) -> None:
-    """Fill ``meeting`` (in place) with people, next meetings, actions, decisions and warnings."""
+def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
+    """Fill ``meeting`` (in place) with people, next meetings, actions, decisions and warnings.
+    Returns the ``ParsedDocument`` so later stages reuse the parse."""
     from . import decisions as decisions_mod
     from . import duedates
     from . import people as people_mod
@@ -111,6 +112,7 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp) -> None:
     if "detect" not in meeting.stages:
         meeting.stages.append("detect")
     meeting.models = dict(meeting.models, spacy=f"{getattr(nlp, 'model_name', 'spacy')} {getattr(nlp, 'model_version', '')}".strip())
+    return parsed
 
 
 def _section_lookup(doc: Document, st: Structure):

@@ -48,6 +48,9 @@ class Encoder:
         self._model = None
         self._tokenizer = None
         self.name: str | None = None
+        # the tagger and the summariser read the same sentences: encode each text once per process
+        self._cache: dict[str, "np.ndarray"] = {}
+        self.cache_size = 50_000
 
     def warm_up(self) -> None:
         if self._model is not None:
@@ -75,6 +78,18 @@ class Encoder:
         self.warm_up()
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
+        todo = sorted({t for t in texts if t not in self._cache}, key=len)  # similar lengths pad less
+        if todo:
+            vecs = self._encode(todo)
+            if len(self._cache) + len(todo) > self.cache_size:
+                self._cache.clear()
+            self._cache.update(zip(todo, vecs))
+        return np.stack([self._cache[t] for t in texts]).astype(np.float32)
+
+    def _encode(self, texts: list[str]) -> "np.ndarray":
+        import numpy as np
+        import torch
+
         out = []
         with torch.inference_mode():
             for i in range(0, len(texts), self.config.batch_size):

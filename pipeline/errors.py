@@ -76,3 +76,10 @@ class LimitExceeded(MinutebookError):
 class PipelineConfigError(MinutebookError):
     code = "MB010"
     default_hint = "check the stage names and their order"
+
+
+class ArchiveError(MinutebookError):
+    """The archive database cannot be opened, migrated, read or written (``path`` is the .db file)."""
+
+    code = "MB013"
+    default_hint = "check the archive path (--db or $MINUTEBOOK_DB); if the file is damaged, move it aside and tag again"

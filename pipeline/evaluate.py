@@ -152,7 +152,8 @@ def evaluate(gold_dir: Path, docs_dirs: Path | list[Path] | tuple[Path, ...], *,
     gold_dir = Path(gold_dir)
     if not gold_dir.is_dir():
         raise InputNotFound(gold_dir, "gold folder not found", "pass the folder that holds the *.json gold files")
-    totals = {k: PRF() for k in (*NAME_FIELDS, "sections", "actions", "action_owners", "action_due")}
+    totals = {k: PRF() for k in (*NAME_FIELDS, "sections", "actions", "action_owners", "action_due", "themes")}
+    per_label: dict[str, PRF] = {}
     date_right = date_total = 0
     docs: list[dict] = []
     for gpath in sorted(gold_dir.glob("*.json")):
@@ -212,14 +213,42 @@ def evaluate(gold_dir: Path, docs_dirs: Path | list[Path] | tuple[Path, ...], *,
         row["action_owners"] = (own.tp, own.fp, own.fn)
         totals["action_due"].add(due[0], due[1] - due[0] + (len(pact) - len(pairs)), due[1] - due[0] + (len(gact) - len(pairs)))
         row["action_due"] = (due[0], due[1] - due[0], len(gact) - due[0])
+        if gold.get("themes"):
+            counts = _score_themes(gold["themes"], pred.get("themes") or {}, per_label)
+            totals["themes"].add(*counts)
+            row["themes"] = counts
         docs.append(row)
     return {
+        "theme_labels": {k: v.scores() for k, v in sorted(per_label.items())},
         "documents": docs,
         "meeting_date_accuracy": round(date_right / date_total, 3) if date_total else None,
         "dates_right": date_right,
         "dates_total": date_total,
         "fields": {k: v.scores() for k, v in totals.items()},
     }
+
+
+def _score_themes(gold: dict[str, list[str]], pred: dict[str, list[str]], per_label: dict[str, PRF]
+                  ) -> tuple[int, int, int]:
+    """Micro counts over (section, label) pairs; sections matched by heading."""
+    gh, ph = list(gold), list(pred)
+    pairs = dict(greedy_match(gh, ph, headings_match))
+    tp = fp = fn = 0
+    for gi, h in enumerate(gh):
+        glabels = set(gold[h])
+        plabels = set(pred[ph[pairs[gi]]]) if gi in pairs else set()
+        for lab in glabels | plabels:
+            c = per_label.setdefault(lab, PRF())
+            if lab in glabels and lab in plabels:
+                tp += 1
+                c.tp += 1
+            elif lab in glabels:
+                fn += 1
+                c.fn += 1
+            else:
+                fp += 1
+                c.fp += 1
+    return tp, fp, fn
 
 
 def format_report(report: dict) -> str:
@@ -244,4 +273,9 @@ def format_report(report: dict) -> str:
     lines.append(f"{'field':16} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
     for k, s in report["fields"].items():
         lines.append(f"{k:16} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['tp']:5} {s['fp']:5} {s['fn']:5}")
+    if report.get("theme_labels"):
+        lines.append("")
+        lines.append(f"{'theme label':24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
+        for k, s in report["theme_labels"].items():
+            lines.append(f"{k:24} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['tp']:5} {s['fp']:5} {s['fn']:5}")
     return "\n".join(lines) + "\n"

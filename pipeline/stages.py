@@ -25,9 +25,35 @@ def structure_stage(state: State) -> None:
     state.meeting = build_meeting(state.document, state.structure)
 
 
-@stage("detect", requires=("document", "structure", "meeting"), assigns=("people", "actions", "decisions"))
+@stage("detect", requires=("document", "structure", "meeting"), assigns=("parsed", "people", "actions", "decisions"))
 def detect_stage(state: State) -> None:
     from .detect import detect
     from .nlp import shared_spacy
 
-    detect(state.document, state.structure, state.meeting, nlp=shared_spacy())
+    state.parsed = detect(state.document, state.structure, state.meeting, nlp=shared_spacy())
+
+
+@stage("themes", requires=("document", "meeting", "parsed"), assigns=("sections", "themes"))
+def themes_stage(state: State) -> None:
+    from .sections import section_texts
+    from .themes import shared_tagger
+
+    if state.sections is None:
+        state.sections = section_texts(state.document, state.meeting, state.parsed)
+    tagger = shared_tagger(state.options.get("themes_file"))
+    detail = tagger.tag(state.sections, state.document)
+    state.meeting.theme_detail = detail
+    state.meeting.themes = {d.section: [lab.label for lab in d.labels] for d in detail if d.labels}
+    state.meeting.models["encoder"] = tagger.model_name
+
+
+@stage("summarise", requires=("document", "meeting", "parsed"), assigns=("sections", "summaries"))
+def summarise_stage(state: State) -> None:
+    from .sections import section_texts
+    from .summarise import get_summariser, summarise_sections
+
+    if state.sections is None:
+        state.sections = section_texts(state.document, state.meeting, state.parsed)
+    summariser = get_summariser(state.options.get("summariser"))
+    state.meeting.summaries = summarise_sections(state.sections, state.document, summariser)
+    state.meeting.models["summariser"] = getattr(summariser, "name", "extractive")
