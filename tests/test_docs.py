@@ -35,7 +35,7 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
     cmds = quick_start_commands()
     assert len(cmds) == 2, cmds
     run_cmd, test_cmd = cmds
-    assert "minutebook analyse corpus/" in run_cmd
+    assert re.search(r"minutebook (analyse|summarise) corpus/", run_cmd)
     assert "pytest" in test_cmd
     ci = (REPO / ".ci" / "run").read_text()
     assert test_cmd in ci, "the README's test command must be what .ci/run runs"
@@ -43,5 +43,5 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
 
 def test_quick_start_input_exists():
     run_cmd = quick_start_commands()[0]
-    path = re.search(r"analyse (corpus/\S+)", run_cmd).group(1)
+    path = re.search(r"(?:analyse|summarise) (corpus/\S+)", run_cmd).group(1)
     assert (REPO / path).exists(), path
