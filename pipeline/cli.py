@@ -152,6 +152,186 @@ def summarise(
             typer.echo(f"minutebook: wrote {output}" + (f" and {calendar}" if calendar else ""), err=True)
 
 
+DbOpt = Annotated[Optional[Path], typer.Option("--db", help="The archive (SQLite file). Default: $MINUTEBOOK_DB or ~/.local/share/minutebook/archive.db.")]
+
+
+class Export(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _emit(rows: list, fmt: "Export", columns: list[tuple[str, str]]) -> None:
+    """Print query results as a table (rich), JSON or CSV. ``columns``: (key, header) for tables/CSV."""
+    import csv as csv_mod
+
+    dicts = [r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in rows]
+    if fmt == Export.json:
+        sys.stdout.write(json.dumps(dicts, indent=2, ensure_ascii=False, default=str) + "\n")
+        return
+
+    def cell(d: dict, key: str) -> str:
+        v = d
+        for part in key.split("."):
+            v = v.get(part) if isinstance(v, dict) else None
+        if isinstance(v, list):
+            return ", ".join(str(x) for x in v)
+        return "" if v is None else str(v)
+
+    if fmt == Export.csv:
+        w = csv_mod.writer(sys.stdout)
+        w.writerow([h for _, h in columns])
+        for d in dicts:
+            w.writerow([cell(d, k) for k, _ in columns])
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    for _, h in columns:
+        table.add_column(h, overflow="fold")
+    for d in dicts:
+        table.add_row(*[cell(d, k) for k, _ in columns])
+    Console().print(table)
+    if not dicts:
+        typer.echo("(no results)", err=True)
+
+
+@app.command()
+def tag(
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders (walked recursively) or globs.")],
+    db: DbOpt = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Parallel worker processes (each loads the models once).")] = 1,
+    force: Annotated[bool, typer.Option("--force", help="Tag again files already stored with this pipeline version.")] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again files that failed before.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds allowed per document (0 = no limit).")] = 300.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary table.")] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Tag a whole archive: every supported file into the searchable database, in parallel."""
+    from .batch import Limits, RichProgress, run_batch
+
+    with _errors(debug, paths[0] if paths else None):
+        if quiet:
+            report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
+                               limits=Limits(seconds=timeout or None))
+        else:
+            with RichProgress() as bar:
+                report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
+                                   limits=Limits(seconds=timeout or None), progress=bar)
+        if not quiet:
+            from rich.console import Console
+            from rich.table import Table
+
+            t = Table(title="minutebook tag")
+            t.add_column("status")
+            t.add_column("documents", justify="right")
+            for status, n in report.counts.items():
+                t.add_row(getattr(status, "value", str(status)), str(n))
+            console = Console(stderr=True)
+            console.print(t)
+            for path, error in report.failures[:50]:
+                console.print(f"[red]FAILED[/red] {error}" if str(path) in error else f"[red]FAILED[/red] {path}: {error}")
+            console.print(report.summary())
+        raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to look for (any text is safe), or '' to list by filters.")] = "",
+    theme: Annotated[Optional[str], typer.Option("--theme", help="Only sections with this theme label.")] = None,
+    person: Annotated[Optional[str], typer.Option("--person", help="Only meetings this person attended, spoke at or owns actions in.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Up to this date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many results.")] = 20,
+    text_only: Annotated[bool, typer.Option("--text-only", help="Words only (BM25), no semantic similarity (skips loading the encoder).")] = False,
+    format: Annotated[Export, typer.Option("--format", "-f", help="table, json or csv.")] = Export.table,
+    db: DbOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Search the archive: BM25 over the text plus embedding similarity, with filters."""
+    from .store import Archive
+
+    with _errors(debug, db):
+        vector = None
+        if query.strip() and not text_only:
+            from .encoder import shared_encoder
+
+            vector = shared_encoder().encode([query])[0]
+        with Archive.open(db, readonly=True) as archive:
+            hits = archive.search(query, theme=theme, person=person, since=since, until=until, limit=limit,
+                                  query_vector=vector)
+        _emit(hits, format, [("meeting_date", "date"), ("title", "meeting"), ("heading", "section"),
+                             ("snippet", "snippet"), ("provenance.path", "file"), ("provenance.page", "page")])
+
+
+@app.command()
+def actions(
+    owner: Annotated[Optional[str], typer.Option("--owner", help="Only actions owned by this person (names and aliases match).")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only actions not yet recorded as done.")] = False,
+    due_before: Annotated[Optional[str], typer.Option("--due-before", help="Only actions due before this date (YYYY-MM-DD).")] = None,
+    format: Annotated[Export, typer.Option("--format", "-f", help="table, json or csv.")] = Export.table,
+    db: DbOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Action items across meetings (an action is open until a later meeting records it done)."""
+    from .store import Archive
+
+    with _errors(debug, db):
+        with Archive.open(db, readonly=True) as archive:
+            rows = archive.actions(owner=owner, open_only=open_only, due_before=due_before)
+        _emit(rows, format, [("meeting_date", "meeting"), ("owner", "owner"), ("task", "task"), ("due", "due"),
+                             ("open", "open"), ("status", "status"), ("provenance.path", "file")])
+
+
+@app.command()
+def people(
+    name: Annotated[Optional[str], typer.Option("--name", help="Only this person (names and aliases match).")] = None,
+    format: Annotated[Export, typer.Option("--format", "-f", help="table, json or csv.")] = Export.table,
+    db: DbOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """People across meetings: attendance record, actions owned, roles (aliases merged only on evidence)."""
+    from .store import Archive
+
+    with _errors(debug, db):
+        with Archive.open(db, readonly=True) as archive:
+            rows = archive.people(name=name)
+        _emit(rows, format, [("name", "name"), ("aliases", "aliases"), ("meetings", "meetings"),
+                             ("present", "present"), ("apologies", "apologies"), ("absent", "absent"),
+                             ("actions_owned", "actions"), ("roles", "roles"), ("first_seen", "first"),
+                             ("last_seen", "last")])
+
+
+class Period(str, Enum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+@app.command()
+def themes(
+    by: Annotated[Period, typer.Option("--by", help="Group by month, quarter or year.")] = Period.year,
+    chart: Annotated[Optional[Path], typer.Option("--chart", help="Also draw the trends to this .png or .svg file.")] = None,
+    format: Annotated[Export, typer.Option("--format", "-f", help="table, json or csv.")] = Export.table,
+    db: DbOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """How often each theme came up, by period (table, and a chart as PNG or SVG)."""
+    from .store import Archive
+
+    with _errors(debug, db):
+        with Archive.open(db, readonly=True) as archive:
+            rows = archive.themes(by=by.value)
+        _emit(rows, format, [("period", by.value), ("label", "theme"), ("sections", "sections"),
+                             ("meetings", "meetings")])
+        if chart:
+            from .charts import theme_chart
+
+            theme_chart(rows, chart, by=by.value)
+            typer.echo(f"minutebook: wrote {chart}", err=True)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON schema of the meeting record."""

@@ -1,0 +1,88 @@
+"""The archive through the CLI: tag the corpus, then search, actions, people and themes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from helpers import CORPUS
+from pipeline.cli import app
+
+pytestmark = pytest.mark.slow
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("archive") / "archive.db"
+    r = runner.invoke(app, ["tag", str(CORPUS / "seed"), str(CORPUS / "samples"), "--db", str(path), "-q"])
+    assert r.exit_code == 0, r.stderr
+    return path
+
+
+def run_json(*args):
+    r = runner.invoke(app, [*args, "--format", "json"])
+    assert r.exit_code == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_second_tag_run_skips_everything(db):
+    r = runner.invoke(app, ["tag", str(CORPUS / "seed"), str(CORPUS / "samples"), "--db", str(db)])
+    assert r.exit_code == 0, r.stderr
+    assert "0 tagged" in r.stderr and "skipped" in r.stderr
+
+
+def seed_funding(hits):
+    return [h for h in hits if h["heading"] == "Funding" and "Co-Production" in (h["title"] or "")]
+
+
+def test_search_by_theme_words_and_meaning(db):
+    assert seed_funding(run_json("search", "", "--theme", "finance", "--db", str(db), "-n", "50"))
+    hits = run_json("search", "Wellcome Trust", "--db", str(db), "-n", "5")
+    assert seed_funding(hits) and "[Wellcome]" in hits[0]["snippet"]
+    hits = run_json("search", "money running out for staff", "--db", str(db), "-n", "5")
+    assert seed_funding(hits)
+    assert all(h["provenance"]["path"] for h in hits)
+
+
+@pytest.mark.parametrize("query", ['"', "a\"b", "NOT", "AND OR", "foo*", "(x", "co-production", "🙂", "'; DROP TABLE x;--"])
+def test_search_is_safe_for_any_text(db, query):
+    r = runner.invoke(app, ["search", query, "--db", str(db), "--text-only"])
+    assert r.exit_code == 0, r.stderr
+
+
+def test_actions_by_person_and_open(db):
+    rows = run_json("actions", "--owner", "Laura Cream", "--db", str(db))
+    assert rows and all(any("Laura Cream" in o for o in r["owner"]) for r in rows)
+    assert not any("Laura Crane" in " ".join(r["owner"]) for r in rows)
+    open_rows = run_json("actions", "--open", "--db", str(db))
+    assert open_rows and all(r["open"] for r in open_rows)
+    r = runner.invoke(app, ["actions", "--owner", "Laura Cream", "--db", str(db), "-f", "csv"])
+    assert next(csv.reader(io.StringIO(r.stdout)))[:3] == ["meeting", "owner", "task"]
+
+
+def test_people_keeps_similar_names_apart(db):
+    rows = run_json("people", "--db", str(db))
+    names = {r["name"] for r in rows}
+    assert "Laura Crane" in names and "Laura Cream" in names
+    cream = next(r for r in rows if r["name"] == "Laura Cream")
+    assert cream["present"] >= 3 and cream["actions_owned"] >= 2
+
+
+@pytest.mark.parametrize("ext", ["png", "svg"])
+def test_themes_table_and_chart(db, tmp_path, ext):
+    chart = tmp_path / f"themes.{ext}"
+    r = runner.invoke(app, ["themes", "--by", "quarter", "--chart", str(chart), "--db", str(db)])
+    assert r.exit_code == 0, r.stderr
+    assert chart.exists() and chart.stat().st_size > 1000
+    rows = run_json("themes", "--by", "year", "--db", str(db))
+    assert {"period", "label", "sections"} <= set(rows[0])
+
+
+def test_missing_archive_is_a_clear_error(tmp_path):
+    r = runner.invoke(app, ["search", "x", "--db", str(tmp_path / "nope.db"), "--text-only"])
+    assert r.exit_code == 2 and "nope.db" in r.stderr and len(r.stderr.strip().splitlines()) == 1
