@@ -103,6 +103,34 @@ class Encoder:
                 out.append(pooled.cpu().numpy())
         return np.concatenate(out).astype(np.float32)
 
+    def encode_persistent(self, texts: Sequence[str]) -> "np.ndarray":
+        """Like ``encode``, for texts that rarely change (a taxonomy's prototypes): the vectors are
+        kept on disk (``$XDG_CACHE_HOME/minutebook``), keyed by the model and the exact texts, so a
+        new process does not encode them again. A missing or unreadable cache is simply rebuilt."""
+        import hashlib
+
+        import numpy as np
+
+        self.warm_up()
+        key = hashlib.sha256(("\x00".join([self.name or "", *texts])).encode("utf-8")).hexdigest()[:32]
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "minutebook"
+        path = folder / f"vectors-{key}.npy"
+        try:
+            vecs = np.load(path)
+            if vecs.shape == (len(texts), 384):
+                return vecs
+        except (OSError, ValueError):
+            pass
+        vecs = self.encode(texts)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+            np.save(tmp, vecs)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home: no cache, same result
+        return vecs
+
     @property
     def loaded(self) -> bool:
         return self._model is not None

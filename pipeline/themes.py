@@ -234,7 +234,9 @@ class ThemeTagger:
             for t in self.taxonomy.labels[name].prototype_texts():
                 texts.append(t)
                 owner.append(li)
-        self._protos = self._encode(texts)
+        # the prototypes only change with the taxonomy: their vectors are cached on disk across runs
+        self._protos = (self.encoder.encode_persistent(texts) if hasattr(self.encoder, "encode_persistent")
+                        else self._encode(texts))
         self._proto_label = np.array(owner)
         calibrated = load_thresholds() if self.use_calibrated else {}
         for name in self._names:
