@@ -276,6 +276,8 @@ def build_draft(meeting: Meeting, *, theme_labels: dict[str, str] | None = None,
     for i in range(len(tree)):
         labels = labels_of.get(i, [])
         summ = summary_of.get(i)
+        if summ is None and summary_of:
+            continue  # summarised meeting, but not this section (an attendance list, the actions table)
         real = [(lab, sc) for lab, sc in labels if lab not in PROCEDURAL_LABELS]
         if real:
             chosen = real

@@ -55,5 +55,19 @@ def summarise_stage(state: State) -> None:
     if state.sections is None:
         state.sections = section_texts(state.document, state.meeting, state.parsed)
     summariser = get_summariser(state.options.get("summariser"))
-    state.meeting.summaries = summarise_sections(state.sections, state.document, summariser)
+    # attendance and action-list sections are the draft's attendance and actions parts, not discussion
+    discussion = [s for s in state.sections if not _record_section(s.heading)]
+    state.meeting.summaries = summarise_sections(discussion, state.document, summariser)
     state.meeting.models["summariser"] = getattr(summariser, "name", "extractive")
+
+
+def _record_section(heading: str) -> bool:
+    """'Members', 'Attendance', 'Apologies', 'Actions', 'Action items': sections that hold a list the
+    record already has in structured form."""
+    import re
+
+    from .actions import _ACTION_SECTION
+    from .attendance import attendance_role
+
+    h = re.sub(r"^\W*\d+(\.\d+)*[.)]?\s*", "", heading).strip().rstrip(":")
+    return bool(_ACTION_SECTION.match(h)) or attendance_role(h) in ("present", "apologies", "absent", "guests")
