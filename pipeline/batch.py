@@ -471,10 +471,24 @@ def vector_texts(state: "State") -> list[str]:
 
 
 def section_vectors(state: "State") -> "np.ndarray":
-    """One embedding per section (see ``vector_texts``), from the process's shared encoder."""
+    """One embedding per section, aligned with ``meeting.section_tree``: the normalised mean of the
+    section's heading (counted twice) and its sentences' embeddings. The tagger and summariser have
+    already encoded those sentences in this process (the encoder caches by text), so this costs
+    little; a document without headings falls back to ``vector_texts``."""
+    import numpy as np
+
     from .encoder import shared_encoder
 
-    return shared_encoder().encode(vector_texts(state))
+    enc = shared_encoder()
+    sections = [s for s in _sections(state)] if state.meeting is not None and state.document is not None else []
+    if not sections or len(sections) != len(state.meeting.section_tree):
+        return enc.encode(vector_texts(state))
+    rows = []
+    for s in sections:
+        texts = [s.heading, s.heading] + [x.text for x in s.sentences[:40]]
+        v = enc.encode(texts).mean(axis=0)
+        rows.append(v / (np.linalg.norm(v) or 1.0))
+    return np.stack(rows).astype(np.float32)
 
 
 # --------------------------------------------------------------------------------------------------
