@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .document import Document
@@ -31,6 +32,7 @@ def block_at(doc: Document, offset: int) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Case-, punctuation- and title-insensitive key used to de-duplicate names."""
     s = re.sub(r"\([^)]*\)", " ", name.lower().replace("_", " "))
@@ -96,11 +98,13 @@ def _attendance(m: Meeting, doc: Document, st: Structure) -> None:
     apologies = {name_key(e.name) for e in by_role.get("apologies", [])}
     absent = {name_key(e.name) for e in by_role.get("absent", [])}
     # whoever chaired or took the minutes was there, unless the minutes say they sent apologies
+    known = {name_key(x.name) for r in ("present", "guests") for x in by_role.get(r, [])} | apologies | absent
     for role in ("chair", "minutes"):
         for e in by_role.get(role, []):
-            known = {name_key(x.name) for r in ("present", "guests") for x in by_role.get(r, [])}
-            if not _same_person_in(name_key(e.name), known | apologies | absent):
+            k = name_key(e.name)
+            if not _same_person_in(k, known):
                 by_role.setdefault("present", []).append(e)
+                known.add(k)
 
     def names(role: str, exclude: set[str]) -> list[str]:
         out, keys = [], set()

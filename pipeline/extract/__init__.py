@@ -8,7 +8,7 @@ name with ``@register_reader`` and imported lazily, so ``minutebook --help`` imp
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -22,6 +22,13 @@ class ReadOptions:
     encoding: str | None = None  # text formats: force this encoding instead of detecting one
     max_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
+    # decompression limits (zip/PDF bombs): one DOCX XML part or one PDF stream, and all of them together
+    max_unpacked_bytes: int = 128 * 1024 * 1024
+    max_unpacked_total: int = 512 * 1024 * 1024
+    max_html_depth: int = 10_000  # element nesting depth of HTML (and raw HTML in Markdown)
+    # longer paragraphs (a 5 MB single line) are split at sentence/word boundaries: the NLP stage
+    # parses one block at a time and spaCy refuses texts over 1,000,000 characters
+    max_block_chars: int = 10_000
 
 
 Reader = Callable[[Path, bytes, ReadOptions], Document]
@@ -113,7 +120,49 @@ def read_document(path: str | Path, *, as_format: str | None = None, options: Re
     doc = get_reader(fmt)(p, data, options)
     if not doc.blocks:
         raise EmptyDocument(p, "no text found in the file")
+    if options.max_block_chars and any(len(b.text) > options.max_block_chars for b in doc.blocks):
+        _split_long_blocks(doc, options.max_block_chars)
     return doc
+
+
+def _split_long_blocks(doc: Document, limit: int) -> None:
+    """Split paragraphs/headings/list items longer than ``limit`` into several blocks, in place.
+
+    The split replaces one space (at a sentence end if there is one, else at a word boundary) with
+    a newline, so every offset in ``doc.text`` stays valid. A run of ``limit`` characters without a
+    space is cut with no separator. Table rows (cells keep their own spans) are left alone.
+    """
+    text = doc.text
+    cuts: list[int] = []  # positions of spaces turned into newlines
+    blocks = []
+    for b in doc.blocks:
+        if len(b.text) <= limit or b.kind == "table_row":
+            blocks.append(b)
+            continue
+        start = b.start
+        while b.end - start > limit:
+            window_end = start + limit
+            lo = start + limit // 2
+            cut = text.rfind(". ", lo, window_end)
+            cut = cut + 1 if cut >= 0 else text.rfind(" ", lo, window_end)
+            if cut > start:
+                blocks.append(replace(b, text=text[start:cut], start=start, end=cut))
+                cuts.append(cut)
+                start = cut + 1
+            else:
+                blocks.append(replace(b, text=text[start:window_end], start=start, end=window_end))
+                start = window_end
+        blocks.append(replace(b, text=text[start:b.end], start=start, end=b.end))
+    if cuts:
+        parts, prev = [], 0
+        for c in cuts:
+            parts.append(text[prev:c])
+            parts.append("\n")
+            prev = c + 1
+        parts.append(text[prev:])
+        doc.text = "".join(parts)
+    doc.blocks = blocks
+    doc.quality.notes.append(f"paragraphs over {limit} characters were split into blocks of at most {limit}")
 
 
 __all__ = ["ReadOptions", "read_document", "detect_format", "register_reader", "get_reader", "FORMATS"]

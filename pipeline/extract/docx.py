@@ -68,7 +68,7 @@ class _Para:
 def read_docx(path: Path, data: bytes, options: ReadOptions) -> Document:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as e:
         raise CorruptDocument(path, f"the DOCX is not a readable zip package ({e.__class__.__name__})") from e
     with zf:
         try:
@@ -83,9 +83,10 @@ def read_docx(path: Path, data: bytes, options: ReadOptions) -> Document:
         names = {i.filename for i in infos}
         if "EncryptionInfo" in names or "EncryptedPackage" in names:
             raise EncryptedDocument(path, "the Office document is password-protected")
-        body_xml = _read_member(zf, "word/document.xml", path, required=True)
-        styles_xml = _read_member(zf, "word/styles.xml", path, required=False)
-        core_xml = _read_member(zf, "docProps/core.xml", path, required=False)
+        budget = [options.max_unpacked_total]
+        body_xml = _read_member(zf, "word/document.xml", path, required=True, options=options, budget=budget)
+        styles_xml = _read_member(zf, "word/styles.xml", path, required=False, options=options, budget=budget)
+        core_xml = _read_member(zf, "docProps/core.xml", path, required=False, options=options, budget=budget)
 
     root = _parse_xml(body_xml, path, "word/document.xml")
     body = root.find(W + "body")
@@ -99,9 +100,34 @@ def read_docx(path: Path, data: bytes, options: ReadOptions) -> Document:
     return builder.build()
 
 
-def _read_member(zf: zipfile.ZipFile, name: str, path: Path, *, required: bool) -> bytes | None:
+def _read_member(zf: zipfile.ZipFile, name: str, path: Path, *, required: bool,
+                 options: ReadOptions | None = None, budget: list[int] | None = None) -> bytes | None:
+    """One member, unpacked at most to ``options.max_unpacked_bytes`` (and the shared ``budget``).
+
+    The declared size is checked first; the read itself is bounded too, because a crafted zip can
+    declare a small size and inflate to gigabytes.
+    """
+    options = options or ReadOptions()
+    cap = options.max_unpacked_bytes
+    if budget is not None:
+        cap = min(cap, budget[0])
     try:
-        return zf.read(name)
+        info = zf.getinfo(name)
+        if info.file_size > cap:
+            raise LimitExceeded(path, f"{name} in the DOCX unpacks to {info.file_size // (1024 * 1024)} MB, over the "
+                                      f"{cap // (1024 * 1024)} MB limit (a zip bomb?)",
+                                "check the file's origin; raise max_unpacked_bytes if it is genuine")
+        with zf.open(info) as f:
+            data = f.read(cap + 1)
+        if len(data) > cap:
+            raise LimitExceeded(path, f"{name} in the DOCX unpacks to more than {cap // (1024 * 1024)} MB "
+                                      "(its zip header understates its size: a zip bomb?)",
+                                "check the file's origin; minutebook will not unpack it")
+        if budget is not None:
+            budget[0] -= len(data)
+        return data
+    except LimitExceeded:
+        raise
     except KeyError:
         if required:
             raise CorruptDocument(path, f"the DOCX has no {name}") from None

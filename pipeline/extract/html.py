@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Comment, Declarati
 from bs4.element import CData
 
 from ..document import Document, DocumentBuilder, normalise_inline
-from ..errors import CorruptDocument, MinutebookError
+from ..errors import CorruptDocument, LimitExceeded, MinutebookError
 from . import ReadOptions, register_reader
 from .textcodec import decode_text
 
@@ -43,7 +43,7 @@ def read_html(path: Path, data: bytes, options: ReadOptions) -> Document:
     text, encoding = decode_text(path, data, options.encoding)
     builder = DocumentBuilder(str(path), "html")
     builder.quality.encoding = encoding
-    emit_html(builder, text, path=path, metadata=True)
+    emit_html(builder, text, path=path, metadata=True, max_depth=options.max_html_depth)
     return builder.build()
 
 
@@ -58,12 +58,36 @@ def parse_html(text: str, path: Path | str | None = None) -> BeautifulSoup:
         raise CorruptDocument(path, f"the HTML could not be parsed ({e.__class__.__name__})") from e
 
 
-def emit_html(builder: DocumentBuilder, text: str, *, path: Path | str | None = None, metadata: bool = False) -> None:
-    """Append the blocks of the HTML ``text`` to ``builder``."""
+def emit_html(builder: DocumentBuilder, text: str, *, path: Path | str | None = None, metadata: bool = False,
+              max_depth: int | None = None) -> None:
+    """Append the blocks of the HTML ``text`` to ``builder``.
+
+    Raises ``LimitExceeded`` when elements nest deeper than ``max_depth`` (default
+    ``ReadOptions.max_html_depth``): real minutes nest a few dozen levels; 100,000 nested divs are
+    an attack on whatever walks the tree next.
+    """
     soup = parse_html(text, path)
+    limit = max_depth if max_depth is not None else ReadOptions.max_html_depth
+    depth = _depth_over(soup, limit)
+    if depth:
+        raise LimitExceeded(path, f"the HTML nests elements more than {limit} levels deep",
+                            "check the file's origin; it is not a normal document")
     if metadata:
         _read_metadata(builder, soup)
     _Walker(builder).walk(soup)
+
+
+def _depth_over(root: Tag, limit: int) -> int:
+    """The first depth past ``limit`` found (iteratively, no recursion), or 0."""
+    stack: list[tuple[Tag, int]] = [(root, 0)]
+    while stack:
+        node, d = stack.pop()
+        if d > limit:
+            return d
+        for child in node.contents:
+            if isinstance(child, Tag):
+                stack.append((child, d + 1))
+    return 0
 
 
 def _read_metadata(builder: DocumentBuilder, soup: BeautifulSoup) -> None:

@@ -55,7 +55,9 @@ def read_markdown(path: Path, data: bytes, options: ReadOptions) -> Document:
         raise
     except (RecursionError, ValueError, IndexError) as e:
         raise CorruptDocument(path, f"the Markdown could not be parsed ({e.__class__.__name__})") from e
-    _Emitter(builder, path).run(tokens)
+    emitter = _Emitter(builder, path)
+    emitter.max_html_depth = options.max_html_depth
+    emitter.run(tokens)
     return builder.build()
 
 
@@ -98,6 +100,7 @@ class _Emitter:
     def __init__(self, builder: DocumentBuilder, path: Path):
         self.b = builder
         self.path = path
+        self.max_html_depth: int | None = None
         self.list_depth = 0
         self.item_stack: list[bool] = []  # per open list item: has its first block been emitted?
         self.quote_depth = 0
@@ -161,7 +164,7 @@ class _Emitter:
                 for line in tok.content.split("\n"):
                     self._add("paragraph", line, style="code")
             elif t == "html_block":
-                emit_html(self.b, tok.content, path=self.path)
+                emit_html(self.b, tok.content, path=self.path, max_depth=self.max_html_depth)
             # hr, paragraph_open/close: nothing to do
 
     def _add(self, kind: str, text: str, *, level: int | None = None, bold: bool = False,

@@ -29,6 +29,8 @@ across the break).
 from __future__ import annotations
 
 import re
+import threading
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -130,6 +132,128 @@ class Item:
 
 
 # --------------------------------------------------------------------------------------------------
+# decompression guard (PDF bombs)
+#
+# pdfminer inflates every /FlateDecode stream in one ``zlib.decompress(data)`` call (and retries a
+# damaged one byte by byte with ``zlib.decompressobj``), so a 1 MB stream can become gigabytes in
+# memory. ``pdfminer.pdftypes`` looks ``zlib`` up as a module global; we swap in ``_BoundedZlib``,
+# which inflates incrementally with ``max_length`` and raises ``_StreamTooLarge`` as soon as one
+# stream passes ``ReadOptions.max_unpacked_bytes`` or the document's streams together pass
+# ``max_unpacked_total``. The budget is thread-local and only set while ``_parse`` runs; outside it
+# the shim behaves exactly like zlib. LZW / RunLength / ASCII filters are counted after decoding
+# (their expansion is bounded: LZW at most ~1000x per code table, RunLength 128x).
+
+
+class _StreamTooLarge(Exception):
+    def __init__(self, what: str):
+        super().__init__(what)
+        self.what = what
+
+
+class _Budget:
+    def __init__(self, per_stream: int, total: int):
+        self.per_stream = per_stream
+        self.left = total
+        self.total = total
+
+    def take(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise _StreamTooLarge(f"its streams inflate to more than {self.total // (1024 * 1024)} MB in total")
+
+
+_GUARD = threading.local()
+
+
+def _budget() -> _Budget | None:
+    return getattr(_GUARD, "budget", None)
+
+
+class _BoundedDecompressObj:
+    def __init__(self, *args, **kwargs):
+        self._d = zlib.decompressobj(*args, **kwargs)
+        self._out = 0
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        b = _budget()
+        if b is None:
+            return self._d.decompress(data, max_length)
+        room = b.per_stream - self._out + 1
+        out = self._d.decompress(data, room if not max_length else min(max_length, room))
+        self._out += len(out)
+        if self._out > b.per_stream:
+            raise _StreamTooLarge(f"a stream inflates to more than {b.per_stream // (1024 * 1024)} MB")
+        b.take(len(out))
+        return out
+
+    def __getattr__(self, name):
+        return getattr(self._d, name)
+
+
+class _BoundedZlib:
+    """The parts of the ``zlib`` module pdfminer.pdftypes uses, with a size budget."""
+
+    error = zlib.error
+
+    def __getattr__(self, name):
+        return getattr(zlib, name)
+
+    @staticmethod
+    def decompressobj(*args, **kwargs) -> _BoundedDecompressObj:
+        return _BoundedDecompressObj(*args, **kwargs)
+
+    @staticmethod
+    def decompress(data: bytes, *args, **kwargs) -> bytes:
+        b = _budget()
+        if b is None:
+            return zlib.decompress(data, *args, **kwargs)
+        d = zlib.decompressobj(*args[:1], **kwargs)  # wbits, if given
+        parts: list[bytes] = []
+        n = 0
+        chunk = 1 << 20
+        buf = data
+        while True:
+            out = d.decompress(buf, chunk)
+            buf = d.unconsumed_tail
+            n += len(out)
+            if n > b.per_stream:
+                raise _StreamTooLarge(f"a stream inflates to more than {b.per_stream // (1024 * 1024)} MB")
+            b.take(len(out))
+            parts.append(out)
+            if d.eof:
+                break
+            if not out and not buf:
+                # input exhausted before the end of the stream: what zlib.decompress reports
+                raise zlib.error("Error -5 while decompressing data: incomplete or truncated stream")
+        return b"".join(parts)
+
+
+def _install_guard() -> None:
+    from pdfminer import pdftypes
+
+    if not isinstance(pdftypes.zlib, _BoundedZlib):
+        pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
+        for fname in ("lzwdecode", "rldecode", "ascii85decode", "asciihexdecode"):
+            fn = getattr(pdftypes, fname, None)
+            if fn is not None:
+                setattr(pdftypes, fname, _counted(fn))
+
+
+def _counted(fn):
+    def wrapper(*args, **kwargs):
+        out = fn(*args, **kwargs)
+        b = _budget()
+        if b is not None:
+            if len(out) > b.per_stream:
+                raise _StreamTooLarge(f"a stream decodes to more than {b.per_stream // (1024 * 1024)} MB")
+            b.take(len(out))
+        return out
+
+    wrapper.__wrapped__ = fn  # type: ignore[attr-defined]
+    return wrapper
+
+
+# --------------------------------------------------------------------------------------------------
 # entry point
 
 
@@ -162,6 +286,19 @@ def read_pdf(path: Path, data: bytes, options: ReadOptions) -> Document:
 
 
 def _parse(path: Path, data: bytes, options: ReadOptions) -> tuple[list[PageData], list[str]]:
+    _install_guard()
+    saved = _budget()
+    _GUARD.budget = _Budget(options.max_unpacked_bytes, options.max_unpacked_total)
+    try:
+        return _parse_guarded(path, data, options)
+    except _StreamTooLarge as e:
+        raise LimitExceeded(path, f"the PDF is a decompression bomb: {e.what}",
+                            "check the file's origin; raise max_unpacked_bytes if it is genuine") from None
+    finally:
+        _GUARD.budget = saved
+
+
+def _parse_guarded(path: Path, data: bytes, options: ReadOptions) -> tuple[list[PageData], list[str]]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
@@ -178,7 +315,7 @@ def _parse(path: Path, data: bytes, options: ReadOptions) -> tuple[list[PageData
         doc = PDFDocument(PDFParser(BytesIO(data)))
     except (PDFPasswordIncorrect, PDFEncryptionError) as e:
         raise EncryptedDocument(path, f"the PDF is password-protected ({type(e).__name__})") from e
-    except MemoryError:
+    except (MemoryError, _StreamTooLarge):
         raise
     except Exception as e:  # any pdfminer failure on damaged input
         if "encrypt" in str(e).lower() or "password" in str(e).lower():
@@ -191,7 +328,7 @@ def _parse(path: Path, data: bytes, options: ReadOptions) -> tuple[list[PageData
             if len(pdf_pages) > options.max_pages:
                 raise LimitExceeded(path, f"the PDF has more than {options.max_pages} pages",
                                     "raise the page limit (--max-pages) if the file is genuine")
-    except LimitExceeded:
+    except (LimitExceeded, _StreamTooLarge):
         raise
     except MemoryError:
         raise
@@ -208,7 +345,7 @@ def _parse(path: Path, data: bytes, options: ReadOptions) -> tuple[list[PageData
         try:
             interp.process_page(pg)
             layout = device.get_result()
-        except MemoryError:
+        except (MemoryError, _StreamTooLarge):
             raise
         except Exception as e:
             raise CorruptDocument(path, f"page {i} cannot be read ({type(e).__name__}: {_short(e)})", page=i) from e

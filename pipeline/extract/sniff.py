@@ -48,7 +48,8 @@ def sniff_format(data: bytes) -> str:
                 names = set(z.namelist())
         except (zipfile.BadZipFile, OSError, ValueError):
             # A damaged zip that claims Word content is still a (corrupt) DOCX.
-            return "docx" if b"word/" in data[:65536] else "zip"
+            # ([Content_Types].xml marks an OOXML package even when truncated before word/)
+            return "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:1024] else "zip"
         if "word/document.xml" in names or any(n.startswith("word/") for n in names):
             return "docx"
         if "content.xml" in names and "mimetype" in names:

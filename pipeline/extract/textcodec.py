@@ -25,6 +25,12 @@ def decode_text(path: Path, data: bytes, encoding: str | None = None) -> tuple[s
                 return _normalise_newlines(data.decode(enc)), enc
             except UnicodeDecodeError as e:
                 raise EncodingError(path, f"starts with a {enc} byte-order mark but is not valid {enc}") from e
+    guess = _utf16_without_bom(data)
+    if guess:
+        try:
+            return _normalise_newlines(data.decode(guess)), guess
+        except UnicodeDecodeError:
+            pass
     try:
         return _normalise_newlines(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
@@ -38,6 +44,23 @@ def decode_text(path: Path, data: bytes, encoding: str | None = None) -> tuple[s
     if _control_ratio(text) > 0.02:
         raise EncodingError(path, f"decoded as {best.encoding} but the result is mostly control characters")
     return _normalise_newlines(text), best.encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' / 'utf-16-be' when the zero bytes sit in every other position (mostly-ASCII
+    UTF-16 saved without a byte-order mark, which is also valid UTF-8 full of NULs), else None."""
+    sample = data[:8192]
+    sample = sample[: len(sample) - len(sample) % 2]
+    half = len(sample) // 2
+    if half < 4 or b"\x00" not in sample:
+        return None
+    zeros_even = sample[0::2].count(0)  # high byte first: big-endian
+    zeros_odd = sample[1::2].count(0)  # low byte first: little-endian
+    if zeros_odd > 0.4 * half and zeros_even < 0.05 * half:
+        return "utf-16-le"
+    if zeros_even > 0.4 * half and zeros_odd < 0.05 * half:
+        return "utf-16-be"
+    return None
 
 
 def _normalise_newlines(text: str) -> str:
