@@ -10,10 +10,9 @@ def extract_stage(state: State) -> None:
     from .extract import ReadOptions, read_document
 
     opts = state.options
-    state.document = read_document(state.path, as_format=opts.get("as_format"),
-                                   options=ReadOptions(encoding=opts.get("encoding"),
-                                                       max_bytes=opts.get("max_bytes", ReadOptions.max_bytes),
-                                                       max_pages=opts.get("max_pages", ReadOptions.max_pages)))
+    # every ReadOptions limit can be set through the options (batch Limits, API callers); unset keeps the default
+    fields = {k: opts[k] for k in ReadOptions.__dataclass_fields__ if opts.get(k) is not None}
+    state.document = read_document(state.path, as_format=opts.get("as_format"), options=ReadOptions(**fields))
 
 
 @stage("structure", requires=("document",), assigns=("structure", "meeting"))

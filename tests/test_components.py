@@ -16,3 +16,14 @@ def test_chain_is_checked_before_running():
     with pytest.raises(PipelineConfigError, match="unknown stage"):
         Pipeline(["extract", "nope"])
     assert Pipeline(["extract", "structure"]).names == ["extract", "structure"]
+
+
+def test_read_limits_reach_the_reader(tmp_path):
+    from pipeline.api import analyse
+    from pipeline.errors import LimitExceeded
+
+    p = tmp_path / "m.txt"
+    p.write_text("Minutes 4 March 2025\n\nPresent: Ann Lee\n" * 50)
+    with pytest.raises(LimitExceeded):
+        analyse(p, stages=["extract", "structure"], max_bytes=100)
+    assert analyse(p, stages=["extract", "structure"]).meeting_date == "2025-03-04"
