@@ -24,6 +24,8 @@ app = typer.Typer(
 )
 
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")]
+MaxMbOpt = Annotated[Optional[int], typer.Option("--max-mb", min=1, help="Largest file to read, in MB (default 200).")]
+MaxPagesOpt = Annotated[Optional[int], typer.Option("--max-pages", min=1, help="Most PDF pages to read (default 2000).")]
 
 
 class OutFormat(str, Enum):
@@ -74,6 +76,8 @@ def analyse(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
     themes: Annotated[Optional[Path], typer.Option("--themes", help="Your own theme taxonomy (TOML; see models/themes.toml).")] = None,
     summariser: Annotated[Optional[str], typer.Option("--summariser", help="'extractive' (default) or a local model folder.")] = None,
+    max_mb: MaxMbOpt = None,
+    max_pages: MaxPagesOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Read one file and print its meeting record (JSON, or Markdown for people)."""
@@ -82,7 +86,8 @@ def analyse(
 
     with _errors(debug, file):
         meeting = run(file, as_format=as_format.value if as_format else None, encoding=encoding,
-                      themes_file=themes, summariser=summariser)
+                      themes_file=themes, summariser=summariser,
+                      max_bytes=max_mb * 1024 * 1024 if max_mb else None, max_pages=max_pages)
         text = (meeting.model_dump_json(indent=2) + "\n") if format == OutFormat.json else meeting_markdown(meeting)
         if output:
             output.write_text(text, encoding="utf-8")
@@ -124,6 +129,8 @@ def summarise(
     as_format: Annotated[Optional[InFormat], typer.Option("--as", help="Read the file as this format, whatever its extension.")] = None,
     encoding: Annotated[Optional[str], typer.Option(help="Text encoding of a text/Markdown/HTML file (default: detect).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or timing on stderr.")] = False,
+    max_mb: MaxMbOpt = None,
+    max_pages: MaxPagesOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Write the draft summary a secretary checks and sends after the meeting."""
@@ -135,7 +142,8 @@ def summarise(
         if format == DraftFormat.docx and output is None:
             raise MinutebookError(file, "a DOCX draft needs a file to go to", "add -o draft.docx")
         meeting = run(file, as_format=as_format.value if as_format else None, encoding=encoding,
-                      themes_file=themes, summariser=summariser, on_stage=_progress(quiet))
+                      themes_file=themes, summariser=summariser, on_stage=_progress(quiet),
+                      max_bytes=max_mb * 1024 * 1024 if max_mb else None, max_pages=max_pages)
         draft = build_draft(meeting)
         if format == DraftFormat.docx:
             render_docx(draft, output)

@@ -231,3 +231,10 @@ def test_console_script_runs_on_corpus_file():
     out = subprocess.run(exe, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "2022-04-27" in out.stdout
+
+
+def test_size_limit_names_its_option(tmp_path):
+    p = write(tmp_path, "big.txt", "Minutes of the meeting on 4 March 2025. " * 40000)  # about 1.6 MB
+    r = run("analyse", str(p), "--max-mb", "1")
+    assert_one_line_error(r, "big.txt", "MB009")
+    assert "--max-mb" in r.stderr
