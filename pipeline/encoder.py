@@ -42,6 +42,19 @@ def _model_path(config: EncoderConfig) -> Path:
     return Path(mod.get_model_path())
 
 
+def prepare_transformers(*, threads: int) -> None:
+    """Before loading any transformers model: hub off (nothing is ever downloaded), quiet logging and
+    no progress bars, and at most ``threads`` torch threads (never more than the cores)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import torch
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    torch.set_num_threads(max(1, min(threads, os.cpu_count() or 1)))
+
+
 class Encoder:
     def __init__(self, config: EncoderConfig | None = None):
         self.config = config or EncoderConfig()
@@ -55,16 +68,9 @@ class Encoder:
     def warm_up(self) -> None:
         if self._model is not None:
             return
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import torch
+        prepare_transformers(threads=2)
         from transformers import AutoModel, AutoTokenizer
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-
-        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
         path = _model_path(self.config)
         self._tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
         self._model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()

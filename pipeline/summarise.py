@@ -759,15 +759,11 @@ class AbstractiveSummariser(Summariser):
     def warm_up(self) -> None:
         if self._model is not None:
             return
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import torch
         from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.set_verbosity_error()
-        hf_logging.disable_progress_bar()
-        torch.set_num_threads(max(1, min(self.config.threads, os.cpu_count() or 1)))
+        from .encoder import prepare_transformers
+
+        prepare_transformers(threads=self.config.threads)
         where = str(self.path)
         try:
             cfg = AutoConfig.from_pretrained(where, local_files_only=True)
