@@ -198,7 +198,7 @@ def main() -> int:
             tagger = subprocess.Popen(cmd(db), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
             s = subprocess.Popen([sys.executable, str(searcher), str(db), str(args.queries), *QUERIES],
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-            crashes = hangs = wrong = 0
+            crashes = hangs = 0
             res: dict = {}
             try:
                 out, err = s.communicate(timeout=args.timeout)

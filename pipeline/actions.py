@@ -25,7 +25,7 @@ from .document import Block, Document
 
 if TYPE_CHECKING:  # pragma: no cover
     from .parsed import ParsedDocument
-    from .structure import SectionInfo, Structure
+    from .structure import Structure
 
 # ------------------------------------------------------------------------------------ vocabulary
 
@@ -180,7 +180,6 @@ def table_actions(doc: Document, *, section_of: Callable[[int], str | None], due
     out: list[ActionFound] = []
     block_index = {id(b): i for i, b in enumerate(doc.blocks)}
     for _, rows in sorted(doc.tables().items()):
-        header_rows = [r for r in rows[:2] if r.header or _classify_header(r.cell_texts()).keys() >= {"task"}]
         # a header row may also sit mid-table (a second agenda item's action table in a form)
         segments = _split_on_headers(rows)
         for head, body in segments:
@@ -229,7 +228,6 @@ def table_actions(doc: Document, *, section_of: Callable[[int], str | None], due
                     d = due_of(due_cell)
                     act.due, act.due_text = d[0], d[1] or due_cell
                 out.append(act)
-        del header_rows
     return out
 
 

@@ -79,7 +79,6 @@ class Encoder:
     def encode(self, texts: Sequence[str]) -> "np.ndarray":
         """L2-normalised mean-pooled embeddings, one row per text (384 dimensions)."""
         import numpy as np
-        import torch
 
         self.warm_up()
         if not texts:

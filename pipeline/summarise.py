@@ -569,8 +569,6 @@ class ExtractiveSummariser(Summariser):
     def __init__(self, config: ExtractiveConfig | None = None, encoder=None, **overrides: Any):
         base = config or ExtractiveConfig()
         if overrides:
-            from dataclasses import replace
-
             base = replace(base, **overrides)
         self.config = base
         self._encoder = encoder
@@ -745,8 +743,6 @@ class AbstractiveSummariser(Summariser):
             raise SummariserNotFound(None, f"no model folder at {str(path)!r}")
         base = config or AbstractiveConfig()
         if overrides:
-            from dataclasses import replace
-
             base = replace(base, **overrides)
         self.config = base
         self.extractive = extractive or ExtractiveSummariser()
