@@ -13,7 +13,7 @@ DEFAULT_STAGES = ["extract", "structure", "detect", "themes", "summarise"]
 
 def analyse(path: str | Path, *, stages: list[str] | None = None, as_format: str | None = None,
             encoding: str | None = None, max_bytes: int | None = None, max_pages: int | None = None,
-            themes_file: str | Path | None = None, summariser: str | None = None,
+            max_words: int | None = None, themes_file: str | Path | None = None, summariser: str | None = None,
             on_stage: Callable[[str, float], None] | None = None) -> Meeting:
     """Run the pipeline on one file and return its meeting record.
 
@@ -26,6 +26,8 @@ def analyse(path: str | Path, *, stages: list[str] | None = None, as_format: str
         options["max_bytes"] = max_bytes
     if max_pages:
         options["max_pages"] = max_pages
+    if max_words:
+        options["max_words"] = max_words
     pipe = Pipeline(stages or DEFAULT_STAGES)
     state = pipe.run(State(path=Path(path), options=options), on_stage=on_stage)
     meeting: Meeting = state.meeting

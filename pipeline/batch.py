@@ -192,6 +192,7 @@ class Limits:
     seconds: float | None = 300.0
     max_bytes: int | None = None  # default: ReadOptions.max_bytes
     max_pages: int | None = None  # default: ReadOptions.max_pages
+    max_words: int | None = None  # default: ReadOptions.max_words
     # PARTIAL when this share of the characters could not be decoded (pdfminer "(cid:NN)", U+FFFD)
     undecodable_ratio: float = 0.02
     # how long past ``seconds`` the parent waits before killing a worker stuck inside C code
@@ -372,6 +373,8 @@ class Tagger:
             opts["max_bytes"] = limits.max_bytes
         if limits.max_pages:
             opts["max_pages"] = limits.max_pages
+        if limits.max_words:
+            opts["max_words"] = limits.max_words
         state = State(path=path, options=opts)
         errors: list[ErrorItem] = []
         broken: set[str] = set()  # fields a failed stage should have assigned

@@ -26,6 +26,7 @@ app = typer.Typer(
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show the full traceback on errors.")]
 MaxMbOpt = Annotated[Optional[int], typer.Option("--max-mb", min=1, help="Largest file to read, in MB (default 200).")]
 MaxPagesOpt = Annotated[Optional[int], typer.Option("--max-pages", min=1, help="Most PDF pages to read (default 2000).")]
+MaxWordsOpt = Annotated[Optional[int], typer.Option("--max-words", min=1, help="Most words to analyse in one document (default 200,000).")]
 
 
 class OutFormat(str, Enum):
@@ -78,6 +79,7 @@ def analyse(
     summariser: Annotated[Optional[str], typer.Option("--summariser", help="'extractive' (default) or a local model folder.")] = None,
     max_mb: MaxMbOpt = None,
     max_pages: MaxPagesOpt = None,
+    max_words: MaxWordsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Read one file and print its meeting record (JSON, or Markdown for people)."""
@@ -87,7 +89,7 @@ def analyse(
     with _errors(debug, file):
         meeting = run(file, as_format=as_format.value if as_format else None, encoding=encoding,
                       themes_file=themes, summariser=summariser,
-                      max_bytes=max_mb * 1024 * 1024 if max_mb else None, max_pages=max_pages)
+                      max_bytes=max_mb * 1024 * 1024 if max_mb else None, max_pages=max_pages, max_words=max_words)
         text = (meeting.model_dump_json(indent=2) + "\n") if format == OutFormat.json else meeting_markdown(meeting)
         if output:
             output.write_text(text, encoding="utf-8")
@@ -131,6 +133,7 @@ def summarise(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or timing on stderr.")] = False,
     max_mb: MaxMbOpt = None,
     max_pages: MaxPagesOpt = None,
+    max_words: MaxWordsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Write the draft summary a secretary checks and sends after the meeting."""
@@ -143,7 +146,7 @@ def summarise(
             raise MinutebookError(file, "a DOCX draft needs a file to go to", "add -o draft.docx")
         meeting = run(file, as_format=as_format.value if as_format else None, encoding=encoding,
                       themes_file=themes, summariser=summariser, on_stage=_progress(quiet),
-                      max_bytes=max_mb * 1024 * 1024 if max_mb else None, max_pages=max_pages)
+                      max_bytes=max_mb * 1024 * 1024 if max_mb else None, max_pages=max_pages, max_words=max_words)
         draft = build_draft(meeting)
         if format == DraftFormat.docx:
             render_docx(draft, output)

@@ -87,6 +87,10 @@ class Document:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def word_count(self) -> int:
+        """Words (runs of non-space characters) over all blocks, counted block by block."""
+        return sum(len(b.text.split()) for b in self.blocks)
+
 
 class DocumentBuilder:
     """Accumulates blocks and the plain text; blocks are separated by a newline in ``text``."""
@@ -100,6 +104,7 @@ class DocumentBuilder:
         self.quality = Quality()
         self.metadata: dict[str, str] = {}
         self._table_count = 0
+        self._rows_in: dict[int, int] = {}  # table -> rows added so far (row numbers in O(1))
 
     def _append(self, text: str) -> tuple[int, int]:
         if self._parts:
@@ -132,7 +137,8 @@ class DocumentBuilder:
         cleaned = [normalise_inline(c) for c in cells]
         if not any(cleaned):
             return None
-        row_no = sum(1 for b in self.blocks if b.kind == "table_row" and b.table == table)
+        row_no = self._rows_in.get(table, 0)
+        self._rows_in[table] = row_no + 1
         if self._parts:
             self._parts.append("\n")
             self._len += 1

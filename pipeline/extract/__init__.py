@@ -29,6 +29,9 @@ class ReadOptions:
     # longer paragraphs (a 5 MB single line) are split at sentence/word boundaries: the NLP stage
     # parses one block at a time and spaCy refuses texts over 1,000,000 characters
     max_block_chars: int = 10_000
+    # words analysed per document: the NLP stages run at a few thousand words a second, so a 50 MB text
+    # (8 million words) would take hours; 200,000 words is a 400-page board pack
+    max_words: int = 200_000
 
 
 Reader = Callable[[Path, bytes, ReadOptions], Document]
@@ -120,6 +123,11 @@ def read_document(path: str | Path, *, as_format: str | None = None, options: Re
     doc = get_reader(fmt)(p, data, options)
     if not doc.blocks:
         raise EmptyDocument(p, "no text found in the file")
+    if options.max_words:
+        words = doc.word_count()
+        if words > options.max_words:
+            raise LimitExceeded(p, f"the text has {words:,} words, over the {options.max_words:,}-word limit for one document",
+                                "split the file into one file per meeting, or raise the limit with --max-words")
     if options.max_block_chars and any(len(b.text) > options.max_block_chars for b in doc.blocks):
         _split_long_blocks(doc, options.max_block_chars)
     return doc
