@@ -57,8 +57,10 @@ import functools
 import json
 import math
 import os
+import random
 import re
 import sqlite3
+import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
@@ -581,6 +583,22 @@ class Filters:
         return not (self.theme or self.person_keys or self.since or self.until)
 
 
+def _use_wal(conn: sqlite3.Connection, wait: float = 10.0) -> None:
+    """Switch a new archive to WAL (it persists in the file). Two processes creating one archive at once
+    race here: SQLite answers "database is locked" at once to a journal-mode change, without calling the
+    busy handler, so we retry for up to ``wait`` seconds like busy_timeout would."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if ("locked" not in str(e) and "busy" not in str(e)) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01 + random.random() * 0.05)
+
+
 class SQLiteBackend:
     """All SQL of the archive. A PostgreSQL backend implements the same methods."""
 
@@ -608,7 +626,7 @@ class SQLiteBackend:
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
             conn.execute("PRAGMA mmap_size = 268435456")
             if not readonly:
-                conn.execute("PRAGMA journal_mode = WAL")
+                _use_wal(conn)
                 conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as e:
