@@ -216,20 +216,25 @@ def tag(
     force: Annotated[bool, typer.Option("--force", help="Tag again files already stored with this pipeline version.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again files that failed before.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds allowed per document (0 = no limit).")] = 300.0,
+    max_mb: MaxMbOpt = None,
+    max_pages: MaxPagesOpt = None,
+    max_words: MaxWordsOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary table.")] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Tag a whole archive: every supported file into the searchable database, in parallel."""
     from .batch import Limits, RichProgress, run_batch
 
+    limits = Limits(seconds=timeout or None, max_bytes=max_mb * 1024 * 1024 if max_mb else None,
+                    max_pages=max_pages, max_words=max_words)
     with _errors(debug, paths[0] if paths else None):
         if quiet:
             report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
-                               limits=Limits(seconds=timeout or None))
+                               limits=limits)
         else:
             with RichProgress() as bar:
                 report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
-                                   limits=Limits(seconds=timeout or None), progress=bar)
+                                   limits=limits, progress=bar)
         if not quiet:
             from rich.console import Console
             from rich.table import Table

@@ -86,3 +86,26 @@ def test_themes_table_and_chart(db, tmp_path, ext):
 def test_missing_archive_is_a_clear_error(tmp_path):
     r = runner.invoke(app, ["search", "x", "--db", str(tmp_path / "nope.db"), "--text-only"])
     assert r.exit_code == 2 and "nope.db" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_tag_limits_fail_one_file_and_go_on(tmp_path):
+    """--max-words/--max-mb/--max-pages reach the worker: the file over a limit is FAILED with its one-line
+    reason, the others are stored; failed files are reported, not fatal (exit 0)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "short.txt").write_text("Minutes of the Parish Council, 4 March 2025\n\nPresent: Ana Lima, Bo Chen\n\n"
+                                    "1. Budget\nThe council agreed the budget.\n")
+    (docs / "long.txt").write_text("Minutes of the Parish Council, 5 March 2025\n\n" + "budget review " * 2000 + "\n")
+    path = tmp_path / "a.db"
+    r = runner.invoke(app, ["tag", str(docs), "--db", str(path), "--max-words", "1000", "--timeout", "60"])
+    assert r.exit_code == 0, r.stderr
+    assert "1 failed" in r.stderr and "long.txt" in r.stderr and "1,000-word limit" in r.stderr and "Traceback" not in r.stderr
+    from pipeline.store import Archive
+
+    with Archive.open(path, readonly=True) as a:
+        st = {d.path.rsplit("/", 1)[-1]: d for d in a.documents()}
+    assert st["short.txt"].status in ("SUCCESS", "PARTIAL")
+    assert st["long.txt"].status == "FAILED" and "[MB009]" in st["long.txt"].error
+    r = runner.invoke(app, ["tag", str(docs), "--db", str(tmp_path / "b.db"), "--max-mb", "1", "--max-pages", "5",
+                            "-q"])
+    assert r.exit_code == 0, r.stderr  # within those limits both files are fine
