@@ -342,6 +342,9 @@ def create_app(config: WebConfig) -> FastAPI:
     @app.post("/new")
     def upload(file: UploadFile = File(...)) -> Response:
         data = file.file.read(config.max_upload_bytes + 1)
+        if len(data) > config.max_upload_bytes:
+            return html("new.html", 413, nav="new",
+                        message=f"The file is over the {config.max_upload_bytes / (1024 * 1024):g} MB limit.")
         try:
             job = jobs.submit(file.filename or "", data)
         except UploadRejected as e:
@@ -386,5 +389,6 @@ def create_app(config: WebConfig) -> FastAPI:
         return html("draft.html", nav="new", job=job, d=job.draft, saved=True)
 
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.hosts())
-    return Guard(app, token=config.token, max_body=config.max_upload_bytes + 1024 * 1024,  # type: ignore[return-value]
-                 error_page=error_bytes)
+    guard = Guard(app, token=config.token, max_upload=config.max_upload_bytes, error_page=error_bytes)
+    guard.fastapi = app  # type: ignore[attr-defined]
+    return guard  # type: ignore[return-value]

@@ -31,15 +31,20 @@ HEADERS = [
 ErrorPage = Callable[[int, str, str], bytes]  # (status, title, message) -> an HTML page
 
 
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB"
+
+
 class _TooLarge(Exception):
     pass
 
 
 class Guard:
-    def __init__(self, app: Any, *, token: str | None, max_body: int, error_page: ErrorPage):
+    def __init__(self, app: Any, *, token: str | None, max_upload: int, error_page: ErrorPage):
         self.app = app
         self.token = token or None
-        self.max_body = max_body
+        self.max_upload = max_upload
+        self.max_body = max_upload + 256 * 1024  # room for the multipart envelope and form fields
         self.error_page = error_page
 
     async def __call__(self, scope: dict, receive: Callable[[], Awaitable[dict]], send: Callable) -> None:
@@ -85,7 +90,7 @@ class Guard:
             length = headers.get("content-length")
             if length is not None and length.isdigit() and int(length) > self.max_body:
                 await self._page(send_with_headers, 413, "File too large",
-                                 f"Uploads are limited to {self.max_body // (1024 * 1024)} MB.")
+                                 f"Uploads are limited to {_mb(self.max_upload)}.")
                 return
 
         seen = 0
@@ -111,7 +116,7 @@ class Guard:
         except _TooLarge:
             if not started:
                 await self._page(send_with_headers, 413, "File too large",
-                                 f"Uploads are limited to {self.max_body // (1024 * 1024)} MB.")
+                                 f"Uploads are limited to {_mb(self.max_upload)}.")
 
     def _ok(self, value: str | None) -> bool:
         return bool(value) and hmac.compare_digest(value.encode("utf-8", "replace"), self.token.encode("utf-8"))
