@@ -933,19 +933,38 @@ class SQLiteBackend:
         return (f" AND a.id IN (SELECT action_id FROM action_owners WHERE name_key IN ({marks}) OR person_id IN "
                 f"(SELECT person_id FROM person_names WHERE name_key IN ({marks}) AND person_id IS NOT NULL))"), names
 
+    _ACTION_SELECT = ("SELECT a.*, m.title, m.meeting_date, d.path, cm.meeting_date AS closed_on "
+                      "FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN documents d ON d.id = m.document_id "
+                      "LEFT JOIN actions c ON c.id = a.closed_by_action_id "
+                      "LEFT JOIN meetings cm ON cm.id = c.meeting_id ")
+
     def action_page(self, *, owner_keys: Sequence[str], state: str, today: str, limit: int,
                     offset: int) -> list[sqlite3.Row]:
-        """One page of actions in ``state`` (open, overdue, done, all): open ones by due date, done
-        ones newest meeting first. Same columns as ``actions``."""
+        """One page of actions in ``state`` (open, overdue, done, all), same columns as ``actions``.
+        Open and overdue: by due date (undated last), then id, read in the order of the
+        ``actions_open`` index (no sort of the whole set); done and all: newest meeting first."""
         owner_sql, params = self._owner_sql(owner_keys)
-        order = ("m.meeting_date DESC, a.id DESC" if state == "done"
-                 else "a.due_date IS NULL, a.due_date, m.meeting_date, a.id")
-        return self.conn.execute(
-            "SELECT a.*, m.title, m.meeting_date, d.path, cm.meeting_date AS closed_on "
-            "FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN documents d ON d.id = m.document_id "
-            "LEFT JOIN actions c ON c.id = a.closed_by_action_id LEFT JOIN meetings cm ON cm.id = c.meeting_id "
-            f"WHERE {self._ACTION_STATES[state]}{owner_sql} ORDER BY {order} LIMIT :limit OFFSET :offset",
-            {**params, "today": today, "limit": limit, "offset": offset}).fetchall()
+        params = {**params, "today": today}
+        where = self._ACTION_STATES[state] + owner_sql
+        if state in ("done", "all"):
+            return self.conn.execute(
+                self._ACTION_SELECT + f"WHERE {where} ORDER BY m.meeting_date IS NULL, m.meeting_date DESC, a.id "
+                "LIMIT :limit OFFSET :offset", {**params, "limit": limit, "offset": offset}).fetchall()
+        rows = self.conn.execute(
+            self._ACTION_SELECT + f"WHERE {where} AND a.due_date IS NOT NULL ORDER BY a.due_date, a.id "
+            "LIMIT :limit OFFSET :offset", {**params, "limit": limit, "offset": offset}).fetchall()
+        if len(rows) >= limit or state == "overdue":
+            return rows
+        dated = self.conn.execute(f"SELECT count(*) FROM actions a WHERE {where} AND a.due_date IS NOT NULL",
+                                  params).fetchone()[0]
+        return rows + self.conn.execute(
+            self._ACTION_SELECT + f"WHERE {where} AND a.due_date IS NULL ORDER BY a.id LIMIT :limit OFFSET :offset",
+            {**params, "limit": limit - len(rows), "offset": max(0, offset - dated)}).fetchall()
+
+    def change_marker(self) -> tuple:
+        """Changes whenever a document is written or replaced (every write inserts a documents row)."""
+        r = self.conn.execute("SELECT count(*), max(id), max(tagged_at) FROM documents").fetchone()
+        return tuple(r)
 
     def action_state_counts(self, *, owner_keys: Sequence[str], today: str) -> dict[str, int]:
         owner_sql, params = self._owner_sql(owner_keys)
@@ -1480,6 +1499,11 @@ class Archive:
         """The document a meeting was read from."""
         r = self.backend.meeting_document_row(int(meeting_id))
         return _document_row(r) if r else None
+
+    def change_marker(self) -> tuple:
+        """A value that changes whenever the archive's content changes (a document is written or
+        replaced): lets a long-running reader cache aggregate queries (theme trends, facet lists)."""
+        return self.backend.change_marker()
 
     def theme_labels(self) -> list[tuple[str, int]]:
         """Every theme label in the archive with its number of sections, most used first."""

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from ..draft import build_draft, render_docx, render_markdown, theme_name
+from ..draft import PROCEDURAL_LABELS, build_draft, render_docx, render_markdown, theme_name
 from ..errors import MinutebookError
 from ..store import Archive
 from .chart import trend
@@ -42,23 +42,26 @@ class NotFound(Exception):
         self.message = message
 
 
-class _TTL:
-    """A value recomputed at most every ``seconds`` (facet lists, shared by all requests)."""
+class _Aggregates:
+    """Aggregate query results shared by all requests (facet lists, counts, theme trends, the
+    people index), recomputed when ``Archive.change_marker()`` says the archive changed."""
 
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self._values: dict[str, tuple[float, Any]] = {}
+    def __init__(self) -> None:
+        self._marker: tuple | None = None
+        self._values: dict[str, Any] = {}
         self._lock = threading.Lock()
 
-    def get(self, key: str, make: Callable[[], Any]) -> Any:
-        now = time.monotonic()
+    def get(self, archive: Archive, key: str, make: Callable[[], Any]) -> Any:
+        marker = archive.change_marker()
         with self._lock:
-            hit = self._values.get(key)
-            if hit and now - hit[0] < self.seconds:
-                return hit[1]
+            if marker != self._marker:
+                self._marker, self._values = marker, {}
+            if key in self._values:
+                return self._values[key]
         value = make()
         with self._lock:
-            self._values[key] = (now, value)
+            if marker == self._marker:
+                self._values[key] = value
         return value
 
 
@@ -154,7 +157,7 @@ def create_app(config: WebConfig) -> FastAPI:
     sources = SourceTexts(config.source_cache)
     jobs = DraftJobs(max_bytes=config.max_upload_bytes, max_pages=config.max_upload_pages,
                      max_jobs=config.max_drafts, workdir=config.upload_dir)
-    facets = _TTL(30.0)
+    cache = _Aggregates()
 
     def html(name: str, code: int = 200, **ctx: Any) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(**ctx), status_code=code,
@@ -220,7 +223,7 @@ def create_app(config: WebConfig) -> FastAPI:
     # ---- search
 
     def _facet_lists(a: Archive) -> tuple[list, list]:
-        return facets.get("labels", a.theme_labels), facets.get("formats", a.formats)
+        return cache.get(a, "labels", a.theme_labels), cache.get(a, "formats", a.formats)
 
     @app.get("/", response_class=HTMLResponse)
     @app.get("/search", response_class=HTMLResponse)
@@ -248,7 +251,7 @@ def create_app(config: WebConfig) -> FastAPI:
         return html("search.html", nav="search", q=q, theme=theme, person=person, since=since, until=until,
                     doc_format=doc_format, hits=hits, asked=asked, message=message, labels=labels,
                     formats=formats, facet_counts=sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0])),
-                    more=more, limit=limit, counts=a.counts() if not asked else None)
+                    more=more, limit=limit, counts=cache.get(a, "counts", a.counts) if not asked else None)
 
     # ---- one meeting, its passages and its original file
 
@@ -267,7 +270,7 @@ def create_app(config: WebConfig) -> FastAPI:
         tree = m.section_tree
         section_spans = [{"start": h.provenance.start, "end": max(h.body_end, h.provenance.end)} for h in tree]
         return html("meeting.html", nav="", m=m, d=draft, doc=doc, mid=meeting_id, spans=section_spans,
-                    file_name=Path(doc.path).name)
+                    file_name=Path(doc.path).name, file_there=Path(doc.path).is_file())
 
     @app.get("/meetings/{meeting_id:int}/source", response_class=HTMLResponse)
     def source(meeting_id: int, start: int = 0, end: int = 0, page: int | None = None) -> HTMLResponse:
@@ -314,7 +317,8 @@ def create_app(config: WebConfig) -> FastAPI:
     def people(q: str | None = None) -> HTMLResponse:
         a = archives.get()
         q = _clean(q, 200)
-        return html("people.html", nav="people", q=q, rows=a.person_index(q or None, limit=200))
+        rows = (a.person_index(q, limit=200) if q else cache.get(a, "people", lambda: a.person_index(limit=200)))
+        return html("people.html", nav="people", q=q, rows=rows)
 
     @app.get("/person", response_class=HTMLResponse)
     def person(name: str | None = None) -> HTMLResponse:
@@ -327,11 +331,16 @@ def create_app(config: WebConfig) -> FastAPI:
         return html("person.html", nav="people", rec=rec, p=rec.person, actions=acts[:500], n_actions=len(acts))
 
     @app.get("/themes", response_class=HTMLResponse)
-    def themes(by: str = "year") -> HTMLResponse:
+    def themes(by: str = "year", procedural: str | None = None) -> HTMLResponse:
         a = archives.get()
         by = by if by in ("month", "quarter", "year") else "year"
-        t = trend(a.themes(by=by), theme_name)
-        return html("themes.html", nav="themes", by=by, t=t)
+        with_procedural = procedural == "1"
+        def make():
+            rows = [r for r in a.themes(by=by) if with_procedural or r.label not in PROCEDURAL_LABELS]
+            return trend(rows, theme_name)
+
+        t = cache.get(a, f"trend:{by}:{with_procedural}", make)
+        return html("themes.html", nav="themes", by=by, t=t, procedural=with_procedural)
 
     # ---- new minutes: upload, draft, edit, download
 

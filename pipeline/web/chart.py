@@ -12,7 +12,7 @@ from typing import Sequence
 from markupsafe import Markup, escape
 
 W, H = 800, 360
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 56
+LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 64
 SERIES = 8
 
 

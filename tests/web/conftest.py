@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
-import threading
-import time
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
 from helpers import CORPUS
-from web_helpers import build_small_archive
+from web_helpers import LiveServer, build_small_archive
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -46,46 +43,6 @@ def corpus_archive(tmp_path_factory) -> Path:
     r = CliRunner().invoke(app, ["tag", str(CORPUS / "seed"), str(CORPUS / "samples"), "--db", str(db), "-q"])
     assert r.exit_code == 0, r.output
     return db
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class LiveServer:
-    """The web application under uvicorn in a background thread."""
-
-    def __init__(self, db: Path, token: str | None = None, max_upload_bytes: int | None = None):
-        import uvicorn
-
-        from pipeline.web import WebConfig, create_app
-
-        self.port = free_port()
-        self.upload_dir = Path(tempfile.mkdtemp(prefix="mb-web-uploads-"))
-        config = WebConfig(db=db, port=self.port, token=token, upload_dir=self.upload_dir)
-        if max_upload_bytes:
-            config.max_upload_bytes = max_upload_bytes
-        self.app = create_app(config)
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    access_log=False, server_header=False))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> "LiveServer":
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("the web server did not start")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        shutil.rmtree(self.upload_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

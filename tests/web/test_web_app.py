@@ -261,3 +261,24 @@ def test_draft_job_store_rejects_odd_ids(tmp_path):
             assert jobs.get(bad) is None
     finally:
         jobs.close()
+
+
+def test_cached_aggregates_follow_new_writes(tmp_path):
+    """Facets, counts and trends are cached until the archive changes, then recomputed."""
+    from web_helpers import build_small_archive
+
+    from pipeline.record import SectionThemes, ThemeLabel
+    from pipeline.store import TaggedDocument
+
+    db = build_small_archive(tmp_path)
+    with TestClient(create_app(WebConfig(db=db)), base_url=BASE) as c:
+        assert "Events" not in c.get("/themes").text
+        assert '<option value="events"' not in c.get("/").text
+        with Archive.open(db, readonly=True) as r:
+            m = r.meeting(1)
+        m.theme_detail = [SectionThemes(section=m.section_tree[0].heading, section_index=0,
+                                        labels=[ThemeLabel(label="events", score=0.9)])]
+        with Archive.open(db) as a:
+            a.write(TaggedDocument(path=str(tmp_path / "third.txt"), content_hash="f" * 64, format="text", meeting=m))
+        assert "Events" in c.get("/themes").text
+        assert '<option value="events"' in c.get("/").text

@@ -3,6 +3,11 @@ as ``web_helpers`` from tests/web)."""
 
 from __future__ import annotations
 
+import shutil
+import socket
+import tempfile
+import threading
+import time
 from pathlib import Path
 
 MINUTES_A = """RIVERSIDE ALLOTMENT SOCIETY
@@ -95,3 +100,43 @@ def build_small_archive(folder: Path) -> Path:
                                                         labels=[ThemeLabel(label="facilities_property", score=0.7)]))
             archive.write(TaggedDocument(path=str(p), content_hash=file_hash(p), format=doc.format, meeting=m, text=text))
     return db
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """The web application under uvicorn in a background thread."""
+
+    def __init__(self, db: Path, token: str | None = None, max_upload_bytes: int | None = None):
+        import uvicorn
+
+        from pipeline.web import WebConfig, create_app
+
+        self.port = free_port()
+        self.upload_dir = Path(tempfile.mkdtemp(prefix="mb-web-uploads-"))
+        config = WebConfig(db=db, port=self.port, token=token, upload_dir=self.upload_dir)
+        if max_upload_bytes:
+            config.max_upload_bytes = max_upload_bytes
+        self.app = create_app(config)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    access_log=False, server_header=False))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the web server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        shutil.rmtree(self.upload_dir, ignore_errors=True)
