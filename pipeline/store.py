@@ -1541,15 +1541,16 @@ class Archive:
     def person(self, name: str) -> "PersonRecord | None":
         """One person, merged as ``people`` merges them (the name's key and the aliases that stand
         for it alone; an alias given for exactly one full name finds that person), with the meetings
-        they appear in. Reads only that person's rows, so it is fast on a large archive."""
+        they appear in. Reads only that person's rows, so it is fast on a large archive. (Unlike
+        ``people`` it follows one alias step, not chains of aliases of aliases.)"""
         key = name_key(name or "")
         if not key:
             return None
-        if not self.backend.has_person_key(key):
-            fulls = self.backend.full_name_keys_for_alias(key)
-            if len(fulls) != 1:
-                return None
+        fulls = self.backend.full_name_keys_for_alias(key)
+        if len(fulls) == 1:  # an alias given for exactly one full name is that person (as in ``people``)
             key = fulls[0]
+        elif not self.backend.has_person_key(key):
+            return None
         keys = self._person_keys_of_key(key)
         rows = self.backend.people_rows_for(keys)
         if not rows:

@@ -35,6 +35,7 @@ HERE = Path(__file__).resolve().parent
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"  # snippet markers (private use: never in minutes text)
 SEARCH_LIMITS = (20, 50, 100, 200)
 TOKEN_RE = re.compile(r"^[A-Za-z0-9._~-]{8,256}$")
+WORKER_THREADS = 8
 
 
 class NotFound(Exception):
@@ -169,6 +170,10 @@ def create_app(config: WebConfig) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
+        import anyio.to_thread
+
+        # pages run in worker threads, each with its own read-only SQLite connection: keep them few
+        anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
         yield
         archives.close()
         jobs.close()
