@@ -282,3 +282,20 @@ def test_cached_aggregates_follow_new_writes(tmp_path):
             a.write(TaggedDocument(path=str(tmp_path / "third.txt"), content_hash="f" * 64, format="text", meeting=m))
         assert "Events" in c.get("/themes").text
         assert '<option value="events"' in c.get("/").text
+
+
+def test_an_unreadable_upload_gets_its_one_line_error(small_archive):
+    """A file the readers refuse fails before any model loads; the page says why, in one line."""
+    import time
+
+    with TestClient(create_app(WebConfig(db=small_archive)), base_url=BASE) as c:
+        r = c.post("/new", files={"file": ("minutes.pdf", b"just some text, not a PDF at all", "application/pdf")},
+                   follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith("/drafts/")
+        deadline = time.monotonic() + 60
+        while "Reading minutes.pdf" in (page := c.get(r.headers["location"]).text):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert "No draft for minutes.pdf" in page
+        assert "the extension says PDF but the content is TEXT [MB003]" in page
+        assert "Traceback" not in page
