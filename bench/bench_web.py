@@ -178,9 +178,11 @@ def main() -> None:
                 c.request("GET", "/static/style.css")
                 c.getresponse().read()
                 conn = c
-            except OSError:
+            except OSError as e:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the server did not start: " + (server.stderr.read().decode() if server.stderr else ""))
+                    server.kill()
+                    err = server.communicate()[1].decode("utf-8", "replace")
+                    raise SystemExit(f"the server did not start: {err}") from e
                 time.sleep(0.1)
         startup_s = time.perf_counter() - t0
         _log(f"server up in {startup_s:.1f} s; {', '.join(info)}")

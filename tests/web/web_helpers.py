@@ -73,7 +73,7 @@ def build_small_archive(folder: Path) -> Path:
             doc = read_document(p)
             text = doc.text
 
-            def prov(needle: str) -> Provenance:
+            def prov(needle: str, text: str = text, p: Path = p) -> Provenance:
                 s, e = _span(text, needle)
                 return Provenance(file=str(p), start=s, end=e, text=text[s:e])
 
