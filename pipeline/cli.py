@@ -349,6 +349,33 @@ def themes(
 
 
 @app.command()
+def serve(
+    db: DbOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on. The default is this machine only; 0.0.0.0 opens it to the network (then set a --token).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    token: Annotated[Optional[str], typer.Option("--token", envvar="MINUTEBOOK_TOKEN", help="Require this access token on every request (header, or a cookie set by opening the printed address).")] = None,
+    max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, help="Largest upload for New minutes, in MB.")] = 20,
+    debug: DebugOpt = False,
+) -> None:
+    """Start the web application: search, meetings with their sources, actions, people, theme trends, new drafts."""
+    from .web import WebConfig, create_app
+
+    with _errors(debug, db):
+        config = WebConfig(db=db, host=host, port=port, token=token or None,
+                           max_upload_bytes=max_upload_mb * 1024 * 1024)
+        application = create_app(config)
+        shown = f"[{host}]" if ":" in host else host
+        address = f"http://{shown}:{port}/" + (f"?token={config.token}" if config.token else "")
+        if host not in ("127.0.0.1", "localhost", "::1") and not config.token:
+            _err("warning: listening beyond this machine with no --token: anyone who can reach it can read the archive")
+        typer.echo(f"minutebook: serving {db or 'the default archive'} at {address} (Ctrl+C stops)", err=True)
+    import uvicorn
+
+    uvicorn.run(application, host=host, port=port, log_level="debug" if debug else "warning",
+                server_header=False, proxy_headers=False, access_log=debug)
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON schema of the meeting record."""
     from .record import Meeting

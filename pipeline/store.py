@@ -577,10 +577,11 @@ class Filters:
     person_keys: tuple[str, ...] = ()
     since: str | None = None
     until: str | None = None
+    doc_format: str | None = None  # documents.format (pdf, docx, html, markdown, text)
 
     @property
     def empty(self) -> bool:
-        return not (self.theme or self.person_keys or self.since or self.until)
+        return not (self.theme or self.person_keys or self.since or self.until or self.doc_format)
 
 
 def _use_wal(conn: sqlite3.Connection, wait: float = 10.0) -> None:
@@ -795,6 +796,9 @@ class SQLiteBackend:
         if f.until:
             sql.append("m.meeting_date <= ?")
             params.append(f.until)
+        if f.doc_format:
+            sql.append("m.document_id IN (SELECT id FROM documents WHERE format = ?)")
+            params.append(f.doc_format)
         return "".join(" AND " + s for s in sql), params
 
     def text_ranked(self, match: str, f: Filters, k: int) -> list[sqlite3.Row]:
@@ -830,7 +834,7 @@ class SQLiteBackend:
     def filtered_section_ids(self, f: Filters, limit: int | None = None) -> list[int]:
         """Sections passing the filters, newest meeting first."""
         if f.theme:  # from the label index, without touching the (wide) sections table
-            rest = Filters(person_keys=f.person_keys, since=f.since, until=f.until)
+            rest = Filters(person_keys=f.person_keys, since=f.since, until=f.until, doc_format=f.doc_format)
             where, params = self._filter_sql(rest)
             where = where.replace("s.meeting_id", "t.meeting_id")
             params = [f.theme, *params]
@@ -906,6 +910,118 @@ class SQLiteBackend:
         out = [{"period": fmt.format(r[0], r[1]), "label": r[2], "sections": r[3], "meetings": r[4]} for r in rows]
         out.sort(key=lambda x: (x["period"], -x["sections"], x["label"].lower()))
         return out
+
+
+    # ---- web pages (``minutebook serve``, pipeline/web): the queries behind Archive's block of the
+    # same title. A PostgreSQL backend implements these too.
+
+    _DOC_SELECT = ("SELECT d.*, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
+                   "LEFT JOIN meetings m ON m.document_id = d.id")
+
+    def document_row(self, document_id: int) -> sqlite3.Row | None:
+        return self.conn.execute(self._DOC_SELECT + " WHERE d.id = ?", (document_id,)).fetchone()
+
+    def meeting_document_row(self, meeting_id: int) -> sqlite3.Row | None:
+        return self.conn.execute(self._DOC_SELECT + " WHERE m.id = ?", (meeting_id,)).fetchone()
+
+    def label_counts(self) -> list[tuple[str, int]]:
+        """Every theme label with its number of sections, most used first."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT label, count(*) AS n FROM section_themes GROUP BY label ORDER BY n DESC, label")]
+
+    def format_counts(self) -> list[tuple[str, int]]:
+        """Formats of the stored meetings' documents with their counts."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT d.format, count(*) AS n FROM meetings m JOIN documents d ON d.id = m.document_id "
+            "WHERE d.format IS NOT NULL GROUP BY d.format ORDER BY n DESC, d.format")]
+
+    _ACTION_STATES = {
+        "open": "a.done = 0 AND a.closed_by_action_id IS NULL",
+        "overdue": "a.done = 0 AND a.closed_by_action_id IS NULL AND a.due_date IS NOT NULL AND a.due_date < :today",
+        "done": "(a.done = 1 OR a.closed_by_action_id IS NOT NULL)",
+        "all": "1 = 1",
+    }
+
+    @staticmethod
+    def _owner_sql(owner_keys: Sequence[str]) -> tuple[str, dict[str, Any]]:
+        if not owner_keys:
+            return "", {}
+        names = {f"k{i}": k for i, k in enumerate(owner_keys)}
+        marks = ", ".join(":" + n for n in names)
+        return (f" AND a.id IN (SELECT action_id FROM action_owners WHERE name_key IN ({marks}) OR person_id IN "
+                f"(SELECT person_id FROM person_names WHERE name_key IN ({marks}) AND person_id IS NOT NULL))"), names
+
+    _ACTION_SELECT = ("SELECT a.*, m.title, m.meeting_date, d.path, cm.meeting_date AS closed_on "
+                      "FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN documents d ON d.id = m.document_id "
+                      "LEFT JOIN actions c ON c.id = a.closed_by_action_id "
+                      "LEFT JOIN meetings cm ON cm.id = c.meeting_id ")
+
+    def action_page(self, *, owner_keys: Sequence[str], state: str, today: str, limit: int,
+                    offset: int) -> list[sqlite3.Row]:
+        """One page of actions in ``state`` (open, overdue, done, all), same columns as ``actions``.
+        Open and overdue: by due date (undated last), then id, read in the order of the
+        ``actions_open`` index (no sort of the whole set); done and all: newest meeting first."""
+        owner_sql, params = self._owner_sql(owner_keys)
+        params = {**params, "today": today}
+        where = self._ACTION_STATES[state] + owner_sql
+        if state in ("done", "all"):
+            return self.conn.execute(
+                self._ACTION_SELECT + f"WHERE {where} ORDER BY m.meeting_date IS NULL, m.meeting_date DESC, a.id "
+                "LIMIT :limit OFFSET :offset", {**params, "limit": limit, "offset": offset}).fetchall()
+        rows = self.conn.execute(
+            self._ACTION_SELECT + f"WHERE {where} AND a.due_date IS NOT NULL ORDER BY a.due_date, a.id "
+            "LIMIT :limit OFFSET :offset", {**params, "limit": limit, "offset": offset}).fetchall()
+        if len(rows) >= limit or state == "overdue":
+            return rows
+        dated = self.conn.execute(f"SELECT count(*) FROM actions a WHERE {where} AND a.due_date IS NOT NULL",
+                                  params).fetchone()[0]
+        return rows + self.conn.execute(
+            self._ACTION_SELECT + f"WHERE {where} AND a.due_date IS NULL ORDER BY a.id LIMIT :limit OFFSET :offset",
+            {**params, "limit": limit - len(rows), "offset": max(0, offset - dated)}).fetchall()
+
+    def change_marker(self) -> tuple:
+        """Changes whenever a document is written or replaced (every write inserts a documents row)."""
+        r = self.conn.execute("SELECT count(*), max(id), max(tagged_at) FROM documents").fetchone()
+        return tuple(r)
+
+    def action_state_counts(self, *, owner_keys: Sequence[str], today: str) -> dict[str, int]:
+        owner_sql, params = self._owner_sql(owner_keys)
+        st = self._ACTION_STATES
+        r = self.conn.execute(
+            f"SELECT count(*), coalesce(sum({st['open']}), 0), coalesce(sum({st['overdue']}), 0), "
+            f"coalesce(sum({st['done']}), 0) FROM actions a WHERE 1 = 1{owner_sql}", {**params, "today": today}).fetchone()
+        return {"all": r[0], "open": r[1], "overdue": r[2], "done": r[3]}
+
+    def person_index_rows(self, key_part: str | None, limit: int) -> list[sqlite3.Row]:
+        """Distinct person keys (optionally containing ``key_part``) with a display name and their
+        number of meetings, most meetings first."""
+        where, params = "", []
+        if key_part:
+            where = " WHERE name_key LIKE ? ESCAPE '\\'"
+            esc = key_part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.append(f"%{esc}%")
+        return self.conn.execute(
+            f"SELECT name_key, max(name) AS name, count(DISTINCT meeting_id) AS meetings FROM people{where} "
+            "GROUP BY name_key ORDER BY meetings DESC, name_key LIMIT ?", [*params, limit]).fetchall()
+
+    def full_name_keys_for_alias(self, key: str) -> list[str]:
+        """Full-name keys of the people some meeting lists ``key`` as an alias for."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT p.name_key FROM person_names a JOIN people p ON p.id = a.person_id "
+            "WHERE a.name_key = ? AND a.kind = 'alias' AND p.name_key != ?", (key, key))]
+
+    def has_person_key(self, key: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM people WHERE name_key = ? LIMIT 1", (key,)).fetchone() is not None
+
+    def people_rows_for(self, keys: Sequence[str]) -> list[sqlite3.Row]:
+        """``people_rows`` restricted to entries with one of ``keys``, with each meeting's title."""
+        marks = ", ".join("?" for _ in keys)
+        return self.conn.execute(
+            "SELECT p.id, p.meeting_id, p.name, p.name_key, p.aliases, p.roles, m.meeting_date, m.title, "
+            "(SELECT group_concat(role, '|') FROM attendance t WHERE t.person_id = p.id) AS attendance, "
+            "(SELECT count(DISTINCT action_id) FROM action_owners o WHERE o.person_id = p.id) AS actions_owned "
+            f"FROM people p JOIN meetings m ON m.id = p.meeting_id WHERE p.name_key IN ({marks}) "
+            "ORDER BY m.meeting_date, p.id", list(keys)).fetchall()
 
 
 def _chunks(xs: list, n: int) -> Iterator[list]:
@@ -1169,11 +1285,12 @@ class Archive:
 
     def search(self, query: str | None = None, *, theme: str | None = None, person: str | None = None,
                since: str | date | None = None, until: str | date | None = None, limit: int = 20,
-               query_vector: Any = None) -> list[Hit]:
-        """Hybrid search over sections (see the module doc for the ranking). Never raises on odd text."""
+               query_vector: Any = None, doc_format: str | None = None) -> list[Hit]:
+        """Hybrid search over sections (see the module doc for the ranking). Never raises on odd text.
+        ``doc_format`` keeps only documents read as that format (pdf, docx, html, markdown, text)."""
         f = Filters(theme=theme or None, person_keys=self._person_keys(person) if person else (),
                     since=_date_bound(since, upper=False, path=self.path),
-                    until=_date_bound(until, upper=True, path=self.path))
+                    until=_date_bound(until, upper=True, path=self.path), doc_format=doc_format or None)
         if person and not f.person_keys:
             return []
         limit = max(1, int(limit))
@@ -1384,6 +1501,160 @@ class Archive:
             raise ValueError(f"by must be 'month', 'quarter' or 'year', not {by!r}")
         return [ThemeCount(period=r["period"], label=r["label"], sections=r["sections"], meetings=r["meetings"])
                 for r in self.backend.theme_counts(by)]
+
+
+    # ---- web pages (``minutebook serve``, pipeline/web). Added for the web application; each read
+    # goes through the SQLiteBackend methods of the block with the same title.
+
+    ACTION_STATES = ("open", "overdue", "done", "all")
+
+    def document(self, document_id: int) -> DocumentRow | None:
+        """One stored document by its id."""
+        r = self.backend.document_row(int(document_id))
+        return _document_row(r) if r else None
+
+    def meeting_document(self, meeting_id: int) -> DocumentRow | None:
+        """The document a meeting was read from."""
+        r = self.backend.meeting_document_row(int(meeting_id))
+        return _document_row(r) if r else None
+
+    def change_marker(self) -> tuple:
+        """A value that changes whenever the archive's content changes (a document is written or
+        replaced): lets a long-running reader cache aggregate queries (theme trends, facet lists)."""
+        return self.backend.change_marker()
+
+    def theme_labels(self) -> list[tuple[str, int]]:
+        """Every theme label in the archive with its number of sections, most used first."""
+        return self.backend.label_counts()
+
+    def formats(self) -> list[tuple[str, int]]:
+        """The document formats of the stored meetings with their counts."""
+        return self.backend.format_counts()
+
+    def action_board(self, *, owner: str | None = None, state: str = "open", today: str | date | None = None,
+                     limit: int = 50, offset: int = 0) -> "ActionBoard":
+        """One page of the actions board: actions in ``state`` ('open', 'overdue' = open and due
+        before ``today``, 'done', 'all'), optionally of one ``owner`` (names and aliases match as in
+        ``actions``), with the count of every state for the same owner."""
+        if state not in self.ACTION_STATES:
+            raise ValueError(f"state must be one of {self.ACTION_STATES}, not {state!r}")
+        day = _date_bound(today, upper=False, path=self.path) if today else date.today().isoformat()
+        keys = self._person_keys(owner) if owner else ()
+        if owner and not keys:
+            return ActionBoard(rows=[], counts={s: 0 for s in self.ACTION_STATES}, state=state, today=day)
+        rows = self.backend.action_page(owner_keys=keys, state=state, today=day, limit=max(1, int(limit)),
+                                        offset=max(0, int(offset)))
+        return ActionBoard(rows=[_action_row(r) for r in rows],
+                           counts=self.backend.action_state_counts(owner_keys=keys, today=day), state=state, today=day)
+
+    def person_index(self, query: str | None = None, *, limit: int = 100) -> list["PersonName"]:
+        """Names in the archive (one per name key, not merged by alias), those whose key contains the
+        key of ``query`` when given, most meetings first."""
+        part = name_key(query) if query and query.strip() else None
+        if query and query.strip() and not part:
+            return []
+        return [PersonName(name=r["name"], name_key=r["name_key"], meetings=r["meetings"])
+                for r in self.backend.person_index_rows(part, max(1, int(limit)))]
+
+    def person(self, name: str) -> "PersonRecord | None":
+        """One person, merged as ``people`` merges them (the name's key and the aliases that stand
+        for it alone; an alias given for exactly one full name finds that person), with the meetings
+        they appear in. Reads only that person's rows, so it is fast on a large archive. (Unlike
+        ``people`` it follows one alias step, not chains of aliases of aliases.)"""
+        key = name_key(name or "")
+        if not key:
+            return None
+        fulls = self.backend.full_name_keys_for_alias(key)
+        if len(fulls) == 1:  # an alias given for exactly one full name is that person (as in ``people``)
+            key = fulls[0]
+        elif not self.backend.has_person_key(key):
+            return None
+        keys = self._person_keys_of_key(key)
+        rows = self.backend.people_rows_for(keys)
+        if not rows:
+            return None
+        from .people import has_title
+
+        aliases: set[str] = set()
+        roles: set[str] = set()
+        per_meeting: dict[int, set[str]] = {}
+        info: dict[int, tuple[str | None, str | None]] = {}
+        owned = 0
+        for m in rows:
+            aliases.add(m["name"])
+            aliases.update(json.loads(m["aliases"]))
+            roles.update(json.loads(m["roles"]))
+            per_meeting.setdefault(m["meeting_id"], set()).update(
+                (m["attendance"] or "").split("|") if m["attendance"] else [])
+            info[m["meeting_id"]] = (m["title"], m["meeting_date"])
+            owned += m["actions_owned"]
+        names = [m["name"] for m in rows if m["name_key"] == key] or [m["name"] for m in rows]
+        display = max(sorted(set(names)), key=lambda n: (names.count(n), not has_title(n), len(n)))
+        dates = sorted(d for _, d in info.values() if d)
+        person = PersonRow(
+            name=display, name_key=key, aliases=sorted(aliases - {display}), meetings=len(per_meeting),
+            present=sum(1 for rs in per_meeting.values() if rs & {"present", "chair", "minutes", "officer"}),
+            apologies=sum(1 for rs in per_meeting.values() if "apologies" in rs),
+            absent=sum(1 for rs in per_meeting.values() if "absent" in rs),
+            guest=sum(1 for rs in per_meeting.values() if "guests" in rs), actions_owned=owned, roles=sorted(roles),
+            first_seen=dates[0] if dates else None, last_seen=dates[-1] if dates else None,
+            meeting_ids=sorted(per_meeting))
+        meetings = [PersonMeeting(meeting_id=mid, title=info[mid][0], meeting_date=info[mid][1],
+                                  roles=sorted(r for r in per_meeting[mid] if r))
+                    for mid in sorted(per_meeting, key=lambda i: (info[i][1] or "", i), reverse=True)]
+        return PersonRecord(person=person, meetings=meetings)
+
+    def _person_keys_of_key(self, key: str) -> tuple[str, ...]:
+        return (key, *sorted(set(self.backend.alias_keys(key)) - {key}))
+
+
+# ------------------------------------------------------------------- web pages: rows and helpers
+
+
+@dataclass
+class ActionBoard(_Row):
+    rows: list[ActionRow]
+    counts: dict[str, int]  # {'open', 'overdue', 'done', 'all'} -> actions in that state (same owner filter)
+    state: str
+    today: str
+
+
+@dataclass
+class PersonName(_Row):
+    name: str
+    name_key: str
+    meetings: int
+
+
+@dataclass
+class PersonMeeting(_Row):
+    meeting_id: int
+    title: str | None
+    meeting_date: str | None
+    roles: list[str]  # attendance roles in that meeting (present, apologies, chair...); [] when only mentioned
+
+
+@dataclass
+class PersonRecord(_Row):
+    person: PersonRow
+    meetings: list[PersonMeeting]  # newest first
+
+
+def _document_row(r: Any) -> DocumentRow:
+    return DocumentRow(id=r["id"], path=r["path"], content_hash=r["content_hash"], format=r["format"],
+                       status=r["status"], error=r["error"], pages=r["pages"], pipeline_version=r["pipeline_version"],
+                       tagged_at=r["tagged_at"], meeting_id=r["meeting_id"], title=r["title"],
+                       meeting_date=r["meeting_date"])
+
+
+def _action_row(r: Any) -> ActionRow:
+    return ActionRow(
+        id=r["id"], meeting_id=r["meeting_id"], title=r["title"], meeting_date=r["meeting_date"], section=r["section"],
+        owner=_split(r["owner"]), owner_resolved=_split(r["owner_resolved"]), task=r["task"], due=r["due"],
+        due_text=r["due_text"], due_date=r["due_date"], explicit=bool(r["explicit"]), confidence=r["confidence"],
+        status=r["status"], done=bool(r["done"]), open=not r["done"] and r["closed_by_action_id"] is None,
+        closed_by_action_id=r["closed_by_action_id"], closed_on=r["closed_on"],
+        provenance=Provenance(path=r["path"], page=r["page"], start=r["char_start"], end=r["char_end"]))
 
 
 # ------------------------------------------------------------------------------------ small helpers

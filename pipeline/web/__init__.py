@@ -1,0 +1,34 @@
+"""The web application behind ``minutebook serve``: review drafts and explore the archive.
+
+Server-rendered pages (FastAPI + Jinja2, one small CSS file, no JavaScript at all):
+
+- ``/`` and ``/search``: hybrid-free text search (BM25) with facets (theme, person, date range,
+  document type) and highlighted snippets; every hit links to its meeting and to the passage.
+- ``/meetings/{id}``: the draft summary by theme, attendance, decisions and actions of one meeting;
+  every item links to ``/meetings/{id}/source?start=&end=``, the passage of the source re-extracted
+  from the stored file (``pipeline.extract``, small cache) with the span in ``<mark id="hl">``.
+  ``/documents/{id}/original`` serves the original file by document id (never by a path).
+- ``/actions`` (open, overdue, done; by owner), ``/people`` and ``/person?name=``, ``/themes`` (trends
+  as an inline SVG chart).
+- ``/new``: upload a file (size and type limited), the draft is made in a worker thread (models load
+  on the first upload, never at start-up), edited in a form and downloaded as Markdown or Word.
+
+Safe by default: bound to 127.0.0.1, an optional access token (``--token`` / ``MINUTEBOOK_TOKEN``;
+header, or a cookie set from ``?token=``) checked on every request, Host checked against the bound
+name (DNS rebinding), cross-site POSTs refused, a strict Content-Security-Policy with no script
+source, every piece of document text escaped by Jinja2 autoescape, integer ids only in URLs (no
+request path reaches the file system), and a friendly error page instead of any traceback.
+"""
+
+from __future__ import annotations
+
+from .config import WebConfig
+
+__all__ = ["WebConfig", "create_app"]
+
+
+def create_app(config: WebConfig):
+    """The ASGI application (imports FastAPI only when called)."""
+    from .app import create_app as _create
+
+    return _create(config)

@@ -1,0 +1,142 @@
+"""A small archive for the web tests: two short minutes through the model-free stages (importable
+as ``web_helpers`` from tests/web)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+MINUTES_A = """RIVERSIDE ALLOTMENT SOCIETY
+
+Minutes of the committee meeting held on 12 March 2024
+
+Present: Ann Lee (Chair), Bob Stone, Cara Diaz
+Apologies: Dev Patel
+
+1. Finance
+
+The treasurer reported a balance of 1,240 pounds. The grant from the Wellcome Trust arrived.
+It was agreed to buy a new shed for the tools.
+
+2. Water supply
+
+Bob Stone will repair the leaking tap by 30 April 2024.
+The standpipe on plot 12 needs a new washer.
+
+3. Next meeting
+
+The next meeting will be held on 9 April 2024.
+"""
+
+MINUTES_B = """RIVERSIDE ALLOTMENT SOCIETY
+
+Minutes of the committee meeting held on 9 April 2024
+
+Present: Ann Lee (Chair), Cara Diaz, Dev Patel
+Apologies: Bob Stone
+
+1. Finance
+
+Subscriptions for 2024 were collected. The <script>alert(1)</script> banner fund has 80 pounds.
+
+2. Water supply
+
+The leaking tap was repaired: done.
+"""
+
+
+def _span(text: str, needle: str) -> tuple[int, int]:
+    i = text.index(needle)
+    return i, i + len(needle)
+
+
+def build_small_archive(folder: Path) -> Path:
+    """Two meetings through the real extract + structure stages and the real write path."""
+    from pipeline.api import analyse
+    from pipeline.extract import read_document
+    from pipeline.record import Action, Decision, Person, Provenance, SectionThemes, ThemeLabel
+    from pipeline.store import Archive, TaggedDocument, file_hash
+
+    db = folder / "small.db"
+    files = []
+    for name, text in (("riverside-2024-03-12.txt", MINUTES_A), ("riverside-2024-04-09.txt", MINUTES_B)):
+        p = folder / name
+        p.write_text(text, encoding="utf-8")
+        files.append(p)
+    with Archive.open(db) as archive:
+        for p in files:
+            m = analyse(p, stages=["extract", "structure"])
+            doc = read_document(p)
+            text = doc.text
+
+            def prov(needle: str, text: str = text, p: Path = p) -> Provenance:
+                s, e = _span(text, needle)
+                return Provenance(file=str(p), start=s, end=e, text=text[s:e])
+
+            if "leaking tap by" in text:
+                m.actions.append(Action(owner=["Bob Stone"], owner_resolved=["Bob Stone"],
+                                        task="repair the leaking tap", due="2024-04-30", due_text="by 30 April 2024",
+                                        section="Water supply", provenance=prov("Bob Stone will repair the leaking tap by 30 April 2024.")))
+                m.decisions.append(Decision(text="to buy a new shed for the tools", section="Finance",
+                                            provenance=prov("It was agreed to buy a new shed for the tools.")))
+            else:
+                m.actions.append(Action(owner=["Bob Stone"], task="repair the leaking tap", status="done",
+                                        section="Water supply", provenance=prov("The leaking tap was repaired: done.")))
+            if not m.people:  # the people stage (spaCy) did not run: one person per attendance name
+                seen: dict[str, Person] = {}
+                for e in m.attendance:
+                    seen.setdefault(e.name, Person(name=e.name)).roles.append(e.role)
+                m.people = list(seen.values())
+            for i, h in enumerate(m.section_tree):
+                if h.heading.endswith("Finance"):
+                    m.theme_detail.append(SectionThemes(section=h.heading, section_index=i,
+                                                        labels=[ThemeLabel(label="finance", score=0.8)]))
+                if h.heading.endswith("Water supply"):
+                    m.theme_detail.append(SectionThemes(section=h.heading, section_index=i,
+                                                        labels=[ThemeLabel(label="facilities_property", score=0.7)]))
+            archive.write(TaggedDocument(path=str(p), content_hash=file_hash(p), format=doc.format, meeting=m, text=text))
+    return db
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """The web application under uvicorn in a background thread."""
+
+    def __init__(self, db: Path, token: str | None = None, max_upload_bytes: int | None = None):
+        import uvicorn
+
+        from pipeline.web import WebConfig, create_app
+
+        self.port = free_port()
+        self.upload_dir = Path(tempfile.mkdtemp(prefix="mb-web-uploads-"))
+        config = WebConfig(db=db, port=self.port, token=token, upload_dir=self.upload_dir)
+        if max_upload_bytes:
+            config.max_upload_bytes = max_upload_bytes
+        self.app = create_app(config)
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
+                                                    access_log=False, server_header=False))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the web server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        shutil.rmtree(self.upload_dir, ignore_errors=True)
