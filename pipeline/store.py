@@ -1,12 +1,14 @@
-"""The archive: years of tagged minutes in one SQLite file, searchable by text, theme, person and date.
+"""The archive: years of tagged minutes in one SQLite file (or a PostgreSQL database, see
+``store_pg``), searchable by text, theme, person and date.
 
 Layout
 ------
 ``Archive`` is the public API (the CLI and users' code call it). Everything that is SQL lives in
 ``SQLiteBackend``: the schema and its migrations, every query (parameterised), FTS5 and the write
 path. ``Archive`` keeps the backend-neutral logic in Python: rank fusion, people merging, action
-closing. A PostgreSQL backend can follow by implementing ``SQLiteBackend``'s method names (with
-``tsvector`` / ``ts_rank`` for text and ``pgvector`` or numpy for vectors).
+closing. ``store_pg.PostgresBackend`` implements the same methods for PostgreSQL (``tsvector`` /
+``ts_rank`` for text, the same numpy brute force for vectors); ``Archive.open("postgresql://...")``
+picks it.
 
 One writer per SQLite file: parallel workers return ``TaggedDocument``s and one process calls
 ``Archive.write_many`` in batches (WAL mode lets readers search meanwhile).
@@ -71,6 +73,8 @@ from .record import Meeting
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
+
+    from .store_pg import PostgresBackend
 
 STATUSES = ("SUCCESS", "PARTIAL", "FAILED", "SKIPPED")
 GOOD_STATUSES = ("SUCCESS", "PARTIAL")
@@ -542,13 +546,23 @@ SELECT p.name, p.name_key, t.role, m.meeting_date, m.title, m.id AS meeting_id
 FROM attendance t JOIN people p ON p.id = t.person_id JOIN meetings m ON m.id = t.meeting_id;
 """
 
-Migration = Union[str, Callable[[sqlite3.Connection], None]]
+@dataclass(frozen=True)
+class PerBackend:
+    """A migration step written differently per backend (a plain string or callable runs on both:
+    keep those to portable SQL). ``postgresql`` defaults to the DDL of the same name in
+    ``store_pg.PG_DDL``."""
+
+    sqlite: "Migration"
+    postgresql: "Migration | None" = None
+
+
+Migration = Union[str, Callable[[Any], None], PerBackend]  # a callable gets the backend's DB-API connection
 
 # Ordered, append-only: never edit or reorder an applied migration; add a new one at the end.
 MIGRATIONS: list[tuple[str, Migration]] = [
-    ("0001_schema", _SCHEMA),
-    ("0002_fts", _FTS),
-    ("0003_views", _VIEWS),
+    ("0001_schema", PerBackend(_SCHEMA)),
+    ("0002_fts", PerBackend(_FTS)),
+    ("0003_views", PerBackend(_VIEWS)),
 ]
 
 
@@ -582,7 +596,10 @@ class Filters:
 
 
 class SQLiteBackend:
-    """All SQL of the archive. A PostgreSQL backend implements the same methods."""
+    """All SQL of the archive. ``store_pg.PostgresBackend`` implements the same methods."""
+
+    name = "sqlite"
+    Error = sqlite3.Error
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool):
         self.path = path
@@ -651,6 +668,8 @@ class SQLiteBackend:
                 if self.conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
                     self.conn.execute("ROLLBACK")  # another process applied it meanwhile
                     continue
+                if isinstance(step, PerBackend):
+                    step = step.sqlite
                 if callable(step):
                     step(self.conn)
                 else:
@@ -688,6 +707,10 @@ class SQLiteBackend:
     def existing_status(self, content_hash: str) -> str | None:
         r = self.conn.execute("SELECT status FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
         return r[0] if r else None
+
+    def document_id(self, content_hash: str) -> int | None:
+        r = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
+        return int(r[0]) if r else None
 
     def delete_document(self, content_hash: str, path: str) -> None:
         """Remove the rows for this content, and for an older content of the same file path."""
@@ -778,6 +801,10 @@ class SQLiteBackend:
             sql.append("m.meeting_date <= ?")
             params.append(f.until)
         return "".join(" AND " + s for s in sql), params
+
+    def text_query(self, query: str | None, *, any_term: bool = False) -> str | None:
+        """The backend's form of the user's text (an FTS5 MATCH expression), or None."""
+        return fts_query(query, any_term=any_term)
 
     def text_ranked(self, match: str, f: Filters, k: int) -> list[sqlite3.Row]:
         """The best ``k`` sections for a MATCH expression by bm25 (heading 3, text 1, summary 1.5)."""
@@ -912,7 +939,7 @@ class Archive:
     VECTOR_SCOPE = "candidates"
     SNIPPET_MARKERS = ("[", "]")
 
-    def __init__(self, backend: SQLiteBackend):
+    def __init__(self, backend: "SQLiteBackend | PostgresBackend"):
         self.backend = backend
         self.path = backend.path
         self._vectors: tuple[int, dict[int, tuple["np.ndarray", "np.ndarray"]]] | None = None
@@ -921,8 +948,17 @@ class Archive:
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, readonly: bool = False) -> "Archive":
-        p = Path(path).expanduser() if path else default_db_path()
-        backend = SQLiteBackend.connect(p, readonly=readonly)
+        """``path``: a SQLite file, or a ``postgresql://user[:password]@host[:port]/dbname`` URL (see
+        ``store_pg``); None = ``$MINUTEBOOK_DB`` (a path or a URL), else the default file."""
+        target = path if path else os.environ.get("MINUTEBOOK_DB") or None
+        backend: SQLiteBackend | PostgresBackend
+        if isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
+            from .store_pg import PostgresBackend
+
+            backend = PostgresBackend.connect(target, readonly=readonly)
+        else:
+            backend = SQLiteBackend.connect(Path(path).expanduser() if path else default_db_path(),
+                                            readonly=readonly)
         arch = cls(backend)
         try:
             if readonly:
@@ -971,9 +1007,10 @@ class Archive:
             for r in results:
                 ids.append(self._write_one(r))
             self.backend.commit()
-        except sqlite3.Error as e:
+        except self.backend.Error as e:
             self.backend.rollback()
-            raise ArchiveError(self.path, f"could not write to the archive ({e})") from e
+            detail = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            raise ArchiveError(self.path, f"could not write to the archive ({detail})") from e
         except BaseException:
             self.backend.rollback()
             raise
@@ -987,8 +1024,7 @@ class Archive:
             raise ArchiveError(self.path, f"unknown document status {r.status!r} for {r.path}",
                                f"use one of {', '.join(STATUSES)}")
         if r.status == "SKIPPED" and b.existing_status(r.content_hash) in GOOD_STATUSES:
-            row = b.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (r.content_hash,)).fetchone()
-            return int(row[0])
+            return int(b.document_id(r.content_hash))  # type: ignore[arg-type]
         b.delete_document(r.content_hash, r.path)
         m = r.meeting if r.status in GOOD_STATUSES else None
         pages = r.pages if r.pages is not None else (m.quality.pages if m else None)
@@ -1160,10 +1196,10 @@ class Archive:
             return []
         limit = max(1, int(limit))
         k = max(limit * 5, 100)
-        text_rows: list[sqlite3.Row] = []
+        text_rows: list[Any] = []
         match = None
         for any_term in (False, True):
-            match = fts_query(query, any_term=any_term)
+            match = self.backend.text_query(query, any_term=any_term)
             if not match:
                 break
             text_rows = self.backend.text_ranked(match, f, k)
@@ -1319,7 +1355,7 @@ class Archive:
             if len(fulls) == 1:  # an alias given for two different full names merges nothing
                 (fk,) = fulls
                 parent[find(ak)] = find(fk)
-        groups: dict[str, list[sqlite3.Row]] = {}
+        groups: dict[str, list[Any]] = {}
         for r in rows:
             if r["name_key"]:
                 groups.setdefault(find(r["name_key"]), []).append(r)
