@@ -25,16 +25,20 @@ each built-in step is a ``PerBackend`` whose PostgreSQL DDL is in ``PG_DDL`` bel
 
 Ranking
 -------
-FTS5 ranks by bm25 (heading 3, text 1, summary 1.5). PostgreSQL has no bm25, so text hits are
-ranked by ``ts_rank`` with field weights in the same proportions (heading 1, summary 0.5, text 1/3;
-the A/B/D labels) and length normalisation 1 (rank / (1 + log(length))), and, for a query of two or
-more terms, each term's ``ts_rank`` is multiplied by its bm25 inverse document frequency
-``ln(1 + (N - df + 0.5) / (df + 0.5))`` (df counted through the GIN index, capped at
-``DF_CAP``), so a rare word outweighs a common one as in bm25. The set of matching sections is
-exactly the same on both backends (same all-words-then-any-word rule, same phrase quoting); the
-order can still differ where bm25's term-frequency saturation and length normalisation disagree
-with ts_rank's (long sections repeating a word), and stemmers differ slightly (porter vs Snowball
-'porter2'). ``Hit.bm25`` is ``-rank`` on PostgreSQL (lower is better, as with bm25).
+The same bm25 as FTS5 (k1 1.2, b 0.75, heading 3, text 1, summary 1.5, idf
+``ln((N - df + 0.5) / (df + 0.5))`` floored at 1e-6, document length = tokens in all three fields
+over their mean), computed in Python from the tsvectors of the candidates: PostgreSQL finds the
+matching sections through the GIN index and orders them by ``ts_rank`` (same field weights scaled
+to 1, 0.5, 1/3); the best max(4 k, ``RERANK_MIN``) of those are re-ranked by bm25. Exact, and equal
+to SQLite's order, whenever fewer sections match than that; beyond it, a section bm25 would rank in
+the top k but ``ts_rank`` puts below the cut is missed (both favour the same things, so this is rare).
+Document frequencies (one GIN count per term of a multi-word query) and the corpus size and mean
+length (``sections.ntokens``, a generated column counting alphanumeric runs as FTS5's unicode61
+tokenizer does) are cached until the archive changes. For a one-word query idf is left out (it
+scales every score alike), so ``Hit.bm25`` is then the bm25 divided by that word's idf.
+Inherent differences left: Snowball English ('porter2') vs FTS5's porter stemmer (rare words stem
+differently), tsvector keeps at most 256 positions per word per section, and a multi-word phrase
+token ('co-production') counts the occurrences of its rarest word, not of the whole phrase.
 
 Snippets: ``ts_headline`` with the same ``[`` ``]`` markers, at most 16 words, taken from the
 section text when it matches, else the summary, else the heading; a snippet cut from a longer
@@ -270,10 +274,16 @@ CREATE TEXT SEARCH CONFIGURATION minutebook (COPY = english);
 ALTER TEXT SEARCH CONFIGURATION minutebook
     ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH minutebook_stem;
 
+CREATE FUNCTION minutebook_ntokens(t text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT count(*)::integer FROM regexp_matches(coalesce(t, ''), '[[:alnum:]]+', 'g') $$;
+
 ALTER TABLE sections ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
     setweight({_tsv("heading")}, 'A') || setweight({_tsv("text")}, 'D')
     || setweight({_tsv("coalesce(summary, '')")}, 'B')) STORED;
 CREATE INDEX sections_tsv ON sections USING gin (tsv);
+ALTER TABLE sections ADD COLUMN ntokens integer GENERATED ALWAYS AS (
+    minutebook_ntokens(heading) + minutebook_ntokens(text) + minutebook_ntokens(summary)) STORED;
+CREATE INDEX sections_ntokens ON sections(ntokens);
 ALTER TABLE actions ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({_tsv("task")}) STORED;
 CREATE INDEX actions_tsv ON actions USING gin (tsv);
 ALTER TABLE decisions ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({_tsv("text")}) STORED;
@@ -354,7 +364,10 @@ def _unquote(term: str) -> str:
 
 WEIGHTS = "{0.3333,0,0.5,1}"  # D text, C unused, B summary, A heading: bm25's 1 : 1.5 : 3
 SNIPPET_OPTIONS = "MaxWords=16, MinWords=6, ShortWord=0, HighlightAll=false, MaxFragments=1, FragmentDelimiter=' … '"
-DF_CAP = 20_000
+NORMALIZATION = 1  # ts_rank: divide by 1 + log(length)
+BM25_K1, BM25_B = 1.2, 0.75  # FTS5's constants
+BM25_FIELD_WEIGHTS = {"A": 3.0, "D": 1.0, "B": 1.5}  # heading, text, summary (SQLiteBackend.text_ranked)
+RERANK_MIN = 400  # sections re-ranked by exact bm25: the best max(4 k, RERANK_MIN) by ts_rank
 
 
 # ---------------------------------------------------------------------------------------- backend
@@ -373,6 +386,8 @@ class PostgresBackend:
         self.path = redact(url)  # what messages show
         self.conn = conn
         self.readonly = readonly
+        self._stats: tuple[int, int, float] | None = None
+        self._df: dict[str, int] = {}
 
     # ---- connection and migrations
 
@@ -585,35 +600,66 @@ class PostgresBackend:
         terms = fts_terms(query)
         return PgMatch(tuple(_unquote(t) for t in terms), any_term) if terms else None
 
-    def _idf(self, match: PgMatch) -> list[float]:
-        """bm25's inverse document frequency of each term (df counted through the GIN index, capped)."""
-        one = "phraseto_tsquery('minutebook'::regconfig, minutebook_fold(%s))"
-        n = self._x("SELECT reltuples::bigint AS n FROM pg_class WHERE oid = 'sections'::regclass").fetchone()["n"]
-        dfs = []
-        for t in match.terms:
-            dfs.append(int(self._x(f"SELECT count(*) AS n FROM (SELECT 1 FROM sections WHERE tsv @@ {one} LIMIT %s) x",
-                                   (t, DF_CAP)).fetchone()["n"]))
-        if n is None or n < max(dfs, default=0) or n <= 0:
-            n = int(self._x("SELECT count(*) AS n FROM sections").fetchone()["n"])
-        return [math.log(1 + (n - df + 0.5) / (df + 0.5)) for df in dfs]
+    def _corpus_stats(self) -> tuple[int, float]:
+        """(sections, mean tokens per section), cached until the archive changes."""
+        version = self.data_version()
+        if self._stats is None or self._stats[0] != version:
+            r = self._x("SELECT count(*) AS n, coalesce(sum(ntokens), 0) AS t FROM sections").fetchone()
+            n = int(r["n"])
+            self._stats = (version, n, float(r["t"]) / n if n else 1.0)
+            self._df = {}
+        return self._stats[1], self._stats[2]
+
+    def _doc_freq(self, term: str) -> int:
+        """Sections containing the phrase ``term`` (through the GIN index), cached like the stats."""
+        if term not in self._df:
+            self._df[term] = int(self._x(
+                "SELECT count(*) AS n FROM sections WHERE tsv @@ phraseto_tsquery('minutebook'::regconfig, "
+                "minutebook_fold(%s))", (term,)).fetchone()["n"])
+        return self._df[term]
 
     def text_ranked(self, match: PgMatch, f: Filters, k: int) -> list[dict]:
-        """The best ``k`` sections for a text query by ts_rank (see the module doc); ``bm25`` = -rank."""
+        """The best ``k`` sections for a text query by FTS5's bm25 (see the module doc): the best
+        max(4 k, RERANK_MIN) matches by ``ts_rank`` are re-ranked by bm25 computed from their
+        tsvectors (exact whenever fewer sections match). ``bm25`` is the (negative) bm25 score."""
         q, params = match.from_item()
-        if len(match.terms) > 1:
-            one = "phraseto_tsquery('minutebook'::regconfig, minutebook_fold(%s))"
-            idf = self._idf(match)
-            rank = " + ".join(f"%s * ts_rank('{WEIGHTS}', s.tsv, {one}, 1)" for _ in match.terms)
-            rank_params: list[Any] = [x for w, t in zip(idf, match.terms) for x in (w, t)]
-        else:
-            rank, rank_params = f"ts_rank('{WEIGHTS}', s.tsv, qq.q, 1)", []
         where, fparams = self._filter_sql(f)
         join = " JOIN meetings m ON m.id = s.meeting_id" if where else ""
+        n, avgdl = self._corpus_stats()
+        lex = {r["t"]: list(r["l"] or []) for r in self._x(
+            "SELECT t, tsvector_to_array(to_tsvector('minutebook'::regconfig, minutebook_fold(t))) AS l "
+            "FROM unnest(%s::text[]) t", (list(match.terms),))}
+        wanted = sorted({x for ls in lex.values() for x in ls})
         rows = self._x(
-            f"SELECT s.id AS section_id, ({rank})::float8 AS rank FROM sections s{join} CROSS JOIN {q} "
-            f"WHERE s.tsv @@ qq.q{where} ORDER BY rank DESC, s.id LIMIT %s",
-            [*rank_params, *params, *fparams, k]).fetchall()
-        return [{"section_id": r["section_id"], "bm25": -round(r["rank"], 9)} for r in rows]
+            f"WITH c AS (SELECT s.id, s.tsv, s.ntokens, ts_rank('{WEIGHTS}', s.tsv, qq.q, {NORMALIZATION}) AS rank "
+            f"FROM sections s{join} CROSS JOIN {q} WHERE s.tsv @@ qq.q{where} ORDER BY rank DESC, s.id LIMIT %s) "
+            "SELECT c.id, c.ntokens, c.rank, u.lexeme, u.weights FROM c LEFT JOIN LATERAL unnest(c.tsv) u "
+            "ON u.lexeme = ANY(%s) ORDER BY c.rank DESC, c.id",
+            [*params, *fparams, max(4 * k, RERANK_MIN), wanted]).fetchall()
+        counts: dict[int, dict[str, float]] = {}
+        length: dict[int, int] = {}
+        for r in rows:
+            sid = r["id"]
+            length[sid] = r["ntokens"] or 0
+            c = counts.setdefault(sid, {})
+            if r["lexeme"] is not None:
+                c[r["lexeme"]] = sum(BM25_FIELD_WEIGHTS.get(w, 1.0) for w in r["weights"] or [])
+        idf = {}
+        for t in match.terms:
+            df = self._doc_freq(t) if len(match.terms) > 1 else 1
+            x = math.log((n - df + 0.5) / (df + 0.5)) if n else 0.0
+            idf[t] = x if x > 0 else 1e-6
+        scores = {}
+        for sid, c in counts.items():
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * length[sid] / (avgdl or 1.0))
+            score = 0.0
+            for t in match.terms:
+                tf = min((c.get(x, 0.0) for x in lex.get(t) or [""]), default=0.0)  # a phrase: its rarest word
+                if tf:
+                    score += idf[t] * tf * (BM25_K1 + 1) / (tf + norm)
+            scores[sid] = score
+        best = sorted(scores, key=lambda sid: (-scores[sid], sid))[:k]
+        return [{"section_id": sid, "bm25": -round(scores[sid], 9)} for sid in best]
 
     def snippets(self, match: PgMatch, ids: Sequence[int], markers: tuple[str, str]) -> dict[int, str]:
         if not ids:
@@ -706,7 +752,7 @@ class PostgresBackend:
         rows = self._x(
             f"SELECT m.year, {part} AS part, min(t.label) AS label, count(*) AS sections, "
             "count(DISTINCT t.meeting_id) AS meetings FROM section_themes t JOIN meetings m ON m.id = t.meeting_id "
-            f"WHERE m.year IS NOT NULL GROUP BY m.year, {part}, lower(t.label)").fetchall()
+            "WHERE m.year IS NOT NULL GROUP BY m.year, part, lower(t.label)").fetchall()
         fmt = {"month": "{:04d}-{:02d}", "quarter": "{:04d}-Q{}", "year": "{:04d}"}[by]
         out = [{"period": fmt.format(r["year"], r["part"]), "label": r["label"], "sections": int(r["sections"]),
                 "meetings": int(r["meetings"])} for r in rows]
