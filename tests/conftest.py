@@ -18,7 +18,7 @@ def shared_corpus() -> Path:
 
 # ---- archive backends: tests taking `archive_target` run once on SQLite and once on PostgreSQL
 
-BACKENDS = ["sqlite", "postgresql"]
+from pgtest import BACKENDS  # noqa: E402
 
 
 @pytest.fixture(scope="session")

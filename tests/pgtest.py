@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+BACKENDS = ["sqlite", "postgresql"]  # what archive_target (conftest.py) is parametrised over
 PG_ENV = "MINUTEBOOK_TEST_PG"
 SKIP_NO_PG = (f"no PostgreSQL server for the tests: set {PG_ENV}=postgresql://USER@HOST:PORT/postgres "
               "(eval \"$(.ci/postgres.sh start)\" starts a throwaway one)")
