@@ -16,8 +16,9 @@ each built-in step is a ``PerBackend`` whose PostgreSQL DDL is in ``PG_DDL`` bel
   ``tsvector`` columns GENERATED from the text (kept in sync by PostgreSQL itself) with GIN indexes.
   Text search configuration ``minutebook``: the Snowball English stemmer *without* a stop-word list
   (FTS5's porter tokenizer has none either, so 'the' or 'will' are searchable on both), and
-  ``minutebook_fold()`` strips the accents of Latin letters before parsing (FTS5's
-  ``remove_diacritics 2``); no extension (unaccent) is needed, so a managed database works too.
+  ``minutebook_fold()`` strips the diacritics of texts holding accented Latin letters before parsing
+  (FTS5's ``remove_diacritics 2``; ASCII texts skip it at the cost of one regex test); no extension
+  (unaccent) is needed, so a managed database works too. The database must be UTF8 (``normalize``).
 * ``section_themes.label`` matches case-insensitively through ``lower(label)`` (SQLite: COLLATE NOCASE).
 * ``embeddings.vector`` is ``bytea`` holding the same little-endian float32 bytes as the SQLite BLOB.
 * ``archive_state.version`` is bumped by every write transaction: the ``data_version`` the archive's
@@ -40,9 +41,9 @@ Inherent differences left: Snowball English ('porter2') vs FTS5's porter stemmer
 differently), tsvector keeps at most 256 positions per word per section, and a multi-word phrase
 token ('co-production') counts the occurrences of its rarest word, not of the whole phrase.
 
-Snippets: ``ts_headline`` with the same ``[`` ``]`` markers, at most 16 words, taken from the
-section text when it matches, else the summary, else the heading; a snippet cut from a longer
-text starts/ends with '…' as FTS5's does.
+Snippets: ``ts_headline`` with the same ``[`` ``]`` markers, at most 16 words, of the field FTS5's
+``snippet()`` picks (most distinct terms, then most hits; ties go to the heading, then the text);
+a snippet cut from a longer text starts/ends with '…' as FTS5's does.
 
 Concurrency
 -----------
@@ -96,19 +97,16 @@ def redact(url: str) -> str:
 # ------------------------------------------------------------------------------------------- DDL
 
 
-def _fold_table() -> tuple[str, str]:
-    """Accented Latin letters (U+00C0-U+024F) and their base letters, for translate()."""
-    src, dst = [], []
-    for cp in range(0xC0, 0x250):
-        c = chr(cp)
-        base = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x))
-        if len(base) == 1 and base != c and base.isascii():
-            src.append(c)
-            dst.append(base)
-    return "".join(src), "".join(dst)
+_FOLD_RANGE = "[\u00c0-\u024f]"  # Latin letters with diacritics (and × ÷): the texts worth folding
 
 
-_FOLD_FROM, _FOLD_TO = _fold_table()
+def fold(text: str) -> str:
+    """What ``minutebook_fold()`` does in the database: drop the diacritics of a text holding
+    accented Latin letters (canonical decomposition, combining marks U+0300-U+036F removed)."""
+    if not re.search(_FOLD_RANGE, text):
+        return text
+    return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFD", text))
+
 
 _PG_SCHEMA = """
 CREATE TABLE documents (
@@ -268,7 +266,8 @@ def _tsv(expr: str) -> str:
 
 _PG_FTS = f"""
 CREATE FUNCTION minutebook_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-    AS $$ SELECT translate(t, '{_FOLD_FROM}', '{_FOLD_TO}') $$;
+    AS $$ SELECT CASE WHEN t !~ '[\u00c0-\u024f]' THEN t
+                      ELSE regexp_replace(normalize(t, NFD), '[\u0300-\u036f]', '', 'g') END $$;
 CREATE TEXT SEARCH DICTIONARY minutebook_stem (TEMPLATE = snowball, Language = english);
 CREATE TEXT SEARCH CONFIGURATION minutebook (COPY = english);
 ALTER TEXT SEARCH CONFIGURATION minutebook
@@ -618,6 +617,12 @@ class PostgresBackend:
                 "minutebook_fold(%s))", (term,)).fetchone()["n"])
         return self._df[term]
 
+    def _lexemes(self, terms: Sequence[str]) -> dict[str, list[str]]:
+        """Each term's lexemes as the index stores them."""
+        return {r["t"]: list(r["l"] or []) for r in self._x(
+            "SELECT t, tsvector_to_array(to_tsvector('minutebook'::regconfig, minutebook_fold(t))) AS l "
+            "FROM unnest(%s::text[]) t", (list(terms),))}
+
     def text_ranked(self, match: PgMatch, f: Filters, k: int) -> list[dict]:
         """The best ``k`` sections for a text query by FTS5's bm25 (see the module doc): the best
         max(4 k, RERANK_MIN) matches by ``ts_rank`` are re-ranked by bm25 computed from their
@@ -626,9 +631,7 @@ class PostgresBackend:
         where, fparams = self._filter_sql(f)
         join = " JOIN meetings m ON m.id = s.meeting_id" if where else ""
         n, avgdl = self._corpus_stats()
-        lex = {r["t"]: list(r["l"] or []) for r in self._x(
-            "SELECT t, tsvector_to_array(to_tsvector('minutebook'::regconfig, minutebook_fold(t))) AS l "
-            "FROM unnest(%s::text[]) t", (list(match.terms),))}
+        lex = self._lexemes(match.terms)
         wanted = sorted({x for ls in lex.values() for x in ls})
         rows = self._x(
             f"WITH c AS (SELECT s.id, s.tsv, s.ntokens, ts_rank('{WEIGHTS}', s.tsv, qq.q, {NORMALIZATION}) AS rank "
@@ -662,17 +665,37 @@ class PostgresBackend:
         return [{"section_id": sid, "bm25": -round(scores[sid], 9)} for sid in best]
 
     def snippets(self, match: PgMatch, ids: Sequence[int], markers: tuple[str, str]) -> dict[int, str]:
+        """``ts_headline`` of the field FTS5's ``snippet(..., -1, ...)`` would pick: the one matching
+        most distinct terms (then most hits; ties: heading, text, summary)."""
         if not ids:
             return {}
+        lex = self._lexemes(match.terms)
+        wanted = sorted({x for ls in lex.values() for x in ls})
+        hits: dict[int, dict[str, dict[str, int]]] = {}
+        fields: dict[int, dict[str, str]] = {}
+        for r in self._x("SELECT s.id, s.heading, s.text, s.summary, u.lexeme, u.weights FROM sections s "
+                         "LEFT JOIN LATERAL unnest(s.tsv) u ON u.lexeme = ANY(%s) WHERE s.id = ANY(%s)",
+                         (wanted, list(ids))):
+            fields[r["id"]] = {"A": r["heading"] or "", "D": r["text"] or "", "B": r["summary"] or ""}
+            per = hits.setdefault(r["id"], {})
+            for w in r["weights"] or []:
+                per.setdefault(w, {})
+                per[w][r["lexeme"]] = per[w].get(r["lexeme"], 0) + 1
+        chosen: list[tuple[int, str]] = []
+        for sid, fs in fields.items():
+            def score(w: str) -> tuple[int, int]:
+                found = hits.get(sid, {}).get(w, {})
+                distinct = sum(1 for t in match.terms if lex.get(t) and all(x in found for x in lex[t]))
+                return distinct, sum(found.values())
+            best = max(("A", "D", "B"), key=lambda w: (score(w), -"ADB".index(w)))
+            chosen.append((sid, fs[best]))
         anyq, params = PgMatch(match.terms, any_term=True).from_item()
         opts = f"StartSel={markers[0]}, StopSel={markers[1]}, {SNIPPET_OPTIONS}"
-        cfg = "'minutebook'::regconfig"
         rows = self._x(
-            f"SELECT id, src, ts_headline({cfg}, minutebook_fold(src), q, %s) AS h FROM ("
-            f"SELECT s.id, qq.q, CASE WHEN {_tsv('s.text')} @@ qq.q THEN s.text WHEN s.summary IS NOT NULL "
-            f"AND {_tsv('s.summary')} @@ qq.q THEN s.summary ELSE s.heading END AS src "
-            f"FROM sections s CROSS JOIN {anyq} WHERE s.id = ANY(%s)) x", [opts, *params, list(ids)]).fetchall()
-        return {r["id"]: _unfold(r["h"] or "", r["src"] or "", markers) for r in rows}
+            f"SELECT x.i, ts_headline('minutebook'::regconfig, minutebook_fold(x.src), qq.q, %s) AS h "
+            f"FROM unnest(%s::text[]) WITH ORDINALITY x(src, i) CROSS JOIN {anyq}",
+            [opts, [src for _, src in chosen], *params]).fetchall()
+        return {chosen[r["i"] - 1][0]: _unfold(r["h"] or "", chosen[r["i"] - 1][1], markers) for r in rows}
 
     def embeddings_of(self, ids: Sequence[int]) -> list[dict]:
         return self._x("SELECT section_id, dim, vector FROM embeddings WHERE section_id = ANY(%s)",
@@ -769,9 +792,9 @@ def _unfold(headline: str, src: str, markers: tuple[str, str]) -> str:
     snippet is cut from a longer text."""
     a, b = markers
     plain = headline.replace(a, "").replace(b, "")
-    folded = src.translate(str.maketrans(_FOLD_FROM, _FOLD_TO))
+    folded = fold(src)
     start = folded.find(plain)
-    if start < 0:  # a fragment delimiter or whitespace change: keep the folded snippet
+    if start < 0 or len(folded) != len(src):  # a fragment delimiter, or folding changed the length
         return headline
     out, j = [], start
     for ch in headline:

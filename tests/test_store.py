@@ -332,6 +332,17 @@ def test_search_by_text_has_snippet_and_provenance(real_archive: Archive):
     assert any(h.heading == "Funding" for h in real_archive.search("funded"))
 
 
+def test_accents_are_folded(archive: Archive):
+    m, text = make_meeting("a.txt", "Board", "2024-01-10", [("Café", "The café roof – £300 – needs repair."),
+                                                            ("Roof", "The cafe roof is fine.")])
+    archive.write(tagged(m, text))
+    for q in ("cafe", "café", "CAFÉ"):
+        assert {h.heading for h in archive.search(q)} == {"Café", "Roof"}, q
+    snippets = {h.heading: h.snippet for h in archive.search("café")}
+    assert snippets["Café"] == "[Café]"  # FTS5's snippet(): ties go to the first column, the heading
+    assert snippets["Roof"] == "The [cafe] roof is fine."
+
+
 def test_all_words_first_then_any_word(real_archive: Archive):
     hits = real_archive.search("speeding xyzzyplugh")
     assert hits and hits[0].heading == "Highways and speeding on Mill Lane"
