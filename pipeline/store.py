@@ -730,6 +730,10 @@ class SQLiteBackend:
         cur = self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
         return int(cur.lastrowid)
 
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows in order; their ids."""
+        return [self.insert_row(table, r) for r in rows]
+
     def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
@@ -1047,18 +1051,16 @@ class Archive:
         tree = m.section_tree
         summaries = {s.section_index: s.summary for s in m.summaries}
         texts = _section_texts(r, m)
-        section_ids: list[int] = []
         if tree:
-            for i, h in enumerate(tree):
-                section_ids.append(b.insert_row("sections", {
-                    "meeting_id": meeting_id, "idx": i, "number": h.number, "heading": h.heading, "level": h.level,
-                    "parent_idx": h.parent, "text": texts[i], "summary": summaries.get(i), "page": h.provenance.page,
-                    "char_start": h.body_start, "char_end": h.body_end}))
+            section_ids = b.insert_rows("sections", [{
+                "meeting_id": meeting_id, "idx": i, "number": h.number, "heading": h.heading, "level": h.level,
+                "parent_idx": h.parent, "text": texts[i], "summary": summaries.get(i), "page": h.provenance.page,
+                "char_start": h.body_start, "char_end": h.body_end} for i, h in enumerate(tree)])
         else:
-            section_ids.append(b.insert_row("sections", {
+            section_ids = [b.insert_row("sections", {
                 "meeting_id": meeting_id, "idx": 0, "number": None, "heading": m.title or Path(r.path).name,
                 "level": 1, "parent_idx": None, "text": texts[0], "summary": summaries.get(0), "page": None,
-                "char_start": 0, "char_end": len(r.text) if r.text else None}))
+                "char_start": 0, "char_end": len(r.text) if r.text else None})]
 
         # themes: theme_detail (with scores), else the {heading: labels} map
         theme_rows: dict[tuple[int, str], float | None] = {}
@@ -1090,9 +1092,10 @@ class Archive:
         # people, their keys, attendance
         key_to_person: dict[str, int] = {}
         name_rows: list[dict[str, Any]] = []
-        for p in m.people:
-            pid = b.insert_row("people", {"meeting_id": meeting_id, "name": p.name, "name_key": name_key(p.name),
-                                          "aliases": json.dumps(p.aliases), "roles": json.dumps(p.roles)})
+        pids = b.insert_rows("people", [{"meeting_id": meeting_id, "name": p.name, "name_key": name_key(p.name),
+                                         "aliases": json.dumps(p.aliases), "roles": json.dumps(p.roles)}
+                                        for p in m.people])
+        for p, pid in zip(m.people, pids):
             keys = {name_key(p.name): "name"}
             for a in p.aliases:
                 keys.setdefault(name_key(a), "alias")
@@ -1109,15 +1112,16 @@ class Archive:
         # actions and their owners
         new_actions: list[tuple[int, frozenset[str], bool]] = []
         owner_rows: list[dict[str, Any]] = []
-        for a in m.actions:
+        aids = b.insert_rows("actions", [{
+            "meeting_id": meeting_id, "section_idx": _section_of(tree, a.provenance.start, a.section),
+            "section": a.section, "owner": "; ".join(a.owner) or None,
+            "owner_resolved": "; ".join(a.owner_resolved) or None, "task": a.task, "due": a.due,
+            "due_text": a.due_text, "due_date": _iso_or_none(a.due), "explicit": int(a.explicit),
+            "confidence": a.confidence, "status": a.status, "done": int(is_done_status(a.status)),
+            "page": a.provenance.page, "char_start": a.provenance.start, "char_end": a.provenance.end}
+            for a in m.actions])
+        for a, aid in zip(m.actions, aids):
             done = is_done_status(a.status)
-            aid = b.insert_row("actions", {
-                "meeting_id": meeting_id, "section_idx": _section_of(tree, a.provenance.start, a.section),
-                "section": a.section, "owner": "; ".join(a.owner) or None,
-                "owner_resolved": "; ".join(a.owner_resolved) or None, "task": a.task, "due": a.due,
-                "due_text": a.due_text, "due_date": _iso_or_none(a.due), "explicit": int(a.explicit),
-                "confidence": a.confidence, "status": a.status, "done": int(done), "page": a.provenance.page,
-                "char_start": a.provenance.start, "char_end": a.provenance.end})
             new_actions.append((aid, task_words(a.task), done))
             seen_keys: set[str] = set()
             for nm, resolved in [(n, 1) for n in a.owner_resolved] + [(n, 0) for n in a.owner]:
@@ -1132,12 +1136,11 @@ class Archive:
         b.insert_many("action_owners", owner_rows)
         b.insert_many("person_names", name_rows)
 
-        for x in m.decisions:
-            b.insert_row("decisions", {
-                "meeting_id": meeting_id, "section_idx": _section_of(tree, x.provenance.start, x.section),
-                "section": x.section, "kind": x.kind, "text": x.text, "mover": x.mover, "seconder": x.seconder,
-                "result": x.result, "page": x.provenance.page, "char_start": x.provenance.start,
-                "char_end": x.provenance.end})
+        b.insert_many("decisions", [{
+            "meeting_id": meeting_id, "section_idx": _section_of(tree, x.provenance.start, x.section),
+            "section": x.section, "kind": x.kind, "text": x.text, "mover": x.mover, "seconder": x.seconder,
+            "result": x.result, "page": x.provenance.page, "char_start": x.provenance.start,
+            "char_end": x.provenance.end} for x in m.decisions])
 
         if d:
             self._link_actions(meeting_id, d, new_actions)

@@ -524,6 +524,17 @@ class PostgresBackend:
         return int(self._x(f"INSERT INTO {table} ({cols}) VALUES ({marks}) RETURNING id",
                            tuple(row.values())).fetchone()["id"])
 
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows in order and return their ids: the ids are drawn from the table's identity
+        sequence in one statement and the rows copied with them (two round trips for any number)."""
+        if not rows:
+            return []
+        ids = [r["id"] for r in self._x(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s) ORDER BY 1",
+            (table, len(rows)))]
+        self.insert_many(table, [{"id": i, **r} for i, r in zip(ids, rows)])
+        return ids
+
     def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
@@ -533,17 +544,27 @@ class PostgresBackend:
                 cp.write_row([r[c] for c in cols])
 
     def action_candidates(self, words: Iterable[str], meeting_id: int) -> list[dict]:
-        terms = [_unquote(t) for t in fts_terms(" ".join(sorted(words)))]
+        """Actions of other dated meetings that may be the same task. ``store.same_task`` needs
+        Jaccard >= 0.6, so a match shares at least need = ceil(0.6 |words|) words (2 at least, or
+        the one word of a one-word task); by pigeonhole it then holds at least one of any
+        |words| - need + 1 of them: the longest (most selective) ones are searched, so common words
+        ('new', 'report') do not pull in thousands of actions (FTS5 is fast enough to OR them all)."""
+        ws = sorted(set(words))
+        need = 1 if len(ws) == 1 else max(2, (3 * len(ws) + 4) // 5)
+        ws = sorted(ws, key=lambda w: (-len(w), w))[: max(1, len(ws) - need + 1)]
+        terms = [_unquote(t) for t in fts_terms(" ".join(sorted(ws)))]
         if not terms:
             return []
         q, params = PgMatch(tuple(terms), any_term=True).from_item()
+        # the best 200 first (ts_rank; FTS5 orders by bm25), then their closers' dates for those only
         return self._x(
-            "SELECT a.id, a.task, a.done, a.closed_by_action_id, m.meeting_date, "
-            "(SELECT m2.meeting_date FROM actions c JOIN meetings m2 ON m2.id = c.meeting_id "
-            " WHERE c.id = a.closed_by_action_id) AS closer_date "
-            f"FROM actions a JOIN meetings m ON m.id = a.meeting_id CROSS JOIN {q} "
+            "WITH c AS (SELECT a.id, a.task, a.done, a.closed_by_action_id, m.meeting_date, "
+            f"ts_rank(a.tsv, qq.q, 1) AS rank FROM actions a JOIN meetings m ON m.id = a.meeting_id CROSS JOIN {q} "
             "WHERE a.tsv @@ qq.q AND a.meeting_id != %s AND m.meeting_date IS NOT NULL "
-            "ORDER BY ts_rank(a.tsv, qq.q, 1) DESC, a.id LIMIT 200", [*params, meeting_id]).fetchall()
+            "ORDER BY rank DESC, a.id LIMIT 200) "
+            "SELECT c.id, c.task, c.done, c.closed_by_action_id, c.meeting_date, m2.meeting_date AS closer_date "
+            "FROM c LEFT JOIN actions x ON x.id = c.closed_by_action_id LEFT JOIN meetings m2 ON m2.id = x.meeting_id "
+            "ORDER BY c.rank DESC, c.id", [*params, meeting_id]).fetchall()
 
     def set_closed_by(self, action_id: int, closer_id: int) -> None:
         self._x("UPDATE actions SET closed_by_action_id = %s WHERE id = %s", (closer_id, action_id))
