@@ -31,7 +31,9 @@ case "$cmd" in
     if ! bin="$(bindir)"; then
       if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "postgres.sh: installing the Debian postgresql package" >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -q --no-install-recommends postgresql >&2 \
+          || { apt-get update -q >&2 && apt-get install -y -q --no-install-recommends postgresql >&2; }
         bin="$(bindir)"
       else
         echo "postgres.sh: no PostgreSQL server binaries found; install the postgresql package" >&2

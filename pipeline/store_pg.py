@@ -397,7 +397,7 @@ class PostgresBackend:
             from psycopg.rows import dict_row
         except ImportError as e:  # pragma: no cover - psycopg is a dependency
             raise ArchiveError(redact(url), "PostgreSQL support needs psycopg 3",
-                               "pip install 'psycopg[binary]'") from e
+                               "pip install 'minutebook[postgres]' (psycopg[binary])") from e
         try:
             conn = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10,
                                    application_name="minutebook")
