@@ -582,6 +582,12 @@ def test_postgres_connection_errors_are_one_line_without_the_password(pg_databas
         Archive.open(pg_database.url, readonly=True)  # a database without an archive
 
 
+def test_minutebook_db_may_be_a_postgres_url(pg_archive_url: str, monkeypatch):
+    monkeypatch.setenv("MINUTEBOOK_DB", pg_archive_url)
+    with Archive.open() as a:
+        assert a.backend.name == "postgresql" and a.applied_migrations() == [n for n, _ in MIGRATIONS]
+
+
 @pytest.fixture
 def pg_archive(pg_archive_url):
     with Archive.open(pg_archive_url) as a:
