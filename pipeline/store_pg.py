@@ -493,7 +493,10 @@ class PostgresBackend:
         from psycopg.pq import TransactionStatus
 
         if not self.conn.closed and self.conn.info.transaction_status != TransactionStatus.IDLE:
-            self.conn.execute("ROLLBACK")
+            try:
+                self.conn.execute("ROLLBACK")
+            except self.Error:  # a lost connection: the server rolls back on its own
+                pass
 
     def data_version(self) -> int:
         return int(self._x("SELECT version FROM archive_state WHERE id = 1").fetchone()["version"])

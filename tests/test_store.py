@@ -582,6 +582,23 @@ def test_postgres_connection_errors_are_one_line_without_the_password(pg_databas
         Archive.open(pg_database.url, readonly=True)  # a database without an archive
 
 
+def test_a_lost_postgres_connection_is_an_archive_error(pg_archive_url: str):
+    import psycopg
+
+    m, text = make_meeting("a.txt", "Board", "2024-01-10", [("Budget", "The budget was set.")])
+    with Archive.open(pg_archive_url) as a:
+        pid = a.backend.conn.info.backend_pid
+        with psycopg.connect(pg_archive_url, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(ArchiveError, match="connection failed") as e:
+            a.write(tagged(m, text))
+        assert len(str(e.value).splitlines()) == 1
+        with pytest.raises(ArchiveError, match="connection failed"):
+            a.search("budget")
+    with Archive.open(pg_archive_url) as a:
+        assert a.counts().documents == 0
+
+
 def test_minutebook_db_may_be_a_postgres_url(pg_archive_url: str, monkeypatch):
     monkeypatch.setenv("MINUTEBOOK_DB", pg_archive_url)
     with Archive.open() as a:
