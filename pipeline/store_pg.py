@@ -406,8 +406,14 @@ class PostgresBackend:
         except Exception as e:  # a malformed URL (ProgrammingError is a psycopg.Error; ValueError is not)
             raise ArchiveError(redact(url), f"cannot use this database URL ({_scrub(str(e), url)})",
                                "write it as postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME") from None
-        if readonly:
-            conn.execute("SET default_transaction_read_only = on")
+        try:
+            # short queries: JIT compilation (on by default, above a cost the big scans reach) costs more than it saves
+            conn.execute("SET jit = off")
+            if readonly:
+                conn.execute("SET default_transaction_read_only = on")
+        except psycopg.Error as e:
+            conn.close()
+            raise _connect_error(url, e) from None
         return cls(url, conn, readonly=readonly)
 
     def close(self) -> None:
