@@ -387,6 +387,7 @@ class PostgresBackend:
         self.readonly = readonly
         self._stats: tuple[int, int, float] | None = None
         self._df: dict[str, int] = {}
+        self._common: dict[str, float] = {}
 
     # ---- connection and migrations
 
@@ -409,6 +410,9 @@ class PostgresBackend:
         try:
             # short queries: JIT compilation (on by default, above a cost the big scans reach) costs more than it saves
             conn.execute("SET jit = off")
+            # the archive's pages are cached or on SSD: let the planner use the GIN index (bitmap scans)
+            # for words in up to ~30% of sections instead of scanning the wide sections table
+            conn.execute("SET random_page_cost = 1.1")
             if readonly:
                 conn.execute("SET default_transaction_read_only = on")
         except psycopg.Error as e:
@@ -637,14 +641,23 @@ class PostgresBackend:
             n = int(r["n"])
             self._stats = (version, n, float(r["t"]) / n if n else 1.0)
             self._df = {}
+            st = self._x("SELECT most_common_elems::text::text[] AS e, most_common_elem_freqs AS f FROM pg_stats "
+                         "WHERE schemaname = current_schema() AND tablename = 'sections' AND attname = 'tsv'"
+                         ).fetchone()
+            self._common = dict(zip(st["e"] or [], st["f"] or [])) if st else {}
         return self._stats[1], self._stats[2]
 
-    def _doc_freq(self, term: str) -> int:
-        """Sections containing the phrase ``term`` (through the GIN index), cached like the stats."""
+    def _doc_freq(self, term: str, lexemes: Sequence[str], n: int) -> int:
+        """Sections containing the phrase ``term``, cached like the stats. bm25's idf is floored
+        (1e-6) once a term is in half the sections, so counting stops there, and a word the
+        planner's statistics (ANALYZE) put in over 60% of sections is not counted at all."""
         if term not in self._df:
-            self._df[term] = int(self._x(
-                "SELECT count(*) AS n FROM sections WHERE tsv @@ phraseto_tsquery('minutebook'::regconfig, "
-                "minutebook_fold(%s))", (term,)).fetchone()["n"])
+            if any(self._common.get(x, 0.0) > 0.6 for x in lexemes) and len(lexemes) == 1:
+                self._df[term] = n
+            else:
+                self._df[term] = int(self._x(
+                    "SELECT count(*) AS n FROM (SELECT 1 FROM sections WHERE tsv @@ phraseto_tsquery("
+                    "'minutebook'::regconfig, minutebook_fold(%s)) LIMIT %s) x", (term, n // 2 + 1)).fetchone()["n"])
         return self._df[term]
 
     def _lexemes(self, terms: Sequence[str]) -> dict[str, list[str]]:
@@ -657,18 +670,33 @@ class PostgresBackend:
         """The best ``k`` sections for a text query by FTS5's bm25 (see the module doc): the best
         max(4 k, RERANK_MIN) matches by ``ts_rank`` are re-ranked by bm25 computed from their
         tsvectors (exact whenever fewer sections match). ``bm25`` is the (negative) bm25 score."""
-        q, params = match.from_item()
         where, fparams = self._filter_sql(f)
         join = " JOIN meetings m ON m.id = s.meeting_id" if where else ""
         n, avgdl = self._corpus_stats()
         lex = self._lexemes(match.terms)
+        idf = {}
+        for t in match.terms:
+            df = self._doc_freq(t, lex.get(t) or [], n) if len(match.terms) > 1 else 1
+            x = math.log((n - df + 0.5) / (df + 0.5)) if n else 0.0
+            idf[t] = x if x > 0 else 1e-6
         wanted = sorted({x for ls in lex.values() for x in ls})
-        rows = self._x(
-            f"WITH c AS (SELECT s.id, s.tsv, s.ntokens, ts_rank('{WEIGHTS}', s.tsv, qq.q, {NORMALIZATION}) AS rank "
-            f"FROM sections s{join} CROSS JOIN {q} WHERE s.tsv @@ qq.q{where} ORDER BY rank DESC, s.id LIMIT %s) "
-            "SELECT c.id, c.ntokens, c.rank, u.lexeme, u.weights FROM c LEFT JOIN LATERAL unnest(c.tsv) u "
-            "ON u.lexeme = ANY(%s) ORDER BY c.rank DESC, c.id",
-            [*params, *fparams, max(4 * k, RERANK_MIN), wanted]).fetchall()
+        # any-word queries: words in half the sections or more add ~nothing to bm25 (idf floored),
+        # so the candidates come from the other words when they give enough of them
+        strong = tuple(t for t in match.terms if idf[t] > 1e-6)
+        tries = [match]
+        if match.any_term and strong and len(strong) < len(match.terms):
+            tries.insert(0, PgMatch(strong, any_term=True))
+        limit = max(4 * k, RERANK_MIN)
+        for m in tries:
+            q, params = m.from_item()
+            rows = self._x(
+                f"WITH c AS (SELECT s.id, s.tsv, s.ntokens, ts_rank('{WEIGHTS}', s.tsv, qq.q, {NORMALIZATION}) AS rank "
+                f"FROM sections s{join} CROSS JOIN {q} WHERE s.tsv @@ qq.q{where} ORDER BY rank DESC, s.id LIMIT %s) "
+                "SELECT c.id, c.ntokens, c.rank, u.lexeme, u.weights FROM c LEFT JOIN LATERAL unnest(c.tsv) u "
+                "ON u.lexeme = ANY(%s) ORDER BY c.rank DESC, c.id",
+                [*params, *fparams, limit, wanted]).fetchall()
+            if len({r["id"] for r in rows}) >= k:
+                break
         counts: dict[int, dict[str, float]] = {}
         length: dict[int, int] = {}
         for r in rows:
@@ -677,11 +705,6 @@ class PostgresBackend:
             c = counts.setdefault(sid, {})
             if r["lexeme"] is not None:
                 c[r["lexeme"]] = sum(BM25_FIELD_WEIGHTS.get(w, 1.0) for w in r["weights"] or [])
-        idf = {}
-        for t in match.terms:
-            df = self._doc_freq(t) if len(match.terms) > 1 else 1
-            x = math.log((n - df + 0.5) / (df + 0.5)) if n else 0.0
-            idf[t] = x if x > 0 else 1e-6
         scores = {}
         for sid, c in counts.items():
             norm = BM25_K1 * (1 - BM25_B + BM25_B * length[sid] / (avgdl or 1.0))
