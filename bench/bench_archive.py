@@ -1,7 +1,12 @@
 """Archive benchmark: tagging throughput (1 and 2 workers), archive size and search latency at 10,000 meetings.
 
     python bench/bench_archive.py [--meetings 10000] [--throughput-docs 60] [--base-docs 120]
-                                  [--db PATH] [--reuse] [--queries 60] [--repeat 1] [--json]
+                                  [--db PATH|postgresql://...]... [--reuse] [--queries 60] [--repeat 1] [--json]
+
+``--db`` may be given several times (a SQLite file and a PostgreSQL URL, say): the base records
+are tagged once, then the same replicated archive is built in each and the same queries are timed,
+and the results are printed side by side. A PostgreSQL archive is built in the schema
+``minutebook_bench`` of the given database (dropped and created again unless ``--reuse``).
 
 All documents are made by bench/gen_minutes.py (seeded, fictional; nothing copied from corpus/).
 
@@ -29,7 +34,8 @@ All documents are made by bench/gen_minutes.py (seeded, fictional; nothing copie
    document's real encoder vectors, reused by every replica of it (the renamed words are not
    re-embedded). Replicas are written with ``Archive.write_many`` in batches of 250, through the
    archive's normal write path (FTS triggers, themes, people, action linking). Build time and the
-   database size (main file + WAL after a checkpoint) are reported.
+   database size (main file + WAL after a checkpoint; PostgreSQL: the schema's tables, indexes and
+   TOAST) are reported.
 
 3. Latency. The archive is opened afresh (``Archive.open``); every query class is first run a few
    times untimed to warm the SQLite page cache and the archive's vector matrix (the cold first
@@ -39,7 +45,9 @@ All documents are made by bench/gen_minutes.py (seeded, fictional; nothing copie
    replicas), a common word, a theme filter alone and with a text query, a semantic query (the
    vector of a text sharing no word with the sections it should find, e.g. "money running out for
    staff", encoded before timing) alone and with its text, a person filter alone and with text, a
-   date range alone and with text.
+   date range alone and with text. Also reported: the brute-force vector scan - vectors, the size
+   of the in-memory matrix, the time to load it from the database (paid once per process and after
+   every write; a CLI search pays it on every vector-only query) and the time of one matrix product.
 """
 
 from __future__ import annotations
@@ -215,13 +223,39 @@ class Replicator:
                               pages=doc.pages)
 
 
-def build_archive(db: Path, bases: list[Base], meetings: int, seed: int, batch: int = 250) -> tuple[dict, Replicator]:
+def is_pg(db) -> bool:
+    return str(db).startswith(("postgresql://", "postgres://"))
+
+
+PG_SCHEMA = "minutebook_bench"
+
+
+def pg_bench_url(url: str, *, fresh: bool) -> str:
+    """The benchmark's own schema in the given database (created, or dropped and created when fresh)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as c:
+        if fresh:
+            c.execute(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE")
+        c.execute(f"CREATE SCHEMA IF NOT EXISTS {PG_SCHEMA}")
+    return url + ("&" if "?" in url else "?") + f"options=-csearch_path%3D{PG_SCHEMA}"
+
+
+def _rows(arch, sql: str, params: tuple = ()) -> list:
+    """First column of a query on either backend (SQL written with ? placeholders)."""
+    if arch.backend.name == "postgresql":
+        return [next(iter(r.values())) for r in arch.backend.conn.execute(sql.replace("?", "%s"), params)]
+    return [r[0] for r in arch.backend.conn.execute(sql, params)]
+
+
+def build_archive(db, bases: list[Base], meetings: int, seed: int, batch: int = 250) -> tuple[dict, Replicator]:
     from pipeline.store import Archive
 
     rep = Replicator(bases, meetings, seed)
-    for p in (db, Path(str(db) + "-wal"), Path(str(db) + "-shm")):
-        if p.exists():
-            p.unlink()
+    if not is_pg(db):
+        for p in (db, Path(str(db) + "-wal"), Path(str(db) + "-shm")):
+            if p.exists():
+                p.unlink()
     t0 = time.perf_counter()
     write_s = 0.0
     with Archive.open(db) as arch:
@@ -232,7 +266,10 @@ def build_archive(db: Path, bases: list[Base], meetings: int, seed: int, batch: 
             write_s += time.perf_counter() - t
             if (i // batch) % 8 == 0:
                 _log(f"archive: {i + len(docs)}/{meetings} meetings written ({time.perf_counter() - t0:.0f} s)")
-        arch.backend.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if is_pg(db):
+            arch.backend.conn.execute("ANALYZE")
+        else:
+            arch.backend.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         counts = arch.counts().to_dict()
     total = time.perf_counter() - t0
     return {"build_s": round(total, 1), "write_many_s": round(write_s, 1),
@@ -240,7 +277,15 @@ def build_archive(db: Path, bases: list[Base], meetings: int, seed: int, batch: 
             "counts": counts, **db_size(db)}, rep
 
 
-def db_size(db: Path) -> dict:
+def db_size(db) -> dict:
+    if is_pg(db):
+        from pipeline.store import Archive
+
+        with Archive.open(db, readonly=True) as a:
+            size = _rows(a, "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+                            "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'")[0]
+        return {"db_mb": round(int(size) / 1e6, 1), "wal_mb": 0.0}
+    db = Path(db)
     main = db.stat().st_size if db.exists() else 0
     wal = Path(str(db) + "-wal")
     w = wal.stat().st_size if wal.exists() else 0
@@ -272,7 +317,7 @@ def _pct(xs: list[float], q: float) -> float:
     return xs[i]
 
 
-def latency(db: Path, rep: Replicator | None, n: int, repeat: int, seed: int) -> tuple[list[dict], dict]:
+def latency(db, rep: Replicator | None, n: int, repeat: int, seed: int) -> tuple[list[dict], dict]:
     from pipeline.encoder import shared_encoder
     from pipeline.store import Archive
 
@@ -285,23 +330,27 @@ def latency(db: Path, rep: Replicator | None, n: int, repeat: int, seed: int) ->
     def cycle(xs, k):
         return [xs[i % len(xs)] for i in range(k)]
 
+    pg = arch.backend.name == "postgresql"
     # rare words: invented place names in few meetings (document frequency checked by FTS)
-    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.bench_vocab USING fts5vocab(main, 'sections_fts', 'row')")
+    if not pg:
+        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.bench_vocab USING fts5vocab(main, 'sections_fts', 'row')")
     rare: list[str] = []
     if rep is not None:
         cands = [w for w, c in rep.place_count.items() if c <= 3]
         rng.shuffle(cands)
         rare = cands[: n * 2]
-    if len(rare) < n:  # reused archive: rare stems from the vocabulary
-        rare += [r[0] for r in conn.execute(
-            "SELECT term FROM temp.bench_vocab WHERE doc BETWEEN 1 AND 5 AND length(term) >= 7 "
-            "AND term GLOB '[a-z]*' AND term NOT GLOB '*[0-9]*' ORDER BY random() LIMIT ?", (n * 2,))]
+    if len(rare) < n and pg:  # reused archive: rare stems from the vocabulary
+        rare += _rows(arch, "SELECT word FROM ts_stat('SELECT tsv FROM sections') WHERE ndoc BETWEEN 1 AND 5 "
+                            "AND length(word) >= 7 AND word ~ '^[a-z]+$' ORDER BY random() LIMIT ?", (n * 2,))
+    elif len(rare) < n:
+        rare += _rows(arch, "SELECT term FROM temp.bench_vocab WHERE doc BETWEEN 1 AND 5 AND length(term) >= 7 "
+                            "AND term GLOB '[a-z]*' AND term NOT GLOB '*[0-9]*' ORDER BY random() LIMIT ?", (n * 2,))
     rare = rare[: n]
-    # people: roster names that attend many meetings
-    people = [r[0] for r in conn.execute(
-        "SELECT name FROM people GROUP BY name_key ORDER BY count(*) DESC LIMIT ?", (max(n, 60),))]
+    # people: roster names that attend many meetings (the same list on every backend)
+    people = _rows(arch, "SELECT min(name) FROM people GROUP BY name_key ORDER BY count(*) DESC, name_key LIMIT ?",
+                   (max(n, 60),))
     rng.shuffle(people)
-    years = [r[0] for r in conn.execute("SELECT DISTINCT year FROM meetings WHERE year IS NOT NULL ORDER BY year")]
+    years = _rows(arch, "SELECT DISTINCT year FROM meetings WHERE year IS NOT NULL ORDER BY year")
     ranges = []
     for _ in range(n):
         y = rng.choice(years)
@@ -360,8 +409,26 @@ def latency(db: Path, rep: Replicator | None, n: int, repeat: int, seed: int) ->
             continue
         seen.add(h.snippet)
         example.append({"heading": h.heading, "themes": h.themes, "similarity": h.similarity, "snippet": h.snippet[:120]})
+    # the brute-force vector scan: matrix size, load time (cold cache), one matrix product
+    import numpy as np
+
+    arch._vectors = None
+    t = time.perf_counter()
+    groups = arch._vector_matrix()
+    load_ms = (time.perf_counter() - t) * 1000
+    ids, mat = max(groups.values(), key=lambda g: len(g[0])) if groups else (np.zeros(0), np.zeros((0, 1)))
+    q = np.asarray(vecs[SEMANTIC[0]], dtype=np.float32)
+    prods = []
+    for _ in range(20):
+        t = time.perf_counter()
+        sims = mat @ q
+        np.argpartition(-sims, min(99, max(0, len(sims) - 1)))
+        prods.append((time.perf_counter() - t) * 1000)
+    vectors = {"vectors": int(len(ids)), "dim": int(mat.shape[1]), "matrix_mb": round(mat.nbytes / 1e6, 1),
+               "load_ms": round(load_ms, 0), "matmul_topk_ms": round(statistics.median(prods), 2)}
     extra = {"open_ms": round(open_ms, 1), "encoder_load_ms": round(encoder_load_ms, 0),
-             "encode_ms_per_query": round(encode_ms, 1), "semantic_example": {"query": SEMANTIC[0], "top": example}}
+             "encode_ms_per_query": round(encode_ms, 1), "vectors": vectors,
+             "semantic_example": {"query": SEMANTIC[0], "top": example}}
     arch.close()
     return rows, extra
 
@@ -376,7 +443,9 @@ def main() -> None:
     ap.add_argument("--throughput-docs", type=int, default=60, help="documents tagged per throughput run")
     ap.add_argument("--base-docs", type=int, default=120,
                     help="distinct documents tagged by the real pipeline and replicated into the archive")
-    ap.add_argument("--db", type=Path, help="archive file to build (default: in the temporary folder)")
+    ap.add_argument("--db", action="append", default=None,
+                    help="archive to build: a SQLite file or a postgresql:// URL (its schema minutebook_bench); "
+                         "repeat to compare backends (default: a SQLite file in the temporary folder)")
     ap.add_argument("--reuse", action="store_true", help="--db exists: skip throughput and building, time queries")
     ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--queries", type=int, default=60, help="varied queries per class (>= 50)")
@@ -388,9 +457,16 @@ def main() -> None:
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="mb-bench-archive-"))
     work.mkdir(parents=True, exist_ok=True)
-    db = args.db or work / "archive.db"
+    targets = [t if is_pg(t) else Path(t) for t in (args.db or [str(work / "archive.db")])]
+    targets = [pg_bench_url(t, fresh=not args.reuse) if is_pg(t) else t for t in targets]
+
+    def shown(t) -> str:
+        from pipeline.store_pg import redact
+
+        return redact(str(t))
+
     out: dict = {"config": {"meetings": args.meetings, "throughput_docs": args.throughput_docs,
-                            "base_docs": args.base_docs, "db": str(db), "cpus": os.cpu_count(),
+                            "base_docs": args.base_docs, "db": [shown(t) for t in targets], "cpus": os.cpu_count(),
                             "queries_per_class": args.queries, "repeat": args.repeat, "seed": args.seed}}
     rep = None
     try:
@@ -431,19 +507,27 @@ def main() -> None:
                 bases += [Base(d, bpath[str(Path(d.path).resolve())]) for d in captured if d.meeting is not None]
             else:
                 base_tag_s = 0.0
-            _log(f"archive: replicating {len(bases)} base records into {args.meetings} meetings")
-            info, rep = build_archive(db, bases, args.meetings, args.seed)
-            info["base_records"] = len(bases)
-            info["base_extra_tag_s"] = round(base_tag_s, 1)
-            info["bodies"] = len(rep.bodies)
-            out["archive"] = info
-            _log(f"  {info}")
-        else:
-            out["archive"] = {"reused": True, **db_size(db)}
-        _log("latency: timing queries")
-        rows, extra = latency(db, rep, max(1, args.queries), max(1, args.repeat), args.seed)
-        out["latency"] = rows
-        out["latency_info"] = extra
+        out["runs"] = []
+        for db in targets:
+            run: dict = {"db": shown(db), "backend": "postgresql" if is_pg(db) else "sqlite"}
+            if not args.reuse:
+                _log(f"archive: replicating {len(bases)} base records into {args.meetings} meetings in {shown(db)}")
+                info, rep = build_archive(db, bases, args.meetings, args.seed)
+                info["base_records"] = len(bases)
+                info["base_extra_tag_s"] = round(base_tag_s, 1)
+                info["bodies"] = len(rep.bodies)
+                run["archive"] = info
+                _log(f"  {info}")
+            else:
+                run["archive"] = {"reused": True, **db_size(db)}
+            _log(f"latency: timing queries on {shown(db)}")
+            rows, extra = latency(db, rep, max(1, args.queries), max(1, args.repeat), args.seed)
+            run["latency"] = rows
+            run["latency_info"] = extra
+            out["runs"].append(run)
+        # the first run's figures where they always were
+        out["archive"], out["latency"], out["latency_info"] = (out["runs"][0][k] for k in
+                                                                ("archive", "latency", "latency_info"))
     finally:
         if args.workdir is None and args.db is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -492,6 +576,22 @@ def print_table(out: dict) -> None:
     print(f"\nsemantic example {ex['query']!r} (vector only; top distinct sections):")
     for h in ex["top"]:
         print(f"  {h['similarity']:.3f} {h['heading']!r} {h['themes']} - {h['snippet']}")
+    runs = out.get("runs") or []
+    for r in runs:
+        v = r["latency_info"]["vectors"]
+        print(f"\nvectors ({r['backend']}): {v['vectors']} x {v['dim']} float32 = {v['matrix_mb']} MB in memory; "
+              f"loading them from the database {v['load_ms']:.0f} ms (once per process and after each write); "
+              f"one brute-force product + top-k {v['matmul_topk_ms']} ms")
+    if len(runs) > 1:
+        print("\nBackends side by side (same replicated archive, same queries)")
+        print(f"{'':<26}" + "".join(f" {r['backend'][:19]:>19}" for r in runs))
+        for label, key in (("build s", "build_s"), ("write_many meetings/s", "meetings_per_s_written"),
+                           ("database MB", "db_mb")):
+            print(f"{label:<26}" + "".join(f" {r['archive'].get(key, ''):>19}" for r in runs))
+        print(f"{'query (ms)':<26}" + "".join(f" {'p50 / p95':>19}" for r in runs))
+        for i, row in enumerate(runs[0]["latency"]):
+            cells = "".join(f" {r['latency'][i]['median_ms']:>9.2f} / {r['latency'][i]['p95_ms']:<7.2f}" for r in runs)
+            print(f"{row['query']:<26}{cells}")
 
 
 if __name__ == "__main__":

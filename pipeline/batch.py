@@ -618,7 +618,9 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
         from .store import Archive
 
         archive = Archive.open(db)
-    report = BatchReport(total=len(files), workers=max(1, workers), db=str(db) if db else None)
+    from .store_pg import redact
+
+    report = BatchReport(total=len(files), workers=max(1, workers), db=redact(str(db)) if db else None)
 
     def record(result: DocResult) -> None:
         if result.status is not Status.SKIPPED:

@@ -62,6 +62,10 @@ def _errors(debug: bool, path: object = None) -> Iterator[None]:
     except Exception as e:  # a bug, not bad input: still one line unless --debug
         if debug:
             raise
+        if isinstance(path, str) and "://" in path:  # a database URL: never print its password
+            from .store_pg import redact
+
+            path = redact(path)
         where = f"{path}: " if path else ""
         _err(f"{where}unexpected error ({e.__class__.__name__}: {e}); "
              "run again with --debug and report it with the traceback")
@@ -163,7 +167,7 @@ def summarise(
             typer.echo(f"minutebook: wrote {output}" + (f" and {calendar}" if calendar else ""), err=True)
 
 
-DbOpt = Annotated[Optional[Path], typer.Option("--db", help="The archive (SQLite file). Default: $MINUTEBOOK_DB or ~/.local/share/minutebook/archive.db.")]
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="The archive: a SQLite file or a postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME URL. Default: $MINUTEBOOK_DB or ~/.local/share/minutebook/archive.db.")]
 
 
 class Export(str, Enum):

@@ -1,12 +1,14 @@
-"""The archive: years of tagged minutes in one SQLite file, searchable by text, theme, person and date.
+"""The archive: years of tagged minutes in one SQLite file (or a PostgreSQL database, see
+``store_pg``), searchable by text, theme, person and date.
 
 Layout
 ------
 ``Archive`` is the public API (the CLI and users' code call it). Everything that is SQL lives in
 ``SQLiteBackend``: the schema and its migrations, every query (parameterised), FTS5 and the write
 path. ``Archive`` keeps the backend-neutral logic in Python: rank fusion, people merging, action
-closing. A PostgreSQL backend can follow by implementing ``SQLiteBackend``'s method names (with
-``tsvector`` / ``ts_rank`` for text and ``pgvector`` or numpy for vectors).
+closing. ``store_pg.PostgresBackend`` implements the same methods for PostgreSQL (``tsvector`` /
+``ts_rank`` for text, the same numpy brute force for vectors); ``Archive.open("postgresql://...")``
+picks it.
 
 One writer per SQLite file: parallel workers return ``TaggedDocument``s and one process calls
 ``Archive.write_many`` in batches (WAL mode lets readers search meanwhile).
@@ -73,6 +75,8 @@ from .record import Meeting
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
+
+    from .store_pg import PostgresBackend
 
 STATUSES = ("SUCCESS", "PARTIAL", "FAILED", "SKIPPED")
 GOOD_STATUSES = ("SUCCESS", "PARTIAL")
@@ -544,13 +548,23 @@ SELECT p.name, p.name_key, t.role, m.meeting_date, m.title, m.id AS meeting_id
 FROM attendance t JOIN people p ON p.id = t.person_id JOIN meetings m ON m.id = t.meeting_id;
 """
 
-Migration = Union[str, Callable[[sqlite3.Connection], None]]
+@dataclass(frozen=True)
+class PerBackend:
+    """A migration step written differently per backend (a plain string or callable runs on both:
+    keep those to portable SQL). ``postgresql`` defaults to the DDL of the same name in
+    ``store_pg.PG_DDL``."""
+
+    sqlite: "Migration"
+    postgresql: "Migration | None" = None
+
+
+Migration = Union[str, Callable[[Any], None], PerBackend]  # a callable gets the backend's DB-API connection
 
 # Ordered, append-only: never edit or reorder an applied migration; add a new one at the end.
 MIGRATIONS: list[tuple[str, Migration]] = [
-    ("0001_schema", _SCHEMA),
-    ("0002_fts", _FTS),
-    ("0003_views", _VIEWS),
+    ("0001_schema", PerBackend(_SCHEMA)),
+    ("0002_fts", PerBackend(_FTS)),
+    ("0003_views", PerBackend(_VIEWS)),
 ]
 
 
@@ -601,7 +615,10 @@ def _use_wal(conn: sqlite3.Connection, wait: float = 10.0) -> None:
 
 
 class SQLiteBackend:
-    """All SQL of the archive. A PostgreSQL backend implements the same methods."""
+    """All SQL of the archive. ``store_pg.PostgresBackend`` implements the same methods."""
+
+    name = "sqlite"
+    Error = sqlite3.Error
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool):
         self.path = path
@@ -670,6 +687,8 @@ class SQLiteBackend:
                 if self.conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
                     self.conn.execute("ROLLBACK")  # another process applied it meanwhile
                     continue
+                if isinstance(step, PerBackend):
+                    step = step.sqlite
                 if callable(step):
                     step(self.conn)
                 else:
@@ -708,6 +727,10 @@ class SQLiteBackend:
         r = self.conn.execute("SELECT status FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
         return r[0] if r else None
 
+    def document_id(self, content_hash: str) -> int | None:
+        r = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
+        return int(r[0]) if r else None
+
     def delete_document(self, content_hash: str, path: str) -> None:
         """Remove the rows for this content, and for an older content of the same file path."""
         self.conn.execute("DELETE FROM documents WHERE content_hash = ? OR path = ?", (content_hash, path))
@@ -725,6 +748,10 @@ class SQLiteBackend:
         marks = ", ".join("?" for _ in row)
         cur = self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
         return int(cur.lastrowid)
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows in order; their ids."""
+        return [self.insert_row(table, r) for r in rows]
 
     def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
@@ -800,6 +827,10 @@ class SQLiteBackend:
             sql.append("m.document_id IN (SELECT id FROM documents WHERE format = ?)")
             params.append(f.doc_format)
         return "".join(" AND " + s for s in sql), params
+
+    def text_query(self, query: str | None, *, any_term: bool = False) -> str | None:
+        """The backend's form of the user's text (an FTS5 MATCH expression), or None."""
+        return fts_query(query, any_term=any_term)
 
     def text_ranked(self, match: str, f: Filters, k: int) -> list[sqlite3.Row]:
         """The best ``k`` sections for a MATCH expression by bm25 (heading 3, text 1, summary 1.5)."""
@@ -1046,7 +1077,7 @@ class Archive:
     VECTOR_SCOPE = "candidates"
     SNIPPET_MARKERS = ("[", "]")
 
-    def __init__(self, backend: SQLiteBackend):
+    def __init__(self, backend: "SQLiteBackend | PostgresBackend"):
         self.backend = backend
         self.path = backend.path
         self._vectors: tuple[int, dict[int, tuple["np.ndarray", "np.ndarray"]]] | None = None
@@ -1055,8 +1086,17 @@ class Archive:
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, readonly: bool = False) -> "Archive":
-        p = Path(path).expanduser() if path else default_db_path()
-        backend = SQLiteBackend.connect(p, readonly=readonly)
+        """``path``: a SQLite file, or a ``postgresql://user[:password]@host[:port]/dbname`` URL (see
+        ``store_pg``); None = ``$MINUTEBOOK_DB`` (a path or a URL), else the default file."""
+        target = path if path else os.environ.get("MINUTEBOOK_DB") or None
+        backend: SQLiteBackend | PostgresBackend
+        if isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
+            from .store_pg import PostgresBackend
+
+            backend = PostgresBackend.connect(target, readonly=readonly)
+        else:
+            backend = SQLiteBackend.connect(Path(path).expanduser() if path else default_db_path(),
+                                            readonly=readonly)
         arch = cls(backend)
         try:
             if readonly:
@@ -1105,9 +1145,10 @@ class Archive:
             for r in results:
                 ids.append(self._write_one(r))
             self.backend.commit()
-        except sqlite3.Error as e:
+        except self.backend.Error as e:
             self.backend.rollback()
-            raise ArchiveError(self.path, f"could not write to the archive ({e})") from e
+            detail = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            raise ArchiveError(self.path, f"could not write to the archive ({detail})") from e
         except BaseException:
             self.backend.rollback()
             raise
@@ -1121,8 +1162,7 @@ class Archive:
             raise ArchiveError(self.path, f"unknown document status {r.status!r} for {r.path}",
                                f"use one of {', '.join(STATUSES)}")
         if r.status == "SKIPPED" and b.existing_status(r.content_hash) in GOOD_STATUSES:
-            row = b.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (r.content_hash,)).fetchone()
-            return int(row[0])
+            return int(b.document_id(r.content_hash))  # type: ignore[arg-type]
         b.delete_document(r.content_hash, r.path)
         m = r.meeting if r.status in GOOD_STATUSES else None
         pages = r.pages if r.pages is not None else (m.quality.pages if m else None)
@@ -1145,18 +1185,16 @@ class Archive:
         tree = m.section_tree
         summaries = {s.section_index: s.summary for s in m.summaries}
         texts = _section_texts(r, m)
-        section_ids: list[int] = []
         if tree:
-            for i, h in enumerate(tree):
-                section_ids.append(b.insert_row("sections", {
-                    "meeting_id": meeting_id, "idx": i, "number": h.number, "heading": h.heading, "level": h.level,
-                    "parent_idx": h.parent, "text": texts[i], "summary": summaries.get(i), "page": h.provenance.page,
-                    "char_start": h.body_start, "char_end": h.body_end}))
+            section_ids = b.insert_rows("sections", [{
+                "meeting_id": meeting_id, "idx": i, "number": h.number, "heading": h.heading, "level": h.level,
+                "parent_idx": h.parent, "text": texts[i], "summary": summaries.get(i), "page": h.provenance.page,
+                "char_start": h.body_start, "char_end": h.body_end} for i, h in enumerate(tree)])
         else:
-            section_ids.append(b.insert_row("sections", {
+            section_ids = [b.insert_row("sections", {
                 "meeting_id": meeting_id, "idx": 0, "number": None, "heading": m.title or Path(r.path).name,
                 "level": 1, "parent_idx": None, "text": texts[0], "summary": summaries.get(0), "page": None,
-                "char_start": 0, "char_end": len(r.text) if r.text else None}))
+                "char_start": 0, "char_end": len(r.text) if r.text else None})]
 
         # themes: theme_detail (with scores), else the {heading: labels} map
         theme_rows: dict[tuple[int, str], float | None] = {}
@@ -1188,9 +1226,10 @@ class Archive:
         # people, their keys, attendance
         key_to_person: dict[str, int] = {}
         name_rows: list[dict[str, Any]] = []
-        for p in m.people:
-            pid = b.insert_row("people", {"meeting_id": meeting_id, "name": p.name, "name_key": name_key(p.name),
-                                          "aliases": json.dumps(p.aliases), "roles": json.dumps(p.roles)})
+        pids = b.insert_rows("people", [{"meeting_id": meeting_id, "name": p.name, "name_key": name_key(p.name),
+                                         "aliases": json.dumps(p.aliases), "roles": json.dumps(p.roles)}
+                                        for p in m.people])
+        for p, pid in zip(m.people, pids):
             keys = {name_key(p.name): "name"}
             for a in p.aliases:
                 keys.setdefault(name_key(a), "alias")
@@ -1207,15 +1246,16 @@ class Archive:
         # actions and their owners
         new_actions: list[tuple[int, frozenset[str], bool]] = []
         owner_rows: list[dict[str, Any]] = []
-        for a in m.actions:
+        aids = b.insert_rows("actions", [{
+            "meeting_id": meeting_id, "section_idx": _section_of(tree, a.provenance.start, a.section),
+            "section": a.section, "owner": "; ".join(a.owner) or None,
+            "owner_resolved": "; ".join(a.owner_resolved) or None, "task": a.task, "due": a.due,
+            "due_text": a.due_text, "due_date": _iso_or_none(a.due), "explicit": int(a.explicit),
+            "confidence": a.confidence, "status": a.status, "done": int(is_done_status(a.status)),
+            "page": a.provenance.page, "char_start": a.provenance.start, "char_end": a.provenance.end}
+            for a in m.actions])
+        for a, aid in zip(m.actions, aids):
             done = is_done_status(a.status)
-            aid = b.insert_row("actions", {
-                "meeting_id": meeting_id, "section_idx": _section_of(tree, a.provenance.start, a.section),
-                "section": a.section, "owner": "; ".join(a.owner) or None,
-                "owner_resolved": "; ".join(a.owner_resolved) or None, "task": a.task, "due": a.due,
-                "due_text": a.due_text, "due_date": _iso_or_none(a.due), "explicit": int(a.explicit),
-                "confidence": a.confidence, "status": a.status, "done": int(done), "page": a.provenance.page,
-                "char_start": a.provenance.start, "char_end": a.provenance.end})
             new_actions.append((aid, task_words(a.task), done))
             seen_keys: set[str] = set()
             for nm, resolved in [(n, 1) for n in a.owner_resolved] + [(n, 0) for n in a.owner]:
@@ -1230,12 +1270,11 @@ class Archive:
         b.insert_many("action_owners", owner_rows)
         b.insert_many("person_names", name_rows)
 
-        for x in m.decisions:
-            b.insert_row("decisions", {
-                "meeting_id": meeting_id, "section_idx": _section_of(tree, x.provenance.start, x.section),
-                "section": x.section, "kind": x.kind, "text": x.text, "mover": x.mover, "seconder": x.seconder,
-                "result": x.result, "page": x.provenance.page, "char_start": x.provenance.start,
-                "char_end": x.provenance.end})
+        b.insert_many("decisions", [{
+            "meeting_id": meeting_id, "section_idx": _section_of(tree, x.provenance.start, x.section),
+            "section": x.section, "kind": x.kind, "text": x.text, "mover": x.mover, "seconder": x.seconder,
+            "result": x.result, "page": x.provenance.page, "char_start": x.provenance.start,
+            "char_end": x.provenance.end} for x in m.decisions])
 
         if d:
             self._link_actions(meeting_id, d, new_actions)
@@ -1295,10 +1334,10 @@ class Archive:
             return []
         limit = max(1, int(limit))
         k = max(limit * 5, 100)
-        text_rows: list[sqlite3.Row] = []
+        text_rows: list[Any] = []
         match = None
         for any_term in (False, True):
-            match = fts_query(query, any_term=any_term)
+            match = self.backend.text_query(query, any_term=any_term)
             if not match:
                 break
             text_rows = self.backend.text_ranked(match, f, k)
@@ -1454,7 +1493,7 @@ class Archive:
             if len(fulls) == 1:  # an alias given for two different full names merges nothing
                 (fk,) = fulls
                 parent[find(ak)] = find(fk)
-        groups: dict[str, list[sqlite3.Row]] = {}
+        groups: dict[str, list[Any]] = {}
         for r in rows:
             if r["name_key"]:
                 groups.setdefault(find(r["name_key"]), []).append(r)

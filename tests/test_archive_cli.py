@@ -1,4 +1,5 @@
-"""The archive through the CLI: tag the corpus, then search, actions, people and themes."""
+"""The archive through the CLI: tag the corpus, then search, actions, people and themes (each test
+runs against a SQLite file and a PostgreSQL archive; see tests/pgtest.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from pgtest import BACKENDS
 from helpers import CORPUS
 from pipeline.cli import app
 
@@ -16,10 +18,15 @@ pytestmark = pytest.mark.slow
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("archive") / "archive.db"
-    r = runner.invoke(app, ["tag", str(CORPUS / "seed"), str(CORPUS / "samples"), "--db", str(path), "-q"])
+@pytest.fixture(scope="module", params=BACKENDS)
+def db(request, tmp_path_factory):
+    if request.param == "sqlite":
+        path = str(tmp_path_factory.mktemp("archive") / "archive.db")
+    else:
+        pg = request.getfixturevalue("pg_database")
+        path = pg.new_archive()
+        request.addfinalizer(lambda: pg.drop_archive(path))
+    r = runner.invoke(app, ["tag", str(CORPUS / "seed"), str(CORPUS / "samples"), "--db", path, "-q"])
     assert r.exit_code == 0, r.stderr
     return path
 
@@ -109,3 +116,12 @@ def test_tag_limits_fail_one_file_and_go_on(tmp_path):
     r = runner.invoke(app, ["tag", str(docs), "--db", str(tmp_path / "b.db"), "--max-mb", "1", "--max-pages", "5",
                             "-q"])
     assert r.exit_code == 0, r.stderr  # within those limits both files are fine
+
+
+def test_a_bad_database_url_is_one_line_without_the_password(pg_database):
+    server = pg_database.server_url.split("@", 1)[1].rsplit("/", 1)[0]
+    for url, expected in ((f"postgresql://postgres:hunter2-pw@{server}/no_such_db_here", "does not exist"),
+                          ("postgresql://someone:hunter2-pw@127.0.0.1:1/archive", "cannot connect")):
+        r = runner.invoke(app, ["search", "x", "--db", url, "--text-only"])
+        assert r.exit_code == 2 and expected in r.stderr, r.stderr
+        assert "hunter2-pw" not in r.stderr + r.stdout and len(r.stderr.strip().splitlines()) == 1

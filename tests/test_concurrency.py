@@ -143,3 +143,102 @@ def test_many_processes_create_one_archive_at_once(tmp_path: Path) -> None:
         for p, (out, err) in zip(procs, outs):
             assert p.returncode == 0, err[-1500:]
         assert len({out.strip() for out, _ in outs}) == 1  # every process sees every migration
+
+
+# ---------------------------------------------------------------------------------- PostgreSQL
+
+TAG_FILES = textwrap.dedent("""
+    import sys
+    from pipeline.batch import run_batch
+    r = run_batch(sys.argv[3:], db=sys.argv[1], stages=sys.argv[2].split(","), vectors=False)
+    print(r.summary())
+    sys.exit(r.exit_code)
+""")
+
+
+def _check_pg(url: str, expected: set[str]) -> None:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT path, content_hash, status FROM documents").fetchall()
+        meetings = conn.execute("SELECT count(*), count(DISTINCT document_id) FROM meetings").fetchone()
+        orphans = conn.execute("SELECT count(*) FROM sections s LEFT JOIN meetings m ON m.id = s.meeting_id "
+                               "WHERE m.id IS NULL").fetchone()[0]
+    paths = [r[0] for r in rows]
+    hashes = [r[1] for r in rows]
+    assert len(paths) == len(set(paths)), "a path stored twice"
+    assert len(hashes) == len(set(hashes)), "a content stored twice"
+    assert set(hashes) == expected, "documents lost or extra"
+    assert {r[2] for r in rows} <= {"SUCCESS", "PARTIAL"}
+    assert meetings[0] == meetings[1] == len(expected) and orphans == 0
+
+
+def test_two_tag_runs_with_overlapping_files_on_one_postgres_archive(tmp_path: Path, pg_archive_url: str) -> None:
+    expected = _minutes(tmp_path / "minutes", n=24)
+    files = sorted(str(p) for p in (tmp_path / "minutes").iterdir())
+    tag = _script(tmp_path, "tag_files.py", TAG_FILES)
+    runs = [files[:18], files[6:][::-1]]  # 12 files in both, written in opposite orders
+    procs = [subprocess.Popen([sys.executable, str(tag), pg_archive_url, STAGES, *part],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for part in runs]
+    outs = [p.communicate(timeout=120) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err[-2000:]
+    _check_pg(pg_archive_url, expected)
+
+
+WRITE = textwrap.dedent("""
+    import random, sys
+    sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
+    from test_concurrency import synthetic_docs
+    from pipeline.store import Archive
+    url, first, last, seed = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    docs = synthetic_docs()[first:last]
+    random.Random(seed).shuffle(docs)
+    with Archive.open(url) as a:
+        for i in range(0, len(docs), 3):
+            a.write_many(docs[i:i + 3])
+""")
+
+TASKS = ["Repair the boiler in the village hall", "Renew the insurance policy for the pavilion",
+         "Order new chains for the playground swings", "Paint the fence along the cemetery path",
+         "Clear the drains on Mill Lane before winter"]
+
+
+def synthetic_docs() -> list:
+    """40 small meetings, one action each; the last ten record earlier tasks done (action linking)."""
+    from test_store import make_meeting, tagged
+
+    out = []
+    for i in range(40):
+        m, t = make_meeting(f"/synthetic/m{i:02d}.txt", "Parish Council", f"2024-{1 + i // 4:02d}-{1 + i % 4 * 7:02d}",
+                            [("Matters arising", f"Item {i}: {TASKS[i % 5]} was discussed.")],
+                            actions=[{"owner": ["Clerk"], "task": TASKS[i % 5],
+                                      "status": "Complete" if i >= 30 else None}])
+        out.append(tagged(m, t, content_hash=f"synthetic-{i:02d}"))
+    return out
+
+
+def test_concurrent_writers_on_postgres_match_one_writer(tmp_path: Path, pg_archive_url: str) -> None:
+    """Two processes write overlapping sets (0-29 and 10-39, shuffled, 3 per transaction) at once:
+    nothing lost or duplicated, and the actions closed across meetings are the same as when one
+    writer stores everything into SQLite."""
+    from pipeline.store import Archive
+
+    repo = str(Path(__file__).resolve().parents[1])
+    script = _script(tmp_path, "write.py", WRITE)
+    procs = [subprocess.Popen([sys.executable, str(script), repo, pg_archive_url, str(a), str(b), str(seed)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for a, b, seed in ((0, 30, 1), (10, 40, 2))]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err[-2000:]
+    docs = synthetic_docs()
+    _check_pg(pg_archive_url, {d.content_hash for d in docs})
+    with Archive.open(tmp_path / "one.db") as one:
+        one.write_many(docs)
+        want = sorted((r.meeting_date, r.task, r.open, r.closed_on) for r in one.actions())
+    with Archive.open(pg_archive_url) as pg:
+        got = sorted((r.meeting_date, r.task, r.open, r.closed_on) for r in pg.actions())
+        assert pg.counts().actions == 40
+    assert got == want
+    assert sum(1 for x in want if not x[2] and x[3]) >= 10  # earlier actions closed by the last ten meetings

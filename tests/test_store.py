@@ -1,4 +1,8 @@
-"""pipeline.store: the SQLite archive (migrations, writes, hybrid search, actions, people, themes)."""
+"""pipeline.store: the archive (migrations, writes, hybrid search, actions, people, themes).
+
+Every test taking the ``db`` / ``archive`` fixtures runs twice: on SQLite and on PostgreSQL
+(``archive_target`` in conftest.py; the PostgreSQL run needs $MINUTEBOOK_TEST_PG, see tests/pgtest.py).
+A few tests are about one backend's own machinery (PRAGMAs, FTS5 integrity, connection errors)."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipeline.errors import ArchiveError
 from pipeline.record import (Action, AttendanceEntry, Heading, Meeting, Person, Provenance, SectionThemes,
@@ -70,8 +74,24 @@ def tagged(m: Meeting, text: str, *, content_hash: str | None = None, vectors=No
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "archive.db"
+def db(archive_target):
+    """A fresh archive's location: a SQLite path or a postgresql:// URL."""
+    return archive_target
+
+
+def is_pg(a: Archive) -> bool:
+    return a.backend.name == "postgresql"
+
+
+def column(a: Archive, sql: str) -> list:
+    """The first column of a query's rows, on either backend."""
+    return [r[0] if not is_pg(a) else next(iter(r.values())) for r in a.backend.conn.execute(sql).fetchall()]
+
+
+def table_exists(a: Archive, name: str) -> bool:
+    if is_pg(a):
+        return column(a, f"SELECT to_regclass('{name}')")[0] is not None
+    return bool(column(a, f"SELECT count(*) FROM sqlite_master WHERE name = '{name}'")[0])
 
 
 @pytest.fixture
@@ -103,6 +123,12 @@ def real_archive(archive: Archive, analysed):
 
 
 def fts_integrity(a: Archive) -> None:
+    if is_pg(a):  # generated tsvector columns: every row has one, equal to a fresh computation
+        for t, src in (("sections", "heading"), ("actions", "task"), ("decisions", "text")):
+            assert column(a, f"SELECT count(*) FROM {t} WHERE tsv IS NULL OR "
+                             f"NOT tsv @@ plainto_tsquery('minutebook', minutebook_fold({src}))"
+                             f" AND {src} ~ '[a-z]'")[0] == 0
+        return
     for t in ("sections_fts", "actions_fts", "decisions_fts"):
         a.backend.conn.execute(f"INSERT INTO {t}({t}) VALUES ('integrity-check')")
 
@@ -110,28 +136,29 @@ def fts_integrity(a: Archive) -> None:
 # --------------------------------------------------------------------------------------- migrations
 
 
-def test_fresh_archive_applies_every_migration_and_reopen_applies_nothing(db: Path):
+def test_fresh_archive_applies_every_migration_and_reopen_applies_nothing(db):
     with Archive.open(db) as a:
         assert a.applied_migrations() == [n for n, _ in MIGRATIONS]
         assert a.migrate() == []
         rows = a.backend.conn.execute("SELECT name, applied_at FROM migrations").fetchall()
         assert len(rows) == len(MIGRATIONS) and all(r["applied_at"] for r in rows)
-        mode = a.backend.conn.execute("PRAGMA journal_mode").fetchone()[0]
-        assert mode == "wal"
-        assert a.backend.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        if not is_pg(a):
+            mode = a.backend.conn.execute("PRAGMA journal_mode").fetchone()[0]
+            assert mode == "wal"
+            assert a.backend.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     with Archive.open(db) as a:
         assert a.migrate() == []
         assert a.applied_migrations() == [n for n, _ in MIGRATIONS]
 
 
-def test_a_later_migration_is_applied_once_and_keeps_the_data(db: Path):
+def test_a_later_migration_is_applied_once_and_keeps_the_data(db):
     m, text = make_meeting("a.txt", "Board", "2024-01-10", [("Budget", "The budget was set.")])
     with Archive.open(db) as a:
         a.write(tagged(m, text))
 
     calls = []
 
-    def backfill(conn: sqlite3.Connection) -> None:
+    def backfill(conn) -> None:  # a sqlite3 or psycopg connection: portable SQL
         calls.append(1)
         conn.execute("UPDATE documents SET note = 'checked'")
 
@@ -141,7 +168,7 @@ def test_a_later_migration_is_applied_once_and_keeps_the_data(db: Path):
 
     with Later.open(db) as a:
         assert a.applied_migrations()[-2:] == ["0099_document_note", "0100_backfill_note"]
-        assert a.backend.conn.execute("SELECT note FROM documents").fetchone()[0] == "checked"
+        assert column(a, "SELECT note FROM documents") == ["checked"]
         assert [h.heading for h in a.search("budget")] == ["Budget"]
     with Later.open(db) as a:
         assert a.migrate() == []
@@ -152,7 +179,7 @@ def test_a_later_migration_is_applied_once_and_keeps_the_data(db: Path):
     assert e.value.code == "MB013" and "newer minutebook" in str(e.value) and str(db) in str(e.value)
 
 
-def test_a_failing_migration_rolls_back_and_is_not_recorded(db: Path):
+def test_a_failing_migration_rolls_back_and_is_not_recorded(db):
     class Broken(Archive):
         MIGRATIONS = MIGRATIONS + [("0099_broken", "CREATE TABLE extra (x INTEGER);\nSELECT * FROM no_such_table;")]
 
@@ -160,10 +187,10 @@ def test_a_failing_migration_rolls_back_and_is_not_recorded(db: Path):
         Broken.open(db)
     with Archive.open(db) as a:
         assert "0099_broken" not in a.applied_migrations()
-        assert a.backend.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'extra'").fetchone() is None
+        assert not table_exists(a, "extra")
 
 
-def test_readonly_and_bad_files(tmp_path: Path, db: Path):
+def test_bad_sqlite_files(tmp_path: Path):
     with pytest.raises(ArchiveError, match="no archive here"):
         Archive.open(tmp_path / "missing.db", readonly=True)
     junk = tmp_path / "junk.db"
@@ -171,6 +198,11 @@ def test_readonly_and_bad_files(tmp_path: Path, db: Path):
     with pytest.raises(ArchiveError) as e:
         Archive.open(junk)
     assert str(junk) in str(e.value)
+
+
+def test_readonly(db):
+    with pytest.raises(ArchiveError, match="no archive|no minutebook archive"):
+        Archive.open(db, readonly=True)  # nothing written yet
     with Archive.open(db):
         pass
     m, text = make_meeting("a.txt", "Board", "2024-01-10", [("Budget", "The budget was set.")])
@@ -300,6 +332,17 @@ def test_search_by_text_has_snippet_and_provenance(real_archive: Archive):
     assert any(h.heading == "Funding" for h in real_archive.search("funded"))
 
 
+def test_accents_are_folded(archive: Archive):
+    m, text = make_meeting("a.txt", "Board", "2024-01-10", [("Café", "The café roof – £300 – needs repair."),
+                                                            ("Roof", "The cafe roof is fine.")])
+    archive.write(tagged(m, text))
+    for q in ("cafe", "café", "CAFÉ"):
+        assert {h.heading for h in archive.search(q)} == {"Café", "Roof"}, q
+    snippets = {h.heading: h.snippet for h in archive.search("café")}
+    assert snippets["Café"] == "[Café]"  # FTS5's snippet(): ties go to the first column, the heading
+    assert snippets["Roof"] == "The [cafe] roof is fine."
+
+
 def test_all_words_first_then_any_word(real_archive: Archive):
     hits = real_archive.search("speeding xyzzyplugh")
     assert hits and hits[0].heading == "Highways and speeding on Mill Lane"
@@ -395,7 +438,7 @@ def test_actions_stay_open_until_a_later_meeting_records_them_done(archive: Arch
     assert [r.task for r in archive.actions(due_before="2024-03-01")] == ["Obtain quotes for replacement swing chains"]
     assert archive.actions(due_before="2024-01-01") == []
     # the view agrees
-    view = {r[0] for r in archive.backend.conn.execute("SELECT task FROM open_actions")}
+    view = set(column(archive, "SELECT task FROM open_actions"))
     assert view == open_tasks
     # re-writing the closing meeting keeps the link (no duplicate, no dangling id)
     archive.write(tagged(m2, t2))
@@ -490,9 +533,146 @@ def test_theme_counts_by_period(archive: Archive):
 
 
 def test_views_and_indexes_exist(archive: Archive):
+    if is_pg(archive):
+        names = set(column(archive, "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace"))
+        assert {"meeting_overview", "open_actions", "theme_sections", "person_attendance"} <= names
+        assert {"section_themes_label", "person_names_key", "meetings_date", "sections_tsv", "actions_tsv"} <= names
+        archive.backend.conn.execute("SET enable_seqscan = off")
+        plan = " ".join(column(archive, "EXPLAIN SELECT section_id FROM section_themes WHERE lower(label) = 'finance'"))
+        plan += " ".join(column(archive, "EXPLAIN SELECT id FROM sections WHERE tsv @@ to_tsquery('minutebook', 'roof')"))
+        assert "section_themes_label" in plan and "sections_tsv" in plan
+        return
     names = {r[0] for r in archive.backend.conn.execute("SELECT name FROM sqlite_master")}
     assert {"meeting_overview", "open_actions", "theme_sections", "person_attendance"} <= names
     assert {"section_themes_label", "person_names_key", "meetings_date"} <= names
     plan = " ".join(r[3] for r in archive.backend.conn.execute(
         "EXPLAIN QUERY PLAN SELECT section_id FROM section_themes WHERE label = ?", ("Finance",)))
     assert "USING" in plan and "INDEX" in plan
+
+
+# ------------------------------------------------------------------------ PostgreSQL and both backends
+
+
+def test_postgres_connection_errors_are_one_line_without_the_password(pg_database):
+    from pipeline.store_pg import _connect_error, redact
+
+    url = "postgresql://minutes:s3cret-pw@127.0.0.1:1/archive"
+    with pytest.raises(ArchiveError) as e:
+        Archive.open(url)
+    msg = str(e.value)
+    assert e.value.code == "MB013" and "cannot connect" in msg and "127.0.0.1:1" in msg
+    assert "s3cret-pw" not in msg and "***" in msg and len(msg.splitlines()) == 1
+    missing = pg_database.server_url.rsplit("/", 1)[0] + "/no_such_database_xyz"
+    with pytest.raises(ArchiveError, match="database 'no_such_database_xyz' does not exist") as e:
+        Archive.open(missing, readonly=True)
+    assert "createdb no_such_database_xyz" in str(e.value)
+    from urllib.parse import urlsplit
+
+    server = urlsplit(pg_database.server_url)
+    with pytest.raises(ArchiveError, match="user does not exist") as e:
+        Archive.open(f"postgresql://nobody_xyz:pw-9@{server.hostname}:{server.port or 5432}/postgres")
+    assert "pw-9" not in str(e.value)
+    # the server's wording for a wrong password (trust auth here cannot produce it)
+    err = _connect_error(url, Exception('connection failed: connection to server at "127.0.0.1", port 5432 failed: '
+                                        'FATAL:  password authentication failed for user "minutes"'))
+    assert "refused the user name or password" in str(err) and "s3cret-pw" not in str(err)
+    assert redact(url) == "postgresql://minutes:***@127.0.0.1:1/archive"
+    assert redact("postgresql://u@h/db") == "postgresql://u@h/db"
+    with pytest.raises(ArchiveError, match="no minutebook archive"):
+        Archive.open(pg_database.url, readonly=True)  # a database without an archive
+
+
+def test_a_lost_postgres_connection_is_an_archive_error(pg_archive_url: str):
+    import psycopg
+
+    m, text = make_meeting("a.txt", "Board", "2024-01-10", [("Budget", "The budget was set.")])
+    with Archive.open(pg_archive_url) as a:
+        pid = a.backend.conn.info.backend_pid
+        with psycopg.connect(pg_archive_url, autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        with pytest.raises(ArchiveError, match="connection failed") as e:
+            a.write(tagged(m, text))
+        assert len(str(e.value).splitlines()) == 1
+        with pytest.raises(ArchiveError, match="connection failed"):
+            a.search("budget")
+    with Archive.open(pg_archive_url) as a:
+        assert a.counts().documents == 0
+
+
+def test_minutebook_db_may_be_a_postgres_url(pg_archive_url: str, monkeypatch):
+    monkeypatch.setenv("MINUTEBOOK_DB", pg_archive_url)
+    with Archive.open() as a:
+        assert a.backend.name == "postgresql" and a.applied_migrations() == [n for n, _ in MIGRATIONS]
+
+
+@pytest.fixture
+def pg_archive(pg_archive_url):
+    with Archive.open(pg_archive_url) as a:
+        yield a
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(max_size=40))
+def test_any_text_is_safe_in_a_tsquery(pg_archive: Archive, q: str):
+    m, text = make_meeting("a.txt", "Board", "2024-01-10", [("Co-production", "the co-production of minutes")])
+    if not pg_archive.counts().documents:
+        pg_archive.write(tagged(m, text))
+    pg_archive.search(q)
+    pg_archive.search(q, theme="x", since="2020")
+
+
+def _equivalence_docs(analysed) -> list[TaggedDocument]:
+    docs = list(analysed.values())
+    people = [Person(name="Jane Smith", aliases=["Jane"]), Person(name="Omar Haddad")]
+    for i in range(12):
+        secs = [("Budget", f"The budget for the roof repair was agreed at meeting {i}. Grant money is short."),
+                ("Roads", "Potholes on Mill Lane were reported again; the roads survey is overdue." * (1 + i % 3)),
+                ("Playground", "The swings need new chains and the playground fence a coat of paint.")]
+        m, t = make_meeting(f"m{i:02d}.txt", "Parish Board", f"2023-{1 + i % 12:02d}-{10 + i}", secs, people=people,
+                            attendance=[("Jane Smith", "present"), ("Omar Haddad", "apologies" if i % 2 else "present")],
+                            actions=[{"owner": ["Jane"], "owner_resolved": ["Jane Smith"],
+                                      "task": "Obtain quotes for the roof repair",
+                                      "status": "done" if i == 7 else None}],
+                            themes={0: ["Finance"], 1: ["Highways"], 2: ["Facilities"] if i % 2 else []})
+        docs.append(tagged(m, t, vectors=fake_vectors(3, 100 + i)))
+    return docs
+
+
+EQUIVALENCE_QUERIES = ["speeding", "budget", "roof repair", "roads survey", "grant money", "co-production",
+                       "Wellcome Trust", "funded", "playground chains", "Mill Lane", "swings fence paint",
+                       "minutes", "xyzzy budget", "meeting"]
+
+
+def test_both_backends_give_the_same_answers(tmp_path: Path, pg_archive_url: str, analysed):
+    """The same documents written to SQLite and to PostgreSQL: every query command answers the same.
+    Text search: the same sections, and the same meetings in the same order of first appearance."""
+    docs = _equivalence_docs(analysed)
+    answers = {}
+    for name, target in (("sqlite", tmp_path / "a.db"), ("postgresql", pg_archive_url)):
+        with Archive.open(target) as a:
+            a.write_many(docs[:5])
+            for d in docs[5:]:
+                a.write(d)
+            out: dict[str, object] = {"counts": a.counts()}
+            for q in EQUIVALENCE_QUERIES:
+                hits = a.search(q, limit=50)
+                out[q + " sections"] = sorted((h.title, h.meeting_date, h.heading) for h in hits)
+                out[q + " meetings"] = list(dict.fromkeys((h.title, h.meeting_date) for h in hits))
+                out[q + " top"] = (hits[0].title, hits[0].meeting_date, hits[0].heading) if hits else None
+            out["theme"] = [(h.meeting_date, h.heading) for h in a.search("", theme="finance", limit=50)]
+            out["person"] = [(h.meeting_date, h.heading) for h in a.search("", person="Jane", limit=50)]
+            out["dates"] = [(h.meeting_date, h.heading) for h in a.search("", since="2023-03", until="2023-05")]
+            out["vector"] = [(h.meeting_date, h.heading, h.similarity)
+                             for h in a.search("", query_vector=fake_vectors(3, 104)[1], limit=10)]
+            out["text+vector"] = [(h.meeting_date, h.heading, h.vector_rank)
+                                  for h in a.search("roads", query_vector=fake_vectors(3, 104)[1], limit=10)]
+            out["actions"] = [r.to_dict() for r in a.actions()]
+            out["open actions"] = [r.to_dict() for r in a.actions(open_only=True, owner="Jane Smith")]
+            out["people"] = [p.to_dict() for p in a.people()]
+            out["themes"] = {by: [t.to_dict() for t in a.themes(by=by)] for by in ("month", "quarter", "year")}
+            answers[name] = out
+    s, p = answers["sqlite"], answers["postgresql"]
+    assert s["counts"].meetings == 14 and s["counts"].sections > 40
+    assert any(x["closed_by_action_id"] for x in s["actions"])  # action linking ran
+    for key in s:
+        assert p[key] == s[key], key

@@ -3,7 +3,6 @@ line breaks, damaged files and zip bombs."""
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import zipfile
@@ -11,7 +10,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml.ns import qn
 from lxml import etree
 
 from pipeline.errors import CorruptDocument, LimitExceeded

@@ -1,0 +1,907 @@
+"""The archive in PostgreSQL: ``Archive.open("postgresql://user@host/dbname")`` (psycopg 3).
+
+``PostgresBackend`` has the method surface of ``store.SQLiteBackend``; all business logic (rank
+fusion, people merging, action closing, vector similarity) stays in ``store.Archive``, so both
+backends give the same answers. One archive is one schema: the connection's ``search_path``
+(default ``public``; pass ``?options=-csearch_path%3Dname`` in the URL to keep several archives in
+one database).
+
+Schema
+------
+The same tables, columns, indexes, views and migration names as SQLite (``store.MIGRATIONS``;
+each built-in step is a ``PerBackend`` whose PostgreSQL DDL is in ``PG_DDL`` below). Differences:
+
+* ids are ``bigint`` identity columns; flags stay ``integer`` (0/1) and dates ISO ``text``, as in SQLite.
+* ``0002_fts``: instead of FTS5 tables, ``sections.tsv`` / ``actions.tsv`` / ``decisions.tsv`` are
+  ``tsvector`` columns GENERATED from the text (kept in sync by PostgreSQL itself) with GIN indexes.
+  Text search configuration ``minutebook``: the Snowball English stemmer *without* a stop-word list
+  (FTS5's porter tokenizer has none either, so 'the' or 'will' are searchable on both), and
+  ``minutebook_fold()`` strips the diacritics of texts holding accented Latin letters before parsing
+  (FTS5's ``remove_diacritics 2``; ASCII texts skip it at the cost of one regex test); no extension
+  (unaccent) is needed, so a managed database works too. The database must be UTF8 (``normalize``).
+* ``section_themes.label`` matches case-insensitively through ``lower(label)`` (SQLite: COLLATE NOCASE).
+* ``embeddings.vector`` is ``bytea`` holding the same little-endian float32 bytes as the SQLite BLOB.
+* ``archive_state.version`` is bumped by every write transaction: the ``data_version`` the archive's
+  cached vector matrix is checked against (SQLite: ``PRAGMA data_version``).
+
+Ranking
+-------
+The same bm25 as FTS5 (k1 1.2, b 0.75, heading 3, text 1, summary 1.5, idf
+``ln((N - df + 0.5) / (df + 0.5))`` floored at 1e-6, document length = tokens in all three fields
+over their mean), computed in Python from the tsvectors of the candidates: PostgreSQL finds the
+matching sections through the GIN index and orders them by ``ts_rank`` (same field weights scaled
+to 1, 0.5, 1/3); the best max(4 k, ``RERANK_MIN``) of those are re-ranked by bm25. Exact, and equal
+to SQLite's order, whenever fewer sections match than that; beyond it, a section bm25 would rank in
+the top k but ``ts_rank`` puts below the cut is missed (both favour the same things, so this is rare).
+Document frequencies (one GIN count per term of a multi-word query) and the corpus size and mean
+length (``sections.ntokens``, a generated column counting alphanumeric runs as FTS5's unicode61
+tokenizer does) are cached until the archive changes. For a one-word query idf is left out (it
+scales every score alike), so ``Hit.bm25`` is then the bm25 divided by that word's idf.
+Inherent differences left: Snowball English ('porter2') vs FTS5's porter stemmer (rare words stem
+differently), tsvector keeps at most 256 positions per word per section, and a multi-word phrase
+token ('co-production') counts the occurrences of its rarest word, not of the whole phrase.
+
+Snippets: ``ts_headline`` with the same ``[`` ``]`` markers, at most 16 words, of the field FTS5's
+``snippet()`` picks (most distinct terms, then most hits; ties go to the heading, then the text);
+a snippet cut from a longer text starts/ends with '…' as FTS5's does.
+
+Concurrency
+-----------
+Every write transaction takes a transaction-level advisory lock (one per archive schema) first, so
+writers are serialised exactly as SQLite's ``BEGIN IMMEDIATE`` serialises them: the delete-then-insert
+of a ``content_hash`` and the action-linking step (which reads other meetings' actions) always see
+every committed document, so several ``tag`` runs on one archive never lose, duplicate or half-link a
+document. ``documents.content_hash`` stays UNIQUE as the last guard. Readers are never blocked
+(MVCC). Migrations take a session advisory lock, so two processes opening a fresh archive at once
+apply each migration once.
+
+Errors: a refused connection, failed authentication, a missing database or a lost connection is an
+``ArchiveError`` (MB013) with one line naming the URL *without its password*.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+from urllib.parse import urlsplit, urlunsplit
+
+from .errors import ArchiveError
+from .store import (STATUSES, Filters, Migration, PerBackend, TaggedDocument, _now, fts_terms)
+
+SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(SCHEMES)
+
+
+def redact(url: str) -> str:
+    """The URL with its password replaced by '***' (for messages and logs)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return re.sub(r"//[^@/]*@", "//***@", url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, f"{user}:***@{host}", parts.path, parts.query, parts.fragment))
+
+
+# ------------------------------------------------------------------------------------------- DDL
+
+
+_FOLD_RANGE = "[\u00c0-\u024f]"  # Latin letters with diacritics (and × ÷): the texts worth folding
+
+
+def fold(text: str) -> str:
+    """What ``minutebook_fold()`` does in the database: drop the diacritics of a text holding
+    accented Latin letters (canonical decomposition, combining marks U+0300-U+036F removed)."""
+    if not re.search(_FOLD_RANGE, text):
+        return text
+    return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFD", text))
+
+
+_PG_SCHEMA = """
+CREATE TABLE documents (
+    id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    path text NOT NULL,
+    content_hash text NOT NULL UNIQUE,
+    format text,
+    status text NOT NULL CHECK (status IN ('SUCCESS', 'PARTIAL', 'FAILED', 'SKIPPED')),
+    error text,
+    pages integer,
+    pipeline_version text,
+    models text,
+    tagged_at text NOT NULL
+);
+CREATE INDEX documents_path ON documents(path);
+CREATE INDEX documents_status ON documents(status, pipeline_version);
+
+CREATE TABLE meetings (
+    id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    document_id bigint NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+    title text,
+    meeting_date text,
+    year integer,
+    month integer,
+    quarter integer,
+    record_json text NOT NULL
+);
+CREATE INDEX meetings_date ON meetings(meeting_date);
+CREATE INDEX meetings_year_month ON meetings(year, month);
+
+CREATE TABLE sections (
+    id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    meeting_id bigint NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    idx integer NOT NULL,
+    number text,
+    heading text NOT NULL,
+    level integer,
+    parent_idx integer,
+    text text NOT NULL DEFAULT '',
+    summary text,
+    page integer,
+    char_start integer,
+    char_end integer,
+    UNIQUE (meeting_id, idx)
+);
+
+CREATE TABLE section_themes (
+    section_id bigint NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+    meeting_id bigint NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    label text NOT NULL,
+    score real
+);
+CREATE UNIQUE INDEX section_themes_pkey ON section_themes(section_id, lower(label));
+CREATE INDEX section_themes_label ON section_themes(lower(label), section_id);
+CREATE INDEX section_themes_meeting ON section_themes(meeting_id, lower(label));
+
+CREATE TABLE embeddings (
+    section_id bigint PRIMARY KEY REFERENCES sections(id) ON DELETE CASCADE,
+    dim integer NOT NULL,
+    vector bytea NOT NULL
+);
+
+CREATE TABLE people (
+    id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    meeting_id bigint NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    name text NOT NULL,
+    name_key text NOT NULL,
+    aliases text NOT NULL DEFAULT '[]',
+    roles text NOT NULL DEFAULT '[]'
+);
+CREATE INDEX people_meeting ON people(meeting_id);
+CREATE INDEX people_name_key ON people(name_key);
+
+CREATE TABLE person_names (
+    meeting_id bigint NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    person_id bigint REFERENCES people(id) ON DELETE CASCADE,
+    name_key text NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('name', 'alias', 'owner'))
+);
+CREATE INDEX person_names_key ON person_names(name_key, meeting_id);
+CREATE INDEX person_names_person ON person_names(person_id);
+CREATE INDEX person_names_meeting ON person_names(meeting_id);
+
+CREATE TABLE attendance (
+    id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    meeting_id bigint NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    person_id bigint REFERENCES people(id) ON DELETE SET NULL,
+    name text NOT NULL,
+    role text NOT NULL,
+    note text
+);
+CREATE INDEX attendance_meeting ON attendance(meeting_id);
+CREATE INDEX attendance_person ON attendance(person_id);
+
+CREATE TABLE actions (
+    id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    meeting_id bigint NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    section_idx integer,
+    section text,
+    owner text,
+    owner_resolved text,
+    task text NOT NULL,
+    due text,
+    due_text text,
+    due_date text,
+    explicit integer NOT NULL DEFAULT 1,
+    confidence real,
+    status text,
+    done integer NOT NULL DEFAULT 0,
+    closed_by_action_id bigint REFERENCES actions(id) ON DELETE SET NULL,
+    page integer,
+    char_start integer,
+    char_end integer
+);
+CREATE INDEX actions_meeting ON actions(meeting_id);
+CREATE INDEX actions_open ON actions(done, closed_by_action_id, due_date);
+CREATE INDEX actions_closed_by ON actions(closed_by_action_id);
+
+CREATE TABLE action_owners (
+    action_id bigint NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
+    person_id bigint REFERENCES people(id) ON DELETE SET NULL,
+    name text NOT NULL,
+    name_key text NOT NULL,
+    resolved integer NOT NULL DEFAULT 0
+);
+CREATE INDEX action_owners_key ON action_owners(name_key);
+CREATE INDEX action_owners_person ON action_owners(person_id);
+CREATE INDEX action_owners_action ON action_owners(action_id);
+
+CREATE TABLE decisions (
+    id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    meeting_id bigint NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+    section_idx integer,
+    section text,
+    kind text,
+    text text NOT NULL,
+    mover text,
+    seconder text,
+    result text,
+    page integer,
+    char_start integer,
+    char_end integer
+);
+CREATE INDEX decisions_meeting ON decisions(meeting_id);
+
+CREATE TABLE archive_state (
+    id integer PRIMARY KEY CHECK (id = 1),
+    version bigint NOT NULL
+);
+INSERT INTO archive_state (id, version) VALUES (1, 0);
+"""
+
+
+def _tsv(expr: str) -> str:
+    return f"to_tsvector('minutebook'::regconfig, minutebook_fold({expr}))"
+
+
+_PG_FTS = f"""
+CREATE FUNCTION minutebook_fold(t text) RETURNS text LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT CASE WHEN t !~ '[\u00c0-\u024f]' THEN t
+                      ELSE regexp_replace(normalize(t, NFD), '[\u0300-\u036f]', '', 'g') END $$;
+CREATE TEXT SEARCH DICTIONARY minutebook_stem (TEMPLATE = snowball, Language = english);
+CREATE TEXT SEARCH CONFIGURATION minutebook (COPY = english);
+ALTER TEXT SEARCH CONFIGURATION minutebook
+    ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH minutebook_stem;
+
+CREATE FUNCTION minutebook_ntokens(t text) RETURNS integer LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT count(*)::integer FROM regexp_matches(coalesce(t, ''), '[[:alnum:]]+', 'g') $$;
+
+ALTER TABLE sections ADD COLUMN tsv tsvector GENERATED ALWAYS AS (
+    setweight({_tsv("heading")}, 'A') || setweight({_tsv("text")}, 'D')
+    || setweight({_tsv("coalesce(summary, '')")}, 'B')) STORED;
+CREATE INDEX sections_tsv ON sections USING gin (tsv);
+ALTER TABLE sections ADD COLUMN ntokens integer GENERATED ALWAYS AS (
+    minutebook_ntokens(heading) + minutebook_ntokens(text) + minutebook_ntokens(summary)) STORED;
+CREATE INDEX sections_ntokens ON sections(ntokens);
+ALTER TABLE actions ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({_tsv("task")}) STORED;
+CREATE INDEX actions_tsv ON actions USING gin (tsv);
+ALTER TABLE decisions ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({_tsv("text")}) STORED;
+CREATE INDEX decisions_tsv ON decisions USING gin (tsv);
+"""
+
+_PG_VIEWS = """
+CREATE VIEW meeting_overview AS
+SELECT m.id AS meeting_id, m.meeting_date, m.title, d.path, d.status, d.pages, d.pipeline_version,
+       (SELECT count(*) FROM sections s WHERE s.meeting_id = m.id) AS sections,
+       (SELECT count(*) FROM actions a WHERE a.meeting_id = m.id) AS actions,
+       (SELECT count(*) FROM decisions x WHERE x.meeting_id = m.id) AS decisions,
+       (SELECT count(*) FROM people p WHERE p.meeting_id = m.id) AS people
+FROM meetings m JOIN documents d ON d.id = m.document_id;
+
+CREATE VIEW open_actions AS
+SELECT a.id AS action_id, m.meeting_date, m.title, a.owner, a.owner_resolved, a.task, a.due_date,
+       a.due_text, a.status, a.section, d.path, a.page
+FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN documents d ON d.id = m.document_id
+WHERE a.done = 0 AND a.closed_by_action_id IS NULL;
+
+CREATE VIEW theme_sections AS
+SELECT t.label, t.score, m.meeting_date, m.year, m.quarter, m.month, m.title, s.heading, s.id AS section_id,
+       m.id AS meeting_id
+FROM section_themes t JOIN sections s ON s.id = t.section_id JOIN meetings m ON m.id = s.meeting_id;
+
+CREATE VIEW person_attendance AS
+SELECT p.name, p.name_key, t.role, m.meeting_date, m.title, m.id AS meeting_id
+FROM attendance t JOIN people p ON p.id = t.person_id JOIN meetings m ON m.id = t.meeting_id;
+"""
+
+# The PostgreSQL DDL of the built-in migrations (same names as store.MIGRATIONS).
+PG_DDL: dict[str, str] = {"0001_schema": _PG_SCHEMA, "0002_fts": _PG_FTS, "0003_views": _PG_VIEWS}
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a script on ';' at line ends outside dollar-quoted bodies."""
+    out, buf, in_dollar = [], [], False
+    for line in sql.splitlines():
+        if line.count("$$") % 2:
+            in_dollar = not in_dollar
+        buf.append(line)
+        if not in_dollar and line.rstrip().endswith(";"):
+            stmt = "\n".join(buf).strip()
+            if stmt.strip(";").strip():
+                out.append(stmt)
+            buf = []
+    rest = "\n".join(buf).strip()
+    if rest:
+        out.append(rest)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ match
+
+
+@dataclass(frozen=True)
+class PgMatch:
+    """A text query: the user's tokens (as ``fts_terms`` keeps them, unquoted), all or any required.
+    Each token is a phrase (``phraseto_tsquery``), as an FTS5 string is."""
+
+    terms: tuple[str, ...]
+    any_term: bool
+
+    def tsquery(self) -> tuple[str, list[str]]:
+        one = "phraseto_tsquery('minutebook'::regconfig, minutebook_fold(%s))"
+        return "(" + (" || " if self.any_term else " && ").join([one] * len(self.terms)) + ")", list(self.terms)
+
+    def from_item(self) -> tuple[str, list[str]]:
+        """``(SELECT <tsquery> AS q) qq``, for a FROM list (refer to it as ``qq.q``)."""
+        q, params = self.tsquery()
+        return f"(SELECT {q} AS q) qq", params
+
+
+def _unquote(term: str) -> str:
+    return term[1:-1].replace('""', '"')
+
+
+WEIGHTS = "{0.3333,0,0.5,1}"  # D text, C unused, B summary, A heading: bm25's 1 : 1.5 : 3
+SNIPPET_OPTIONS = "MaxWords=16, MinWords=6, ShortWord=0, HighlightAll=false, MaxFragments=1, FragmentDelimiter=' … '"
+NORMALIZATION = 1  # ts_rank: divide by 1 + log(length)
+BM25_K1, BM25_B = 1.2, 0.75  # FTS5's constants
+BM25_FIELD_WEIGHTS = {"A": 3.0, "D": 1.0, "B": 1.5}  # heading, text, summary (SQLiteBackend.text_ranked)
+RERANK_MIN = 400  # sections re-ranked by exact bm25: the best max(4 k, RERANK_MIN) by ts_rank
+
+
+# ---------------------------------------------------------------------------------------- backend
+
+
+class PostgresBackend:
+    """All SQL of a PostgreSQL archive: the methods of ``store.SQLiteBackend``."""
+
+    name = "postgresql"
+
+    def __init__(self, url: str, conn: Any, *, readonly: bool):
+        import psycopg
+
+        self.Error = psycopg.Error
+        self.url = url
+        self.path = redact(url)  # what messages show
+        self.conn = conn
+        self.readonly = readonly
+        self._stats: tuple[int, int, float] | None = None
+        self._df: dict[str, int] = {}
+        self._common: dict[str, float] = {}
+
+    # ---- connection and migrations
+
+    @classmethod
+    def connect(cls, url: str, *, readonly: bool = False) -> "PostgresBackend":
+        try:
+            import psycopg
+            from psycopg.rows import dict_row
+        except ImportError as e:  # pragma: no cover - psycopg is a dependency
+            raise ArchiveError(redact(url), "PostgreSQL support needs psycopg 3",
+                               "pip install 'minutebook[postgres]' (psycopg[binary])") from e
+        try:
+            conn = psycopg.connect(url, autocommit=True, row_factory=dict_row, connect_timeout=10,
+                                   application_name="minutebook")
+        except psycopg.Error as e:
+            raise _connect_error(url, e) from None
+        except Exception as e:  # a malformed URL (ProgrammingError is a psycopg.Error; ValueError is not)
+            raise ArchiveError(redact(url), f"cannot use this database URL ({_scrub(str(e), url)})",
+                               "write it as postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME") from None
+        try:
+            # short queries: JIT compilation (on by default, above a cost the big scans reach) costs more than it saves
+            conn.execute("SET jit = off")
+            # the archive's pages are cached or on SSD: let the planner use the GIN index (bitmap scans)
+            # for words in up to ~30% of sections instead of scanning the wide sections table
+            conn.execute("SET random_page_cost = 1.1")
+            if readonly:
+                conn.execute("SET default_transaction_read_only = on")
+        except psycopg.Error as e:
+            conn.close()
+            raise _connect_error(url, e) from None
+        return cls(url, conn, readonly=readonly)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _x(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        """Execute; a lost connection becomes an ArchiveError."""
+        import psycopg
+
+        try:
+            return self.conn.execute(sql, params)
+        except psycopg.OperationalError as e:
+            raise ArchiveError(self.path, f"the database connection failed ({_first_line(e, self.url)})",
+                               "check that the PostgreSQL server is running and reachable, then run again") from None
+
+    def applied_migrations(self) -> list[str]:
+        if self._x("SELECT to_regclass('migrations') AS t").fetchone()["t"] is None:
+            return []
+        return [r["name"] for r in self._x("SELECT name FROM migrations ORDER BY seq")]
+
+    def migrate(self, migrations: Sequence[tuple[str, Migration]]) -> list[str]:
+        known = [name for name, _ in migrations]
+        if len(set(known)) != len(known):
+            raise ArchiveError(self.path, "two migrations share a name", "this is a bug in minutebook; please report it")
+        done = self.applied_migrations()
+        unknown = [n for n in done if n not in known]
+        if unknown:
+            raise ArchiveError(self.path, f"the archive was written by a newer minutebook (migration {unknown[0]})",
+                               "upgrade minutebook, or use a different --db")
+        todo = [(n, m) for n, m in migrations if n not in done]
+        if not todo:
+            return []
+        if self.readonly:
+            if not done:
+                raise ArchiveError(self.path, "there is no archive in this database",
+                                   "tag some minutes into it first (minutebook tag ... --db URL), or pass the right --db")
+            raise ArchiveError(self.path, "the archive needs migrating and is open read-only",
+                               "open it once for writing (e.g. minutebook tag) to upgrade it")
+        import psycopg
+
+        applied = []
+        self._x("SELECT pg_advisory_lock(hashtext('minutebook-migrate:' || current_schema()))")
+        try:
+            self._x("CREATE TABLE IF NOT EXISTS migrations (seq bigint GENERATED ALWAYS AS IDENTITY, "
+                    "name text PRIMARY KEY, applied_at text NOT NULL)")
+            for name, step in todo:
+                try:
+                    with self.conn.transaction():
+                        if self.conn.execute("SELECT 1 FROM migrations WHERE name = %s", (name,)).fetchone():
+                            continue  # another process applied it meanwhile
+                        if isinstance(step, PerBackend):
+                            step = step.postgresql if step.postgresql is not None else PG_DDL[name]
+                        if callable(step):
+                            step(self.conn)
+                        else:
+                            for stmt in _statements(step):
+                                self.conn.execute(stmt)
+                        self.conn.execute("INSERT INTO migrations (name, applied_at) VALUES (%s, %s)", (name, _now()))
+                except psycopg.Error as e:
+                    raise ArchiveError(self.path, f"migration {name} failed ({_first_line(e, self.url)})",
+                                       "the archive is unchanged; report this with the archive's minutebook version") from e
+                applied.append(name)
+        finally:
+            if not self.conn.closed:
+                self._x("SELECT pg_advisory_unlock(hashtext('minutebook-migrate:' || current_schema()))")
+        return applied
+
+    def check_schema(self) -> None:
+        if "0001_schema" not in self.applied_migrations():
+            raise ArchiveError(self.path, "there is no minutebook archive in this database (no schema)",
+                               "tag some minutes into it first (minutebook tag ... --db URL), or pass the right --db")
+
+    def begin(self) -> None:
+        """Start a write transaction and wait for the archive's writer lock (one writer at a time)."""
+        self._x("BEGIN")
+        self._x("SELECT pg_advisory_xact_lock(hashtext('minutebook-write:' || current_schema()))")
+
+    def commit(self) -> None:
+        self._x("UPDATE archive_state SET version = version + 1 WHERE id = 1")
+        self._x("COMMIT")
+
+    def rollback(self) -> None:
+        from psycopg.pq import TransactionStatus
+
+        if not self.conn.closed and self.conn.info.transaction_status != TransactionStatus.IDLE:
+            try:
+                self.conn.execute("ROLLBACK")
+            except self.Error:  # a lost connection: the server rolls back on its own
+                pass
+
+    def data_version(self) -> int:
+        return int(self._x("SELECT version FROM archive_state WHERE id = 1").fetchone()["version"])
+
+    # ---- writing (inside a transaction)
+
+    def existing_status(self, content_hash: str) -> str | None:
+        r = self._x("SELECT status FROM documents WHERE content_hash = %s", (content_hash,)).fetchone()
+        return r["status"] if r else None
+
+    def document_id(self, content_hash: str) -> int | None:
+        r = self._x("SELECT id FROM documents WHERE content_hash = %s", (content_hash,)).fetchone()
+        return int(r["id"]) if r else None
+
+    def delete_document(self, content_hash: str, path: str) -> None:
+        self._x("DELETE FROM documents WHERE content_hash = %s OR path = %s", (content_hash, path))
+
+    def insert_document(self, r: TaggedDocument, *, pages: int | None, models: dict[str, str]) -> int:
+        return int(self._x(
+            "INSERT INTO documents (path, content_hash, format, status, error, pages, pipeline_version, models, "
+            "tagged_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+            (r.path, r.content_hash, r.format, r.status, r.error, pages, r.pipeline_version,
+             json.dumps(models, sort_keys=True), _now())).fetchone()["id"])
+
+    def insert_row(self, table: str, row: dict[str, Any]) -> int:
+        cols = ", ".join(row)
+        marks = ", ".join("%s" for _ in row)
+        return int(self._x(f"INSERT INTO {table} ({cols}) VALUES ({marks}) RETURNING id",
+                           tuple(row.values())).fetchone()["id"])
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows in order and return their ids: the ids are drawn from the table's identity
+        sequence in one statement and the rows copied with them (two round trips for any number)."""
+        if not rows:
+            return []
+        ids = [r["id"] for r in self._x(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s) ORDER BY 1",
+            (table, len(rows)))]
+        self.insert_many(table, [{"id": i, **r} for i, r in zip(ids, rows)])
+        return ids
+
+    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        cols = list(rows[0])
+        with self.conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
+            for r in rows:
+                cp.write_row([r[c] for c in cols])
+
+    def action_candidates(self, words: Iterable[str], meeting_id: int) -> list[dict]:
+        """Actions of other dated meetings that may be the same task. ``store.same_task`` needs
+        Jaccard >= 0.6, so a match shares at least need = ceil(0.6 |words|) words (2 at least, or
+        the one word of a one-word task); by pigeonhole it then holds at least one of any
+        |words| - need + 1 of them: the longest (most selective) ones are searched, so common words
+        ('new', 'report') do not pull in thousands of actions (FTS5 is fast enough to OR them all)."""
+        ws = sorted(set(words))
+        need = 1 if len(ws) == 1 else max(2, (3 * len(ws) + 4) // 5)
+        ws = sorted(ws, key=lambda w: (-len(w), w))[: max(1, len(ws) - need + 1)]
+        terms = [_unquote(t) for t in fts_terms(" ".join(sorted(ws)))]
+        if not terms:
+            return []
+        q, params = PgMatch(tuple(terms), any_term=True).from_item()
+        # the best 200 first (ts_rank; FTS5 orders by bm25), then their closers' dates for those only
+        return self._x(
+            "WITH c AS (SELECT a.id, a.task, a.done, a.closed_by_action_id, m.meeting_date, "
+            f"ts_rank(a.tsv, qq.q, 1) AS rank FROM actions a JOIN meetings m ON m.id = a.meeting_id CROSS JOIN {q} "
+            "WHERE a.tsv @@ qq.q AND a.meeting_id != %s AND m.meeting_date IS NOT NULL "
+            "ORDER BY rank DESC, a.id LIMIT 200) "
+            "SELECT c.id, c.task, c.done, c.closed_by_action_id, c.meeting_date, m2.meeting_date AS closer_date "
+            "FROM c LEFT JOIN actions x ON x.id = c.closed_by_action_id LEFT JOIN meetings m2 ON m2.id = x.meeting_id "
+            "ORDER BY c.rank DESC, c.id", [*params, meeting_id]).fetchall()
+
+    def set_closed_by(self, action_id: int, closer_id: int) -> None:
+        self._x("UPDATE actions SET closed_by_action_id = %s WHERE id = %s", (closer_id, action_id))
+
+    # ---- reading
+
+    def seen(self, content_hash: str, pipeline_version: str) -> bool:
+        return self._x(
+            "SELECT 1 FROM documents WHERE content_hash = %s AND pipeline_version = %s "
+            "AND status IN ('SUCCESS', 'PARTIAL')", (content_hash, pipeline_version)).fetchone() is not None
+
+    def documents(self, status: str | None = None) -> list[dict]:
+        sql = ("SELECT d.id, d.path, d.content_hash, d.format, d.status, d.error, d.pages, d.pipeline_version, "
+               "d.models, d.tagged_at, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
+               "LEFT JOIN meetings m ON m.document_id = d.id")
+        params: tuple = ()
+        if status:
+            sql += " WHERE d.status = %s"
+            params = (status,)
+        return self._x(sql + ' ORDER BY m.meeting_date COLLATE "C" NULLS FIRST, d.path COLLATE "C"', params).fetchall()
+
+    def counts(self) -> dict[str, int]:
+        out = {s.lower(): 0 for s in STATUSES}
+        for r in self._x("SELECT status, count(*) AS n FROM documents GROUP BY status"):
+            out[r["status"].lower()] = int(r["n"])
+        out["documents"] = sum(out[s.lower()] for s in STATUSES)
+        for table in ("meetings", "sections", "actions", "decisions", "people", "embeddings"):
+            out[table] = int(self._x(f"SELECT count(*) AS n FROM {table}").fetchone()["n"])
+        return out
+
+    def meeting_json(self, meeting_id: int) -> str | None:
+        r = self._x("SELECT record_json FROM meetings WHERE id = %s", (meeting_id,)).fetchone()
+        return r["record_json"] if r else None
+
+    @staticmethod
+    def _filter_sql(f: Filters) -> tuple[str, list[Any]]:
+        sql, params = [], []
+        if f.theme:
+            sql.append("s.id IN (SELECT section_id FROM section_themes WHERE lower(label) = lower(%s))")
+            params.append(f.theme)
+        if f.person_keys:
+            sql.append("s.meeting_id IN (SELECT meeting_id FROM person_names WHERE name_key = ANY(%s))")
+            params.append(list(f.person_keys))
+        if f.since:
+            sql.append("m.meeting_date >= %s")
+            params.append(f.since)
+        if f.until:
+            sql.append("m.meeting_date <= %s")
+            params.append(f.until)
+        return "".join(" AND " + s for s in sql), params
+
+    def text_query(self, query: str | None, *, any_term: bool = False) -> PgMatch | None:
+        terms = fts_terms(query)
+        return PgMatch(tuple(_unquote(t) for t in terms), any_term) if terms else None
+
+    def _corpus_stats(self) -> tuple[int, float]:
+        """(sections, mean tokens per section), cached until the archive changes."""
+        version = self.data_version()
+        if self._stats is None or self._stats[0] != version:
+            r = self._x("SELECT count(*) AS n, coalesce(sum(ntokens), 0) AS t FROM sections").fetchone()
+            n = int(r["n"])
+            self._stats = (version, n, float(r["t"]) / n if n else 1.0)
+            self._df = {}
+            st = self._x("SELECT most_common_elems::text::text[] AS e, most_common_elem_freqs AS f FROM pg_stats "
+                         "WHERE schemaname = current_schema() AND tablename = 'sections' AND attname = 'tsv'"
+                         ).fetchone()
+            self._common = dict(zip(st["e"] or [], st["f"] or [])) if st else {}
+        return self._stats[1], self._stats[2]
+
+    def _doc_freq(self, term: str, lexemes: Sequence[str], n: int) -> int:
+        """Sections containing the phrase ``term``, cached like the stats. bm25's idf is floored
+        (1e-6) once a term is in half the sections, so counting stops there, and a word the
+        planner's statistics (ANALYZE) put in over 60% of sections is not counted at all."""
+        if term not in self._df:
+            if any(self._common.get(x, 0.0) > 0.6 for x in lexemes) and len(lexemes) == 1:
+                self._df[term] = n
+            else:
+                self._df[term] = int(self._x(
+                    "SELECT count(*) AS n FROM (SELECT 1 FROM sections WHERE tsv @@ phraseto_tsquery("
+                    "'minutebook'::regconfig, minutebook_fold(%s)) LIMIT %s) x", (term, n // 2 + 1)).fetchone()["n"])
+        return self._df[term]
+
+    def _lexemes(self, terms: Sequence[str]) -> dict[str, list[str]]:
+        """Each term's lexemes as the index stores them."""
+        return {r["t"]: list(r["l"] or []) for r in self._x(
+            "SELECT t, tsvector_to_array(to_tsvector('minutebook'::regconfig, minutebook_fold(t))) AS l "
+            "FROM unnest(%s::text[]) t", (list(terms),))}
+
+    def text_ranked(self, match: PgMatch, f: Filters, k: int) -> list[dict]:
+        """The best ``k`` sections for a text query by FTS5's bm25 (see the module doc): the best
+        max(4 k, RERANK_MIN) matches by ``ts_rank`` are re-ranked by bm25 computed from their
+        tsvectors (exact whenever fewer sections match). ``bm25`` is the (negative) bm25 score."""
+        where, fparams = self._filter_sql(f)
+        join = " JOIN meetings m ON m.id = s.meeting_id" if where else ""
+        n, avgdl = self._corpus_stats()
+        lex = self._lexemes(match.terms)
+        idf = {}
+        for t in match.terms:
+            df = self._doc_freq(t, lex.get(t) or [], n) if len(match.terms) > 1 else 1
+            x = math.log((n - df + 0.5) / (df + 0.5)) if n else 0.0
+            idf[t] = x if x > 0 else 1e-6
+        wanted = sorted({x for ls in lex.values() for x in ls})
+        # any-word queries: words in half the sections or more add ~nothing to bm25 (idf floored),
+        # so the candidates come from the other words when they give enough of them
+        strong = tuple(t for t in match.terms if idf[t] > 1e-6)
+        tries = [match]
+        if match.any_term and strong and len(strong) < len(match.terms):
+            tries.insert(0, PgMatch(strong, any_term=True))
+        limit = max(4 * k, RERANK_MIN)
+        for m in tries:
+            q, params = m.from_item()
+            rows = self._x(
+                f"WITH c AS (SELECT s.id, s.tsv, s.ntokens, ts_rank('{WEIGHTS}', s.tsv, qq.q, {NORMALIZATION}) AS rank "
+                f"FROM sections s{join} CROSS JOIN {q} WHERE s.tsv @@ qq.q{where} ORDER BY rank DESC, s.id LIMIT %s) "
+                "SELECT c.id, c.ntokens, c.rank, u.lexeme, u.weights FROM c LEFT JOIN LATERAL unnest(c.tsv) u "
+                "ON u.lexeme = ANY(%s) ORDER BY c.rank DESC, c.id",
+                [*params, *fparams, limit, wanted]).fetchall()
+            if len({r["id"] for r in rows}) >= k:
+                break
+        counts: dict[int, dict[str, float]] = {}
+        length: dict[int, int] = {}
+        for r in rows:
+            sid = r["id"]
+            length[sid] = r["ntokens"] or 0
+            c = counts.setdefault(sid, {})
+            if r["lexeme"] is not None:
+                c[r["lexeme"]] = sum(BM25_FIELD_WEIGHTS.get(w, 1.0) for w in r["weights"] or [])
+        scores = {}
+        for sid, c in counts.items():
+            norm = BM25_K1 * (1 - BM25_B + BM25_B * length[sid] / (avgdl or 1.0))
+            score = 0.0
+            for t in match.terms:
+                tf = min((c.get(x, 0.0) for x in lex.get(t) or [""]), default=0.0)  # a phrase: its rarest word
+                if tf:
+                    score += idf[t] * tf * (BM25_K1 + 1) / (tf + norm)
+            scores[sid] = score
+        best = sorted(scores, key=lambda sid: (-scores[sid], sid))[:k]
+        return [{"section_id": sid, "bm25": -round(scores[sid], 9)} for sid in best]
+
+    def snippets(self, match: PgMatch, ids: Sequence[int], markers: tuple[str, str]) -> dict[int, str]:
+        """``ts_headline`` of the field FTS5's ``snippet(..., -1, ...)`` would pick: the one matching
+        most distinct terms (then most hits; ties: heading, text, summary)."""
+        if not ids:
+            return {}
+        lex = self._lexemes(match.terms)
+        wanted = sorted({x for ls in lex.values() for x in ls})
+        hits: dict[int, dict[str, dict[str, int]]] = {}
+        fields: dict[int, dict[str, str]] = {}
+        for r in self._x("SELECT s.id, s.heading, s.text, s.summary, u.lexeme, u.weights FROM sections s "
+                         "LEFT JOIN LATERAL unnest(s.tsv) u ON u.lexeme = ANY(%s) WHERE s.id = ANY(%s)",
+                         (wanted, list(ids))):
+            fields[r["id"]] = {"A": r["heading"] or "", "D": r["text"] or "", "B": r["summary"] or ""}
+            per = hits.setdefault(r["id"], {})
+            for w in r["weights"] or []:
+                per.setdefault(w, {})
+                per[w][r["lexeme"]] = per[w].get(r["lexeme"], 0) + 1
+        chosen: list[tuple[int, str]] = []
+        for sid, fs in fields.items():
+            def score(w: str) -> tuple[int, int]:
+                found = hits.get(sid, {}).get(w, {})
+                distinct = sum(1 for t in match.terms if lex.get(t) and all(x in found for x in lex[t]))
+                return distinct, sum(found.values())
+            best = max(("A", "D", "B"), key=lambda w: (score(w), -"ADB".index(w)))
+            chosen.append((sid, fs[best]))
+        anyq, params = PgMatch(match.terms, any_term=True).from_item()
+        opts = f"StartSel={markers[0]}, StopSel={markers[1]}, {SNIPPET_OPTIONS}"
+        rows = self._x(
+            f"SELECT x.i, ts_headline('minutebook'::regconfig, minutebook_fold(x.src), qq.q, %s) AS h "
+            f"FROM unnest(%s::text[]) WITH ORDINALITY x(src, i) CROSS JOIN {anyq}",
+            [opts, [src for _, src in chosen], *params]).fetchall()
+        return {chosen[r["i"] - 1][0]: _unfold(r["h"] or "", chosen[r["i"] - 1][1], markers) for r in rows}
+
+    def embeddings_of(self, ids: Sequence[int]) -> list[dict]:
+        return self._x("SELECT section_id, dim, vector FROM embeddings WHERE section_id = ANY(%s)",
+                       (list(ids),)).fetchall()
+
+    def filtered_section_ids(self, f: Filters, limit: int | None = None) -> list[int]:
+        if f.theme:
+            rest = Filters(person_keys=f.person_keys, since=f.since, until=f.until)
+            where, params = self._filter_sql(rest)
+            where = where.replace("s.meeting_id", "t.meeting_id")
+            params = [f.theme, *params]
+            sql = ("SELECT t.section_id AS id FROM section_themes t JOIN meetings m ON m.id = t.meeting_id "
+                   f"WHERE lower(t.label) = lower(%s){where} "
+                   'ORDER BY m.meeting_date COLLATE "C" DESC NULLS LAST, t.section_id')
+        else:
+            where, params = self._filter_sql(f)
+            sql = ("SELECT s.id FROM sections s JOIN meetings m ON m.id = s.meeting_id "
+                   f'WHERE true{where} ORDER BY m.meeting_date COLLATE "C" DESC NULLS LAST, s.meeting_id, s.idx')
+        if limit:
+            sql += " LIMIT %s"
+            params.append(limit)
+        return [r["id"] for r in self._x(sql, params)]
+
+    def all_embeddings(self) -> list[dict]:
+        return self._x("SELECT section_id, dim, vector FROM embeddings ORDER BY section_id").fetchall()
+
+    def section_details(self, ids: Sequence[int]) -> dict[int, dict]:
+        out = {}
+        for r in self._x(
+                "SELECT s.id, s.meeting_id, s.heading, s.text, s.summary, s.page, s.char_start, s.char_end, "
+                "m.title, m.meeting_date, d.path, "
+                "(SELECT string_agg(label, '|' ORDER BY lower(label)) FROM section_themes t "
+                " WHERE t.section_id = s.id) AS labels "
+                "FROM sections s JOIN meetings m ON m.id = s.meeting_id JOIN documents d ON d.id = m.document_id "
+                "WHERE s.id = ANY(%s)", (list(ids),)):
+            out[r["id"]] = r
+        return out
+
+    def alias_keys(self, key: str) -> list[str]:
+        return [r["name_key"] for r in self._x(
+            "SELECT DISTINCT a.name_key FROM person_names a JOIN people p ON p.id = a.person_id "
+            "WHERE p.name_key = %s AND a.kind = 'alias' AND NOT EXISTS ("
+            " SELECT 1 FROM person_names b JOIN people q ON q.id = b.person_id "
+            " WHERE b.name_key = a.name_key AND b.kind = 'alias' AND q.name_key != p.name_key)", (key,))]
+
+    def actions(self, *, owner_keys: Sequence[str], open_only: bool, due_before: str | None) -> list[dict]:
+        sql = ("SELECT a.id, a.meeting_id, a.section_idx, a.section, a.owner, a.owner_resolved, a.task, a.due, "
+               "a.due_text, a.due_date, a.explicit, a.confidence, a.status, a.done, a.closed_by_action_id, a.page, "
+               "a.char_start, a.char_end, m.title, m.meeting_date, d.path, cm.meeting_date AS closed_on "
+               "FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN documents d ON d.id = m.document_id "
+               "LEFT JOIN actions c ON c.id = a.closed_by_action_id LEFT JOIN meetings cm ON cm.id = c.meeting_id "
+               "WHERE true")
+        params: list[Any] = []
+        if owner_keys:
+            sql += (" AND a.id IN (SELECT action_id FROM action_owners WHERE name_key = ANY(%s) OR person_id IN "
+                    "(SELECT person_id FROM person_names WHERE name_key = ANY(%s) AND person_id IS NOT NULL))")
+            params += [list(owner_keys), list(owner_keys)]
+        if open_only:
+            sql += " AND a.done = 0 AND a.closed_by_action_id IS NULL"
+        if due_before:
+            sql += " AND a.due_date IS NOT NULL AND a.due_date < %s"
+            params.append(due_before)
+        # SQLite's order: NULL due dates last, NULL meeting dates first, byte-wise text
+        sql += (' ORDER BY a.due_date IS NULL, a.due_date COLLATE "C", m.meeting_date COLLATE "C" NULLS FIRST, a.id')
+        return self._x(sql, params).fetchall()
+
+    def people_rows(self) -> list[dict]:
+        return self._x(
+            "SELECT p.id, p.meeting_id, p.name, p.name_key, p.aliases, p.roles, m.meeting_date, "
+            "(SELECT string_agg(role, '|') FROM attendance t WHERE t.person_id = p.id) AS attendance, "
+            "(SELECT count(DISTINCT action_id) FROM action_owners o WHERE o.person_id = p.id) AS actions_owned "
+            'FROM people p JOIN meetings m ON m.id = p.meeting_id ORDER BY m.meeting_date COLLATE "C" NULLS FIRST, p.id'
+        ).fetchall()
+
+    def theme_counts(self, by: str) -> list[dict[str, Any]]:
+        part = {"month": "m.month", "quarter": "m.quarter", "year": "0"}[by]
+        rows = self._x(
+            f"SELECT m.year, {part} AS part, min(t.label) AS label, count(*) AS sections, "
+            "count(DISTINCT t.meeting_id) AS meetings FROM section_themes t JOIN meetings m ON m.id = t.meeting_id "
+            "WHERE m.year IS NOT NULL GROUP BY m.year, part, lower(t.label)").fetchall()
+        fmt = {"month": "{:04d}-{:02d}", "quarter": "{:04d}-Q{}", "year": "{:04d}"}[by]
+        out = [{"period": fmt.format(r["year"], r["part"]), "label": r["label"], "sections": int(r["sections"]),
+                "meetings": int(r["meetings"])} for r in rows]
+        out.sort(key=lambda x: (x["period"], -x["sections"], x["label"].lower()))
+        return out
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+
+def _unfold(headline: str, src: str, markers: tuple[str, str]) -> str:
+    """``ts_headline`` ran on the accent-folded text (so folded query terms are marked); put the
+    original characters back (folding keeps one character per character) and add '…' where the
+    snippet is cut from a longer text."""
+    a, b = markers
+    plain = headline.replace(a, "").replace(b, "")
+    folded = fold(src)
+    start = folded.find(plain)
+    if start < 0 or len(folded) != len(src):  # a fragment delimiter, or folding changed the length
+        return headline
+    out, j = [], start
+    for ch in headline:
+        if (ch == a or ch == b) and (j >= len(folded) or folded[j] != ch):
+            out.append(ch)
+        else:
+            out.append(src[j])
+            j += 1
+    while j < len(src) and not src[j].isalnum() and not src[j].isspace():  # the fragment drops end punctuation
+        out.append(src[j])
+        j += 1
+    text = "".join(out)
+    if start > 0:
+        text = "…" + text
+    if j < len(src.rstrip()):
+        text += "…"
+    return text
+
+
+def _scrub(text: str, url: str) -> str:
+    try:
+        pw = urlsplit(url).password
+    except ValueError:
+        pw = None
+    text = text.replace(url, redact(url))
+    return text.replace(pw, "***") if pw else text
+
+
+def _first_line(e: BaseException, url: str) -> str:
+    lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+    return _scrub(lines[-1] if lines else e.__class__.__name__, url)
+
+
+def _connect_error(url: str, e: BaseException) -> ArchiveError:
+    msg = str(e)
+    try:
+        parts = urlsplit(url)
+        dbname = (parts.path or "/").lstrip("/") or parts.username or "postgres"
+        where = f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+    except ValueError:
+        dbname, where = "?", "?"
+    low = msg.lower()
+    if "password authentication failed" in low or "authentication failed" in low or "no password supplied" in low:
+        return ArchiveError(redact(url), "PostgreSQL refused the user name or password",
+                            "check the user and password in the URL (or in ~/.pgpass / $PGPASSWORD)")
+    if "does not exist" in low and "database" in low:
+        return ArchiveError(redact(url), f"the database {dbname!r} does not exist",
+                            f"create it first (createdb {dbname}, or CREATE DATABASE {dbname}) and run again")
+    if "does not exist" in low and "role" in low:
+        return ArchiveError(redact(url), "the PostgreSQL user does not exist",
+                            "check the user name in the URL, or create the role (createuser)")
+    if "connection refused" in low or "could not connect" in low or "timeout" in low or "translate host" in low \
+            or "no such file" in low:
+        return ArchiveError(redact(url), f"cannot connect to the PostgreSQL server at {where}",
+                            "check that the server is running and the host and port in the URL are right")
+    return ArchiveError(redact(url), f"cannot open the archive ({_first_line(e, url)})",
+                        "check the database URL and that the server accepts connections")
