@@ -214,6 +214,8 @@ def tag(
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again files that failed before.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds allowed per document (0 = no limit).")] = 300.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary table.")] = False,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", help="Run on Dask: a scheduler address (tcp://HOST:8786) or local:N for N local workers.")] = None,
+    retries: Annotated[int, typer.Option("--retries", min=0, help="With --cluster: tries again after a worker died (then FAILED).")] = 2,
     debug: DebugOpt = False,
 ) -> None:
     """Tag a whole archive: every supported file into the searchable database, in parallel."""
@@ -222,11 +224,12 @@ def tag(
     with _errors(debug, paths[0] if paths else None):
         if quiet:
             report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
-                               limits=Limits(seconds=timeout or None))
+                               limits=Limits(seconds=timeout or None), cluster=cluster, retries=retries)
         else:
             with RichProgress() as bar:
                 report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
-                                   limits=Limits(seconds=timeout or None), progress=bar)
+                                   limits=Limits(seconds=timeout or None), progress=bar, cluster=cluster,
+                                   retries=retries)
         if not quiet:
             from rich.console import Console
             from rich.table import Table
