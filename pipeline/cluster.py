@@ -19,7 +19,7 @@ and closes it at the end. How it is put together:
   worker writes them to a private temporary file with the same name and maps the temporary path back
   to the original in everything the record holds (provenance keeps the user's path).
 * **Time limit.** Dask runs tasks in worker threads, where ``SIGALRM`` cannot reach. Each task logs a
-  start event (``Worker.log_event``) that the client receives (``subscribe_topic``); the client
+  start event (a round trip to the scheduler, before the document is read) that the client receives (``subscribe_topic``); the client
   watches the deadlines and, when a document runs past ``Limits.seconds``, cancels it, records it
   FAILED with the time-out reason (MB009, as the pool does) and restarts that worker through its
   nanny (``Client.restart_workers``), which kills the stuck thread with its process. The other
@@ -27,11 +27,15 @@ and closes it at the end. How it is put together:
 * **Retries, bounded.** A document whose worker dies (segfault, out of memory, ``kill -9``) is
   rescheduled by the scheduler; after ``retries`` deaths it comes back as ``KilledWorker`` and is
   recorded FAILED with that reason. ``--cluster local:N`` sets the scheduler's ``allowed-failures``
-  to ``retries``; a scheduler you run keeps its own setting
-  (``DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES``), and the client additionally stops a document
-  once its start events show more than ``retries + 1`` attempts. An exception raised by the task
-  machinery itself (not by the document: those come back as a FAILED ``DocResult``) is retried by
-  Dask ``retries`` times. A file that fails to read is therefore recorded FAILED once, not retried.
+  to ``retries`` (and ``worker-saturation`` to 1, so that a worker holds only the document it runs
+  and a death blames no bystander); a scheduler you run keeps its own settings
+  (``DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES``). The start events count how often each
+  document really started: a ``KilledWorker`` for a document that had barely started (it was queued
+  on workers another document killed) is submitted again, at most ``retries`` times, and a document
+  that has started more than ``retries + 1`` times is stopped whatever the scheduler allows. An
+  exception raised by the task machinery itself (not by the document: those come back as a FAILED
+  ``DocResult``) is retried by Dask ``retries`` times. A file that fails to read is therefore
+  recorded FAILED once, not retried.
 """
 
 from __future__ import annotations
@@ -165,7 +169,10 @@ def _tag_task(name: str, topic: str, path: str, digest: str, data: bytes | None)
     from distributed import get_worker
 
     worker = get_worker()
-    worker.log_event(topic, {"key": str(worker.get_current_task()), "worker": worker.address, "pid": os.getpid()})
+    # through the worker's client, a round trip: the scheduler has the event before the document can
+    # crash this process (the worker's own batched log_event could die unsent with it)
+    worker.client.log_event(topic, {"key": str(worker.get_current_task()), "worker": worker.address,
+                                    "pid": os.getpid()})
     plugin = worker.plugins.get(name)
     ready = getattr(plugin, "ready", None)
     if ready is not None:
@@ -259,7 +266,10 @@ def _connect(spec: ClusterSpec, retries: int) -> tuple["Client", Any]:
     cluster = None
     try:
         if spec.local:
-            with dask.config.set({"distributed.scheduler.allowed-failures": retries}):
+            # one task per worker thread at a time (no tasks queued on a worker): a worker that dies
+            # takes only the document it was running with it, not innocent bystanders
+            with dask.config.set({"distributed.scheduler.allowed-failures": retries,
+                                  "distributed.scheduler.worker-saturation": 1.0}):
                 cluster = LocalCluster(n_workers=spec.n_workers, threads_per_worker=1, processes=True,
                                        dashboard_address=None, scheduler_port=0)
             client = Client(cluster, timeout=_CONNECT_TIMEOUT)
@@ -327,6 +337,8 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
     ac = as_completed()
     restarts: list[threading.Thread] = []
     exhausted = False
+    starts: dict[str, int] = {}  # per document (content hash): times it started on a worker, all tries
+    submissions: dict[str, int] = {}  # per document: tasks submitted for it
 
     def on_event(event: tuple[float, dict]) -> None:
         watch(event)
@@ -345,6 +357,7 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
         key = f"minutebook-tag-{task.digest[:16]}-{run_id}-{uuid.uuid4().hex[:6]}"
         fut = client.submit(_tag_task, name, topic, task.path, task.digest, data, key=key, pure=False,
                             retries=retries)
+        submissions[task.digest] = submissions.get(task.digest, 0) + 1
         inflight[fut] = task
         ac.add(fut)
 
@@ -375,20 +388,29 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
                 task = inflight.pop(fut, None)
                 if task is None:
                     continue  # cancelled for a time-out, already recorded
+                _, n = watch.get(fut.key)
                 watch.forget(fut.key)
-                record(_outcome(fut, task, retries, _error_item, ErrorItem, DocResult, Status))
+                starts[task.digest] = starts.get(task.digest, 0) + n
+                if _killed(fut) and starts[task.digest] <= retries and submissions[task.digest] <= retries:
+                    # KilledWorker, but it rarely or never started itself: it was queued on workers that
+                    # another document killed. Try it again (bounded by the submissions).
+                    fut.release()
+                    submit(task)
+                    continue
+                record(_outcome(fut, task, retries, starts[task.digest], _error_item, ErrorItem, DocResult, Status))
                 fut.release()
             if done:
                 continue
             # deadlines and attempts of the documents in flight
             now = time.monotonic()
             for fut, task in list(inflight.items()):
-                started, attempts = watch.get(fut.key)
+                started, n = watch.get(fut.key)
                 if started is None:
                     continue
                 at, worker = started
+                attempts = starts.get(task.digest, 0) + n
                 overdue = seconds is not None and now - at > seconds
-                too_many = attempts > retries + 1
+                too_many = attempts > retries + 1  # backstop for a scheduler allowing more failures
                 if not (overdue or too_many):
                     continue
                 inflight.pop(fut)
@@ -434,7 +456,14 @@ def _died_item(path: str, deaths: int) -> Any:
                      "memory); try `minutebook analyse` on the file alone")
 
 
-def _outcome(fut: "Future", task: "_Task", retries: int, error_item, ErrorItem, DocResult, Status) -> "DocResult":
+def _killed(fut: "Future") -> bool:
+    from distributed import KilledWorker
+
+    return fut.status == "error" and isinstance(fut.exception(), KilledWorker)
+
+
+def _outcome(fut: "Future", task: "_Task", retries: int, started: int, error_item, ErrorItem, DocResult,
+             Status) -> "DocResult":
     """The result of a finished future, or a FAILED result saying why there is none."""
     from distributed import KilledWorker
 
@@ -449,7 +478,7 @@ def _outcome(fut: "Future", task: "_Task", retries: int, error_item, ErrorItem, 
                                            "run the same command again to tag it")])
     e = fut.exception()
     if isinstance(e, KilledWorker):
-        return DocResult(task.path, task.digest, Status.FAILED, errors=[_died_item(task.path, e.allowed_failures + 1)])
+        return DocResult(task.path, task.digest, Status.FAILED, errors=[_died_item(task.path, max(started, 1))])
     item = error_item("worker", e, task.path)
     if retries:
         item = ErrorItem(item.component, f"{item.message} (after {retries} retries)", item.code)
