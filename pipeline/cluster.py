@@ -67,6 +67,7 @@ DEFAULT_RETRIES = 2
 _CONNECT_TIMEOUT = 10.0  # seconds to reach the scheduler
 _WORKERS_TIMEOUT = 60.0  # seconds to wait for a first worker to join
 _POLL = 0.02  # seconds between looks at the finished futures and the deadlines
+_SAME_ENV = "install the same minutebook version, with the same Python packages, on the scheduler and every worker"
 _SETUP_WAIT = 600.0  # seconds a task waits for its worker's models to load
 
 
@@ -377,7 +378,11 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
                     break
                 if not registered:  # on the first document to tag: an all-skipped rerun loads nothing
                     t1 = time.perf_counter()
-                    client.register_plugin(TaggerPlugin(config), name=name)
+                    try:
+                        client.register_plugin(TaggerPlugin(config), name=name)
+                    except Exception as e:
+                        raise ClusterUnavailable(None, f"the Dask workers at {spec} cannot set up minutebook's tagger "
+                                                 f"({e.__class__.__name__}: {_first_line(e)})", _SAME_ENV) from None
                     info.load_seconds = time.perf_counter() - t1
                     registered = True
                 submit(task)
@@ -388,6 +393,7 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
                 task = inflight.pop(fut, None)
                 if task is None:
                     continue  # cancelled for a time-out, already recorded
+                _environment_check(fut, spec)
                 _, n = watch.get(fut.key)
                 watch.forget(fut.key)
                 starts[task.digest] = starts.get(task.digest, 0) + n
@@ -454,6 +460,18 @@ def _died_item(path: str, deaths: int) -> Any:
 
     return ErrorItem("worker", f"{path}: the Dask worker died {deaths} time(s) while reading it (a crash or out of "
                      "memory); try `minutebook analyse` on the file alone")
+
+
+def _environment_check(fut: "Future", spec: ClusterSpec) -> None:
+    """A scheduler or worker that cannot unpickle minutebook's task lacks minutebook (or has another
+    version): that is the cluster's fault, not the documents', so the batch stops with one line."""
+    if fut.status != "error":
+        return
+    e = fut.exception()
+    text = f"{e.__class__.__name__}: {e}"
+    if "deserializ" in text.lower() or isinstance(e, (ModuleNotFoundError, ImportError)):
+        raise ClusterUnavailable(None, f"the Dask cluster at {spec} cannot load minutebook's tasks ({_first_line(e)})",
+                                 _SAME_ENV) from None
 
 
 def _killed(fut: "Future") -> bool:
