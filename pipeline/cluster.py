@@ -272,7 +272,7 @@ def _connect(spec: ClusterSpec, retries: int) -> tuple["Client", Any]:
             with dask.config.set({"distributed.scheduler.allowed-failures": retries,
                                   "distributed.scheduler.worker-saturation": 1.0}):
                 cluster = LocalCluster(n_workers=spec.n_workers, threads_per_worker=1, processes=True,
-                                       dashboard_address=None, scheduler_port=0)
+                                       dashboard_address=":0", scheduler_port=0)
             client = Client(cluster, timeout=_CONNECT_TIMEOUT)
         else:
             client = Client(spec.address, timeout=_CONNECT_TIMEOUT)
