@@ -170,17 +170,21 @@ def _tag_task(name: str, topic: str, path: str, digest: str, data: bytes | None)
     from distributed import get_worker
 
     worker = get_worker()
-    # through the worker's client, a round trip: the scheduler has the event before the document can
-    # crash this process (the worker's own batched log_event could die unsent with it)
-    worker.client.log_event(topic, {"key": str(worker.get_current_task()), "worker": worker.address,
-                                    "pid": os.getpid()})
     plugin = worker.plugins.get(name)
+    for _ in range(100):  # the plugin is in worker.plugins a moment before its setup starts
+        if plugin is None or hasattr(plugin, "ready"):
+            break
+        time.sleep(0.05)
     ready = getattr(plugin, "ready", None)
     if ready is not None:
         ready.wait(_SETUP_WAIT)
     tagger = getattr(plugin, "tagger", None)
     if tagger is None:  # not registered on this worker, or its setup failed: Dask retries the task
         raise RuntimeError(f"the minutebook tagger is not ready on the Dask worker {worker.address}")
+    # through the worker's client, a round trip: the scheduler has the event before the document can
+    # crash this process (the worker's own batched log_event could die unsent with it)
+    worker.client.log_event(topic, {"key": str(worker.get_current_task()), "worker": worker.address,
+                                    "pid": os.getpid()})
     if data is None:
         return tagger.tag(path, digest)
     tmpdir = tempfile.mkdtemp(prefix="minutebook-")
@@ -405,9 +409,7 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
                     continue
                 record(_outcome(fut, task, retries, starts[task.digest], _error_item, ErrorItem, DocResult, Status))
                 fut.release()
-            if done:
-                continue
-            # deadlines and attempts of the documents in flight
+            # deadlines and attempts of the documents in flight (also while other results stream in)
             now = time.monotonic()
             for fut, task in list(inflight.items()):
                 started, n = watch.get(fut.key)
@@ -431,7 +433,8 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
                         restarts.append(th)
                 else:
                     record(DocResult(task.path, task.digest, Status.FAILED, errors=[_died_item(task.path, attempts - 1)]))
-            time.sleep(_POLL)
+            if not done:
+                time.sleep(_POLL)
     except KeyboardInterrupt:
         for fut in list(inflight):
             fut.cancel()

@@ -23,7 +23,7 @@ import pytest
 from pipeline.batch import Limits, Status, run_batch
 from pipeline.cluster import ClusterUnavailable, parse_cluster
 from pipeline.components import State, stage
-from test_batch import FAST, MINUTES, FakeArchive, _records
+from test_batch import FAST, MINUTES, FakeArchive
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -178,7 +178,7 @@ def test_worker_killed_mid_batch_loses_and_duplicates_nothing(tmp_path, dask_clu
                    capture_output=True)
     with Client(dask_cluster) as client:
         pids = client.run(os.getpid)
-    victim = sorted(pids.values())[0]
+    victim = min(pids.values())
     killed = threading.Event()
 
     def progress(result, done, total):
