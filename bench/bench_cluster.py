@@ -8,6 +8,9 @@ tagged with ``run_batch`` into a fresh SQLite archive per configuration, with th
 and section vectors unless ``--stages`` says otherwise:
 
 * ``processes:1`` - ``workers=1`` (in this process), ``processes:2`` - ``workers=2`` (the forkserver pool);
+* ``processes:1/t1`` - ``workers=1`` with torch held to one thread, as the pool's and the cluster's
+  workers are (in this process the encoder otherwise takes two, which on a busy 2-core machine makes
+  every document several times slower - so this is the like-for-like baseline for ``local:1``);
 * ``local:1``, ``local:2`` - ``cluster="local:N"`` (a LocalCluster of N single-threaded worker
   processes, started and closed by ``run_batch``; file paths, no bytes shipped);
 * with ``--address tcp://HOST:PORT``, also that scheduler (file bytes shipped with each task).
@@ -23,7 +26,8 @@ Reported per configuration, from ``run_batch``'s progress callback and ``DocResu
 * doc s: the mean time a worker spent tagging one document (``DocResult.seconds``);
 * overhead ms/doc = workers x steady seconds per document - doc s: the time per document that is
   not tagging it (dispatch, transfer, pickling, writing, idle workers), and ``vs processes`` = that
-  overhead minus the one of local processes with the same number of workers.
+  overhead minus the one of local processes with the same number of workers (for ``local:1``,
+  ``processes:1/t1`` when it was measured).
 
 The machine's load average is printed before and after: other jobs on a shared machine inflate the
 numbers of whichever configuration they overlap.
@@ -76,10 +80,22 @@ def run(config: str, docs: Path, db: Path, stages: list[str] | None) -> Row:
             stamps.append((time.perf_counter(), result.seconds))
 
     kind, _, n = config.partition(":")
+    one_thread = n.endswith("/t1")
+    n = n.removesuffix("/t1")
     kwargs = {"workers": int(n)} if kind == "processes" else {"cluster": config}
+    if one_thread:
+        import pipeline.encoder as encoder
+
+        original = encoder.prepare_transformers
+        encoder.prepare_transformers = lambda *, threads: original(threads=1)
+        if "torch" in sys.modules:
+            sys.modules["torch"].set_num_threads(1)
     t0 = time.perf_counter()
     report = run_batch([docs], db=db, stages=stages, progress=progress, **kwargs)
     wall = time.perf_counter() - t0
+    if one_thread:
+        encoder.prepare_transformers = original
+        sys.modules["torch"].set_num_threads(2)
     workers = report.workers
     first_at, first_s = stamps[0]
     steady = (len(stamps) - 1) / (stamps[-1][0] - first_at) if len(stamps) > 1 else 0.0
@@ -99,7 +115,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=80)
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--stages", default=None, help="comma-separated stages (default: the default stages)")
-    ap.add_argument("--configs", default="processes:1,local:1,processes:2,local:2")
+    ap.add_argument("--configs", default="processes:1,processes:1/t1,local:1,processes:2,local:2")
     ap.add_argument("--address", default=None, help="also a running scheduler, e.g. tcp://127.0.0.1:8786")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
@@ -118,10 +134,15 @@ def main() -> None:
             print(f"  {config} ...", file=sys.stderr, flush=True)
             rows.append(run(config, docs, Path(tmp) / f"{config.replace(':', '-').replace('/', '')}.db", stages))
         print(f"load average after {' '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)
-    base = {r.workers: r for r in rows if r.config.startswith("processes:")}
+    base = {r.workers: r for r in rows if r.config.startswith("processes:") and not r.config.endswith("/t1")}
     for r in rows:
         if not r.config.startswith("processes:") and r.workers in base:
             r.vs_processes_ms = round(r.overhead_ms - base[r.workers].overhead_ms, 1)
+    # like for like: one torch thread per worker everywhere
+    base1 = {r.workers: r for r in rows if r.config.endswith("/t1")}
+    for r in rows:
+        if r.config.startswith("local:") and r.workers == 1 and 1 in base1:
+            r.vs_processes_ms = round(r.overhead_ms - base1[1].overhead_ms, 1)
     if args.json:
         print(json.dumps([asdict(r) for r in rows], indent=2))
         return

@@ -25,6 +25,8 @@ How it is put together (STYLE items 4, 5 and 11):
   parent, which kills the pool, and then re-runs the documents that were in flight one at a time so
   the culprit - and only the culprit - is marked FAILED. A worker that dies (segfault, out of memory)
   is handled the same way.
+* **On a cluster.** ``cluster="tcp://HOST:8786"`` or ``"local:N"`` (``--cluster``) runs the same
+  tasks on Dask workers, with the same single writer here: see ``pipeline.cluster``.
 """
 
 from __future__ import annotations

@@ -219,3 +219,50 @@ def test_external_scheduler_from_env(tmp_path, corpus_reference):
     report = run_batch([CORPUS], db=db, stages=STAGES, cluster=address)
     assert report.cluster.workers >= 1
     assert _archive_view(db) == corpus_reference
+
+
+# ---- Ctrl-C on the cluster path ------------------------------------------------------------------
+
+_PACE = """
+import time
+from pipeline.components import stage
+
+@stage("pace", requires=("meeting",))
+def pace(state):
+    time.sleep(0.2)
+"""
+
+_RUNNER = """
+import sys
+from pipeline.batch import run_batch
+
+if __name__ == "__main__":
+    report = run_batch([sys.argv[1]], db=sys.argv[2], cluster="local:1", stages=["extract", "structure", "pace"],
+                       vectors=False, plugins=["pacemod"])
+    print(report.summary())
+    sys.exit(report.exit_code)
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_on_the_cluster_saves_what_finished_and_exits_130(tmp_path):
+    from test_batch import _check_db, _stored, _wait_for
+
+    docs, db, script = tmp_path / "docs", tmp_path / "archive.db", tmp_path / "runner.py"
+    _fast_docs(docs, 30)
+    script.write_text(_RUNNER)
+    (tmp_path / "pacemod.py").write_text(_PACE)  # importable on the workers too (PYTHONPATH)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(tmp_path)])}
+    proc = subprocess.Popen([sys.executable, str(script), str(docs), str(db)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    _wait_for(db, 3, proc, timeout=90)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=90)
+    assert proc.returncode == 130, err[-2000:]
+    assert "interrupted" in err and "run the same command again" in err
+    assert 3 <= _stored(db) < 30
+    proc = subprocess.Popen([sys.executable, str(script), str(docs), str(db)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+    out, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err[-2000:]
+    _check_db(db, 30)
