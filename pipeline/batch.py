@@ -25,6 +25,8 @@ How it is put together (STYLE items 4, 5 and 11):
   parent, which kills the pool, and then re-runs the documents that were in flight one at a time so
   the culprit - and only the culprit - is marked FAILED. A worker that dies (segfault, out of memory)
   is handled the same way.
+* **On a cluster.** ``cluster="tcp://HOST:8786"`` or ``"local:N"`` (``--cluster``) runs the same
+  tasks on Dask workers, with the same single writer here: see ``pipeline.cluster``.
 """
 
 from __future__ import annotations
@@ -232,6 +234,7 @@ class BatchReport:
     interrupted: bool = False
     db: str | None = None
     workers: int = 1
+    cluster: Any = None  # a pipeline.cluster.ClusterInfo when the batch ran on a Dask cluster
 
     @property
     def processed(self) -> int:
@@ -592,7 +595,8 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
               limits: Limits = Limits(), stages: Sequence[str] | None = None, vectors: bool = True,
               as_format: str | None = None, encoding: str | None = None, themes_file: str | Path | None = None,
               summariser: str | None = None, plugins: Sequence[str] = (), retry_failed: bool = False,
-              start_method: str | None = None) -> BatchReport:
+              start_method: str | None = None, cluster: str | None = None, retries: int | None = None,
+              ship_files: bool | None = None) -> BatchReport:
     """Tag every document under ``paths`` into the archive at ``db`` (``Archive.open(db)``; None = the
     default archive), or into ``archive`` when given (any object with ``seen`` and ``write``).
 
@@ -601,8 +605,19 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     section. ``plugins`` are modules that register extra stages (imported in each worker too).
     ``progress(result, done, total)`` is called after every document (see ``RichProgress``).
     Returns a ``BatchReport``; after Ctrl-C, ``report.interrupted`` is set (exit code 130).
+
+    ``cluster`` runs the documents on Dask instead of local processes: a scheduler address
+    (``tcp://HOST:8786``) or ``local:N`` (see ``pipeline.cluster``; ``workers`` is then ignored).
+    ``retries`` bounds how often a document is tried again after its worker died or the task itself
+    failed (default 2); ``ship_files`` sends the files' bytes with the tasks (default: for an address).
     """
     from .api import DEFAULT_STAGES
+
+    spec = None
+    if cluster is not None:
+        from .cluster import parse_cluster
+
+        spec = parse_cluster(cluster)  # a malformed value fails before anything is opened
 
     t0 = time.perf_counter()
     files = discover(paths)
@@ -637,7 +652,14 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     try:
         with stop:
             tasks = _tasks(files, archive, version, force, retry_failed, record, stop)
-            if report.workers == 1:
+            if spec is not None:
+                from .cluster import DEFAULT_RETRIES, ClusterInfo, run_cluster
+
+                report.cluster = ClusterInfo(spec=str(spec))
+                run_cluster(tasks, config, spec, record, stop, info=report.cluster, ship=ship_files, note=_note,
+                            retries=DEFAULT_RETRIES if retries is None else retries)
+                report.workers = max(1, report.cluster.workers)
+            elif report.workers == 1:
                 _run_inline(tasks, config, record, stop)
             else:
                 _run_pool(tasks, config, report.workers, record, stop, start_method or START_METHOD)

@@ -224,6 +224,8 @@ def tag(
     max_pages: MaxPagesOpt = None,
     max_words: MaxWordsOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary table.")] = False,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", help="Run on Dask: a scheduler address (tcp://HOST:8786) or local:N for N local workers.")] = None,
+    retries: Annotated[int, typer.Option("--retries", min=0, help="With --cluster: tries again after a worker died (then FAILED).")] = 2,
     debug: DebugOpt = False,
 ) -> None:
     """Tag a whole archive: every supported file into the searchable database, in parallel."""
@@ -234,11 +236,11 @@ def tag(
     with _errors(debug, paths[0] if paths else None):
         if quiet:
             report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
-                               limits=limits)
+                               limits=limits, cluster=cluster, retries=retries)
         else:
             with RichProgress() as bar:
                 report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
-                                   limits=limits, progress=bar)
+                                   limits=limits, progress=bar, cluster=cluster, retries=retries)
         if not quiet:
             from rich.console import Console
             from rich.table import Table
