@@ -374,7 +374,10 @@ def serve(
         address = f"http://{shown}:{port}/" + (f"?token={config.token}" if config.token else "")
         if host not in ("127.0.0.1", "localhost", "::1") and not config.token:
             _err("warning: listening beyond this machine with no --token: anyone who can reach it can read the archive")
-        typer.echo(f"minutebook: serving {db or 'the default archive'} at {address} (Ctrl+C stops)", err=True)
+        from .store_pg import redact
+
+        typer.echo(f"minutebook: serving {redact(db) if db else 'the default archive'} at {address} (Ctrl+C stops)",
+                   err=True)
     import uvicorn
 
     uvicorn.run(application, host=host, port=port, log_level="debug" if debug else "warning",

@@ -627,6 +627,9 @@ class PostgresBackend:
         if f.until:
             sql.append("m.meeting_date <= %s")
             params.append(f.until)
+        if f.doc_format:
+            sql.append("m.document_id IN (SELECT id FROM documents WHERE format = %s)")
+            params.append(f.doc_format)
         return "".join(" AND " + s for s in sql), params
 
     def text_query(self, query: str | None, *, any_term: bool = False) -> PgMatch | None:
@@ -747,7 +750,7 @@ class PostgresBackend:
         rows = self._x(
             f"SELECT x.i, ts_headline('minutebook'::regconfig, minutebook_fold(x.src), qq.q, %s) AS h "
             f"FROM unnest(%s::text[]) WITH ORDINALITY x(src, i) CROSS JOIN {anyq}",
-            [opts, [src for _, src in chosen], *params]).fetchall()
+            [opts, [_untag(src) for _, src in chosen], *params]).fetchall()
         return {chosen[r["i"] - 1][0]: _unfold(r["h"] or "", chosen[r["i"] - 1][1], markers) for r in rows}
 
     def embeddings_of(self, ids: Sequence[int]) -> list[dict]:
@@ -756,7 +759,7 @@ class PostgresBackend:
 
     def filtered_section_ids(self, f: Filters, limit: int | None = None) -> list[int]:
         if f.theme:
-            rest = Filters(person_keys=f.person_keys, since=f.since, until=f.until)
+            rest = Filters(person_keys=f.person_keys, since=f.since, until=f.until, doc_format=f.doc_format)
             where, params = self._filter_sql(rest)
             where = where.replace("s.meeting_id", "t.meeting_id")
             params = [f.theme, *params]
@@ -835,8 +838,132 @@ class PostgresBackend:
         out.sort(key=lambda x: (x["period"], -x["sections"], x["label"].lower()))
         return out
 
+    # ---- web pages (``minutebook serve``, pipeline/web): SQLiteBackend's block of the same title.
+    # Text orders are byte-wise (COLLATE "C") and NULL dates sort as SQLite sorts them, so every
+    # page lists the same rows in the same order on both backends.
+
+    _DOC_SELECT = ("SELECT d.id, d.path, d.content_hash, d.format, d.status, d.error, d.pages, d.pipeline_version, "
+                   "d.models, d.tagged_at, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
+                   "LEFT JOIN meetings m ON m.document_id = d.id")
+
+    def document_row(self, document_id: int) -> dict | None:
+        return self._x(self._DOC_SELECT + " WHERE d.id = %s", (document_id,)).fetchone()
+
+    def meeting_document_row(self, meeting_id: int) -> dict | None:
+        return self._x(self._DOC_SELECT + " WHERE m.id = %s", (meeting_id,)).fetchone()
+
+    def label_counts(self) -> list[tuple[str, int]]:
+        """Every theme label with its number of sections, most used first (labels equal but for
+        case are one label, as SQLite's COLLATE NOCASE makes them)."""
+        return [(r["label"], int(r["n"])) for r in self._x(
+            'SELECT min(label COLLATE "C") AS label, count(*) AS n FROM section_themes GROUP BY lower(label) '
+            'ORDER BY n DESC, lower(min(label COLLATE "C")) COLLATE "C"')]
+
+    def format_counts(self) -> list[tuple[str, int]]:
+        return [(r["format"], int(r["n"])) for r in self._x(
+            "SELECT d.format, count(*) AS n FROM meetings m JOIN documents d ON d.id = m.document_id "
+            'WHERE d.format IS NOT NULL GROUP BY d.format ORDER BY n DESC, d.format COLLATE "C"')]
+
+    _ACTION_STATES = {
+        "open": "a.done = 0 AND a.closed_by_action_id IS NULL",
+        "overdue": "a.done = 0 AND a.closed_by_action_id IS NULL AND a.due_date IS NOT NULL "
+                   'AND a.due_date < %(today)s COLLATE "C"',
+        "done": "(a.done = 1 OR a.closed_by_action_id IS NOT NULL)",
+        "all": "true",
+    }
+
+    @staticmethod
+    def _owner_sql(owner_keys: Sequence[str]) -> tuple[str, dict[str, Any]]:
+        if not owner_keys:
+            return "", {}
+        return (" AND a.id IN (SELECT action_id FROM action_owners WHERE name_key = ANY(%(keys)s) OR person_id IN "
+                "(SELECT person_id FROM person_names WHERE name_key = ANY(%(keys)s) AND person_id IS NOT NULL))"), \
+            {"keys": list(owner_keys)}
+
+    _ACTION_SELECT = ("SELECT a.id, a.meeting_id, a.section_idx, a.section, a.owner, a.owner_resolved, a.task, a.due, "
+                      "a.due_text, a.due_date, a.explicit, a.confidence, a.status, a.done, a.closed_by_action_id, "
+                      "a.page, a.char_start, a.char_end, m.title, m.meeting_date, d.path, cm.meeting_date AS closed_on "
+                      "FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN documents d ON d.id = m.document_id "
+                      "LEFT JOIN actions c ON c.id = a.closed_by_action_id "
+                      "LEFT JOIN meetings cm ON cm.id = c.meeting_id ")
+
+    def action_page(self, *, owner_keys: Sequence[str], state: str, today: str, limit: int,
+                    offset: int) -> list[dict]:
+        """One page of actions in ``state``, as ``SQLiteBackend.action_page`` orders them: open and
+        overdue by due date (undated last), then id; done and all newest meeting first."""
+        owner_sql, params = self._owner_sql(owner_keys)
+        params = {**params, "today": today}
+        where = self._ACTION_STATES[state] + owner_sql
+        if state in ("done", "all"):
+            return self._x(
+                self._ACTION_SELECT + f'WHERE {where} ORDER BY m.meeting_date COLLATE "C" DESC NULLS LAST, a.id '
+                "LIMIT %(limit)s OFFSET %(offset)s", {**params, "limit": limit, "offset": offset}).fetchall()
+        rows = self._x(
+            self._ACTION_SELECT + f'WHERE {where} AND a.due_date IS NOT NULL ORDER BY a.due_date COLLATE "C", a.id '
+            "LIMIT %(limit)s OFFSET %(offset)s", {**params, "limit": limit, "offset": offset}).fetchall()
+        if len(rows) >= limit or state == "overdue":
+            return rows
+        dated = int(self._x(f"SELECT count(*) AS n FROM actions a WHERE {where} AND a.due_date IS NOT NULL",
+                            params).fetchone()["n"])
+        return rows + self._x(
+            self._ACTION_SELECT + f"WHERE {where} AND a.due_date IS NULL ORDER BY a.id "
+            "LIMIT %(limit)s OFFSET %(offset)s",
+            {**params, "limit": limit - len(rows), "offset": max(0, offset - dated)}).fetchall()
+
+    def change_marker(self) -> tuple:
+        """Changes whenever the archive changes: ``archive_state.version``, bumped by every write
+        transaction (``commit``) and read here from the committed row, so it is the same for every
+        connection; one primary-key lookup."""
+        return (self.data_version(),)
+
+    def action_state_counts(self, *, owner_keys: Sequence[str], today: str) -> dict[str, int]:
+        owner_sql, params = self._owner_sql(owner_keys)
+        st = self._ACTION_STATES
+        r = self._x(
+            f"SELECT count(*) AS all_, count(*) FILTER (WHERE {st['open']}) AS open, "
+            f"count(*) FILTER (WHERE {st['overdue']}) AS overdue, count(*) FILTER (WHERE {st['done']}) AS done "
+            f"FROM actions a WHERE true{owner_sql}", {**params, "today": today}).fetchone()
+        return {"all": int(r["all_"]), "open": int(r["open"]), "overdue": int(r["overdue"]), "done": int(r["done"])}
+
+    def person_index_rows(self, key_part: str | None, limit: int) -> list[dict]:
+        """Distinct person keys (optionally containing ``key_part``) with a display name and their
+        number of meetings, most meetings first."""
+        where, params = "", []
+        if key_part:
+            # SQLite's LIKE ignores the case of ASCII letters; ILIKE, with '\\' escaping % and _
+            where = " WHERE name_key ILIKE %s ESCAPE '\\'"
+            esc = key_part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.append(f"%{esc}%")
+        return self._x(
+            f'SELECT name_key, max(name COLLATE "C") AS name, count(DISTINCT meeting_id) AS meetings FROM people{where} '
+            'GROUP BY name_key ORDER BY meetings DESC, name_key COLLATE "C" LIMIT %s', [*params, limit]).fetchall()
+
+    def full_name_keys_for_alias(self, key: str) -> list[str]:
+        return [r["name_key"] for r in self._x(
+            "SELECT DISTINCT p.name_key FROM person_names a JOIN people p ON p.id = a.person_id "
+            "WHERE a.name_key = %s AND a.kind = 'alias' AND p.name_key != %s", (key, key))]
+
+    def has_person_key(self, key: str) -> bool:
+        return self._x("SELECT 1 FROM people WHERE name_key = %s LIMIT 1", (key,)).fetchone() is not None
+
+    def people_rows_for(self, keys: Sequence[str]) -> list[dict]:
+        """``people_rows`` restricted to entries with one of ``keys``, with each meeting's title."""
+        return self._x(
+            "SELECT p.id, p.meeting_id, p.name, p.name_key, p.aliases, p.roles, m.meeting_date, m.title, "
+            "(SELECT string_agg(role, '|') FROM attendance t WHERE t.person_id = p.id) AS attendance, "
+            "(SELECT count(DISTINCT action_id) FROM action_owners o WHERE o.person_id = p.id) AS actions_owned "
+            "FROM people p JOIN meetings m ON m.id = p.meeting_id WHERE p.name_key = ANY(%s) "
+            'ORDER BY m.meeting_date COLLATE "C" NULLS FIRST, p.id', (list(keys),)).fetchall()
+
 
 # ------------------------------------------------------------------------------------- helpers
+
+
+def _untag(text: str) -> str:
+    """The text with '<' as a space (same length): PostgreSQL's parser reads '<b>' or '<script>' as
+    an HTML tag, which ``ts_headline`` drops from its output; FTS5 keeps it as text. ``_unfold``
+    puts the original '<' back."""
+    return text.replace("<", " ")
 
 
 def _unfold(headline: str, src: str, markers: tuple[str, str]) -> str:
@@ -845,7 +972,7 @@ def _unfold(headline: str, src: str, markers: tuple[str, str]) -> str:
     snippet is cut from a longer text."""
     a, b = markers
     plain = headline.replace(a, "").replace(b, "")
-    folded = fold(src)
+    folded = _untag(fold(src))
     start = folded.find(plain)
     if start < 0 or len(folded) != len(src):  # a fragment delimiter, or folding changed the length
         return headline

@@ -68,9 +68,9 @@ class _Aggregates:
 
 @dataclass
 class _Archives:
-    """One read-only archive connection per worker thread (SQLite connections are not shared)."""
+    """One read-only archive connection per worker thread (SQLite and psycopg connections are not shared)."""
 
-    db: Path | None
+    db: Path | str | None
 
     def __post_init__(self) -> None:
         self._local = threading.local()

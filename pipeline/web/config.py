@@ -12,7 +12,7 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 
 @dataclass
 class WebConfig:
-    db: Path | None = None  # the archive; None: $MINUTEBOOK_DB or the default path
+    db: Path | str | None = None  # the archive: a SQLite file or a postgresql:// URL; None: $MINUTEBOOK_DB or the default
     host: str = "127.0.0.1"
     port: int = 8000
     token: str | None = None  # required on every request when set
