@@ -1,5 +1,7 @@
 """The Archive methods added for the web pages (document, meeting_document, theme_labels, formats,
-action_board, person_index, person, change_marker, search's doc_format filter)."""
+action_board, person_index, person, change_marker, search's doc_format filter). Every test runs on
+SQLite and on PostgreSQL (``archive_target`` in tests/conftest.py; PostgreSQL needs
+$MINUTEBOOK_TEST_PG, see tests/pgtest.py)."""
 
 from __future__ import annotations
 
@@ -22,8 +24,8 @@ def meeting(date: str, actions: list[Action], people: list[Person] | None = None
 
 
 @pytest.fixture
-def archive(tmp_path: Path):
-    a = Archive.open(tmp_path / "a.db")
+def archive(archive_target, tmp_path: Path):
+    a = Archive.open(archive_target)
     acts = [Action(owner=["Ann Lee"], task=f"dated task {i}", due=f"2024-0{1 + i % 5}-1{i % 9}", provenance=prov(i))
             for i in range(7)]
     acts += [Action(owner=["Bob Stone"], task=f"undated job {i}", provenance=prov(100 + i)) for i in range(5)]
@@ -97,3 +99,33 @@ def test_change_marker_moves_on_every_write(archive, tmp_path):
     archive.write(TaggedDocument(path=str(tmp_path / "one.txt"), content_hash="3" * 64, format="text",
                                  meeting=meeting("2024-02-01", [])))  # the same file, new content: replaced
     assert archive.change_marker() != before
+
+
+def test_change_marker_sees_writes_of_other_connections(archive, archive_target, tmp_path):
+    """The web's readers are separate read-only connections: a write by another one must show."""
+    with Archive.open(archive_target, readonly=True) as reader:
+        before = reader.change_marker()
+        assert reader.change_marker() == before
+        archive.write(TaggedDocument(path=str(tmp_path / "four.txt"), content_hash="4" * 64, format="text",
+                                     meeting=meeting("2024-03-01", [])))
+        after = reader.change_marker()
+        assert after != before
+        assert {h.meeting_date for h in reader.search("", since="2024-03-01", until="2024-03-01")} == {"2024-03-01"}
+        assert reader.change_marker() == after
+
+
+def test_theme_labels_and_type_filter_with_a_theme(archive, tmp_path):
+    from pipeline.record import SectionThemes, ThemeLabel
+
+    for name, fmt, labels in (("five.html", "html", ["events", "finance"]), ("six.docx", "docx", ["finance"])):
+        m = meeting("2024-07-0" + str(len(fmt)), [])
+        m.theme_detail = [SectionThemes(section=m.title, section_index=0,
+                                        labels=[ThemeLabel(label=x, score=0.5) for x in labels])]
+        archive.write(TaggedDocument(path=str(tmp_path / name), content_hash=fmt[0] * 64, format=fmt, meeting=m,
+                                     text=m.title))
+    assert archive.theme_labels() == [("finance", 2), ("events", 1)]
+    assert dict(archive.formats()) == {"text": 1, "pdf": 1, "html": 1, "docx": 1}
+    docs = {Path(d.path).name: d.meeting_id for d in archive.documents()}
+    assert {h.meeting_id for h in archive.search("", theme="finance")} == {docs["five.html"], docs["six.docx"]}
+    assert {h.meeting_id for h in archive.search("", theme="finance", doc_format="docx")} == {docs["six.docx"]}
+    assert archive.search("", theme="events", doc_format="docx") == []

@@ -54,14 +54,15 @@ def _span(text: str, needle: str) -> tuple[int, int]:
     return i, i + len(needle)
 
 
-def build_small_archive(folder: Path) -> Path:
-    """Two meetings through the real extract + structure stages and the real write path."""
+def build_small_archive(folder: Path, db: str | Path | None = None) -> Path | str:
+    """Two meetings through the real extract + structure stages and the real write path, into ``db``
+    (a SQLite file or a postgresql:// URL; default ``folder/small.db``). Returns ``db``."""
     from pipeline.api import analyse
     from pipeline.extract import read_document
     from pipeline.record import Action, Decision, Person, Provenance, SectionThemes, ThemeLabel
     from pipeline.store import Archive, TaggedDocument, file_hash
 
-    db = folder / "small.db"
+    db = db or folder / "small.db"
     files = []
     for name, text in (("riverside-2024-03-12.txt", MINUTES_A), ("riverside-2024-04-09.txt", MINUTES_B)):
         p = folder / name
