@@ -70,7 +70,7 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import ArchiveError
-from .store import (STATUSES, Filters, Migration, PerBackend, TaggedDocument, _now, fts_terms)
+from .store import (_VIEWS, STATUSES, Filters, Migration, PerBackend, TaggedDocument, _now, fts_terms)
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -289,30 +289,8 @@ ALTER TABLE decisions ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({_tsv("text")
 CREATE INDEX decisions_tsv ON decisions USING gin (tsv);
 """
 
-_PG_VIEWS = """
-CREATE VIEW meeting_overview AS
-SELECT m.id AS meeting_id, m.meeting_date, m.title, d.path, d.status, d.pages, d.pipeline_version,
-       (SELECT count(*) FROM sections s WHERE s.meeting_id = m.id) AS sections,
-       (SELECT count(*) FROM actions a WHERE a.meeting_id = m.id) AS actions,
-       (SELECT count(*) FROM decisions x WHERE x.meeting_id = m.id) AS decisions,
-       (SELECT count(*) FROM people p WHERE p.meeting_id = m.id) AS people
-FROM meetings m JOIN documents d ON d.id = m.document_id;
-
-CREATE VIEW open_actions AS
-SELECT a.id AS action_id, m.meeting_date, m.title, a.owner, a.owner_resolved, a.task, a.due_date,
-       a.due_text, a.status, a.section, d.path, a.page
-FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN documents d ON d.id = m.document_id
-WHERE a.done = 0 AND a.closed_by_action_id IS NULL;
-
-CREATE VIEW theme_sections AS
-SELECT t.label, t.score, m.meeting_date, m.year, m.quarter, m.month, m.title, s.heading, s.id AS section_id,
-       m.id AS meeting_id
-FROM section_themes t JOIN sections s ON s.id = t.section_id JOIN meetings m ON m.id = s.meeting_id;
-
-CREATE VIEW person_attendance AS
-SELECT p.name, p.name_key, t.role, m.meeting_date, m.title, m.id AS meeting_id
-FROM attendance t JOIN people p ON p.id = t.person_id JOIN meetings m ON m.id = t.meeting_id;
-"""
+# the views are plain SQL that both databases accept: the same text as SQLite's
+_PG_VIEWS = _VIEWS
 
 # The PostgreSQL DDL of the built-in migrations (same names as store.MIGRATIONS).
 PG_DDL: dict[str, str] = {"0001_schema": _PG_SCHEMA, "0002_fts": _PG_FTS, "0003_views": _PG_VIEWS}

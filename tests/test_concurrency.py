@@ -67,16 +67,21 @@ def _minutes(folder: Path, n: int = 24) -> set[str]:
     return {content_hash(f) for f in discover([folder])}
 
 
-def _check(db: Path, expected: set[str]) -> None:
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT path, content_hash, status FROM documents").fetchall()
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+def _check_rows(rows: list, expected: set[str]) -> None:
+    """(path, content_hash, status) rows: each path and content once, exactly the expected contents, all stored."""
     paths = [r[0] for r in rows]
     hashes = [r[1] for r in rows]
     assert len(paths) == len(set(paths)), "a path stored twice"
     assert len(hashes) == len(set(hashes)), "a content stored twice"
     assert set(hashes) == expected, "documents lost or extra"
     assert {r[2] for r in rows} <= {"SUCCESS", "PARTIAL"}
+
+
+def _check(db: Path, expected: set[str]) -> None:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT path, content_hash, status FROM documents").fetchall()
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    _check_rows(rows, expected)
 
 
 def _script(tmp_path: Path, name: str, text: str) -> Path:
@@ -164,12 +169,7 @@ def _check_pg(url: str, expected: set[str]) -> None:
         meetings = conn.execute("SELECT count(*), count(DISTINCT document_id) FROM meetings").fetchone()
         orphans = conn.execute("SELECT count(*) FROM sections s LEFT JOIN meetings m ON m.id = s.meeting_id "
                                "WHERE m.id IS NULL").fetchone()[0]
-    paths = [r[0] for r in rows]
-    hashes = [r[1] for r in rows]
-    assert len(paths) == len(set(paths)), "a path stored twice"
-    assert len(hashes) == len(set(hashes)), "a content stored twice"
-    assert set(hashes) == expected, "documents lost or extra"
-    assert {r[2] for r in rows} <= {"SUCCESS", "PARTIAL"}
+    _check_rows(rows, expected)
     assert meetings[0] == meetings[1] == len(expected) and orphans == 0
 
 
