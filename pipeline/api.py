@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from .components import Pipeline, State
+from .extract import limit_options
 from .record import Meeting
 
 DEFAULT_STAGES = ["extract", "structure", "detect", "themes", "summarise"]
@@ -22,12 +23,7 @@ def analyse(path: str | Path, *, stages: list[str] | None = None, as_format: str
     """
     options: dict = {"as_format": as_format, "encoding": encoding,
                      "themes_file": str(themes_file) if themes_file else None, "summariser": summariser}
-    if max_bytes:
-        options["max_bytes"] = max_bytes
-    if max_pages:
-        options["max_pages"] = max_pages
-    if max_words:
-        options["max_words"] = max_words
+    options.update(limit_options(max_bytes, max_pages, max_words))
     pipe = Pipeline(stages or DEFAULT_STAGES)
     state = pipe.run(State(path=Path(path), options=options), on_stage=on_stage)
     meeting: Meeting = state.meeting

@@ -369,15 +369,11 @@ class Tagger:
 
     def _tag(self, path: Path, digest: str) -> DocResult:
         from .components import State
+        from .extract import limit_options
 
         opts = dict(self.config.options)
         limits = self.config.limits
-        if limits.max_bytes:
-            opts["max_bytes"] = limits.max_bytes
-        if limits.max_pages:
-            opts["max_pages"] = limits.max_pages
-        if limits.max_words:
-            opts["max_words"] = limits.max_words
+        opts.update(limit_options(limits.max_bytes, limits.max_pages, limits.max_words))
         state = State(path=path, options=opts)
         errors: list[ErrorItem] = []
         broken: set[str] = set()  # fields a failed stage should have assigned

@@ -29,6 +29,11 @@ MaxPagesOpt = Annotated[Optional[int], typer.Option("--max-pages", min=1, help="
 MaxWordsOpt = Annotated[Optional[int], typer.Option("--max-words", min=1, help="Most words to analyse in one document (default 200,000).")]
 
 
+def _mb(max_mb: int | None) -> int | None:
+    """--max-mb in bytes (None keeps the default)."""
+    return max_mb * 1024 * 1024 if max_mb else None
+
+
 class OutFormat(str, Enum):
     json = "json"
     md = "md"
@@ -93,7 +98,7 @@ def analyse(
     with _errors(debug, file):
         meeting = run(file, as_format=as_format.value if as_format else None, encoding=encoding,
                       themes_file=themes, summariser=summariser,
-                      max_bytes=max_mb * 1024 * 1024 if max_mb else None, max_pages=max_pages, max_words=max_words)
+                      max_bytes=_mb(max_mb), max_pages=max_pages, max_words=max_words)
         text = (meeting.model_dump_json(indent=2) + "\n") if format == OutFormat.json else meeting_markdown(meeting)
         if output:
             output.write_text(text, encoding="utf-8")
@@ -150,7 +155,7 @@ def summarise(
             raise MinutebookError(file, "a DOCX draft needs a file to go to", "add -o draft.docx")
         meeting = run(file, as_format=as_format.value if as_format else None, encoding=encoding,
                       themes_file=themes, summariser=summariser, on_stage=_progress(quiet),
-                      max_bytes=max_mb * 1024 * 1024 if max_mb else None, max_pages=max_pages, max_words=max_words)
+                      max_bytes=_mb(max_mb), max_pages=max_pages, max_words=max_words)
         draft = build_draft(meeting)
         if format == DraftFormat.docx:
             render_docx(draft, output)
@@ -231,16 +236,12 @@ def tag(
     """Tag a whole archive: every supported file into the searchable database, in parallel."""
     from .batch import Limits, RichProgress, run_batch
 
-    limits = Limits(seconds=timeout or None, max_bytes=max_mb * 1024 * 1024 if max_mb else None,
+    limits = Limits(seconds=timeout or None, max_bytes=_mb(max_mb),
                     max_pages=max_pages, max_words=max_words)
     with _errors(debug, paths[0] if paths else None):
-        if quiet:
+        with contextlib.nullcontext() if quiet else RichProgress() as bar:
             report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
-                               limits=limits, cluster=cluster, retries=retries)
-        else:
-            with RichProgress() as bar:
-                report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
-                                   limits=limits, progress=bar, cluster=cluster, retries=retries)
+                               limits=limits, progress=bar, cluster=cluster, retries=retries)
         if not quiet:
             from rich.console import Console
             from rich.table import Table

@@ -34,6 +34,13 @@ class ReadOptions:
     max_words: int = 200_000
 
 
+def limit_options(max_bytes: int | None = None, max_pages: int | None = None,
+                  max_words: int | None = None) -> dict[str, int]:
+    """The per-document read limits that are set, as pipeline options (``stages.extract`` turns them into
+    ``ReadOptions``); unset ones (None or 0) keep ReadOptions' defaults."""
+    return {k: v for k, v in (("max_bytes", max_bytes), ("max_pages", max_pages), ("max_words", max_words)) if v}
+
+
 Reader = Callable[[Path, bytes, ReadOptions], Document]
 
 # format name -> module that registers it (imported on first use)
