@@ -236,8 +236,7 @@ def test_next_meetings_of_the_corpus_samples(expected):
     gold = json.loads(expected.read_text(encoding="utf-8"))
     name = gold.get("file") or expected.name[:-5]
     src = next((p for p in (CORPUS / "samples" / name, CORPUS / "seed" / name) if p.exists()), None)
-    if src is None:
-        pytest.skip(f"{name} not in corpus/samples or corpus/seed")
+    assert src is not None, f"corpus/expected/{expected.name} names {name}, which is not in corpus/samples or corpus/seed"
     doc, st, md = _analyse(src)
     got = find_next_meetings(doc, meeting_date=md, day_first=st.day_first, sections=st.sections)
     assert [n.as_string() for n in got] == _as_list(gold.get("next_meeting"))
