@@ -105,8 +105,8 @@ class CapturingArchive:
 
 def tag_files(folder: Path, db: Path, workers: int):
     from pipeline.api import DEFAULT_STAGES
-    from pipeline.batch import run_batch
-    from pipeline.store import Archive
+    from pipeline.scale.batch import run_batch
+    from pipeline.archive.archive import Archive
 
     stamps: list[float] = []
     timings: list[dict] = []
@@ -167,8 +167,8 @@ class Replicator:
         self.people_meetings: dict[str, int] = {}
 
     def make(self, k: int):
-        from pipeline.record import Meeting
-        from pipeline.store import TaggedDocument
+        from pipeline.core.record import Meeting
+        from pipeline.archive.archive import TaggedDocument
 
         base = self.bases[k % len(self.bases)]
         body = self.bodies[k % len(self.bodies)]
@@ -249,7 +249,7 @@ def _rows(arch, sql: str, params: tuple = ()) -> list:
 
 
 def build_archive(db, bases: list[Base], meetings: int, seed: int, batch: int = 250) -> tuple[dict, Replicator]:
-    from pipeline.store import Archive
+    from pipeline.archive.archive import Archive
 
     rep = Replicator(bases, meetings, seed)
     if not is_pg(db):
@@ -279,7 +279,7 @@ def build_archive(db, bases: list[Base], meetings: int, seed: int, batch: int = 
 
 def db_size(db) -> dict:
     if is_pg(db):
-        from pipeline.store import Archive
+        from pipeline.archive.archive import Archive
 
         with Archive.open(db, readonly=True) as a:
             size = _rows(a, "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
@@ -318,8 +318,8 @@ def _pct(xs: list[float], q: float) -> float:
 
 
 def latency(db, rep: Replicator | None, n: int, repeat: int, seed: int) -> tuple[list[dict], dict]:
-    from pipeline.encoder import shared_encoder
-    from pipeline.store import Archive
+    from pipeline.themes.encoder import shared_encoder
+    from pipeline.archive.archive import Archive
 
     rng = random.Random(seed + 7)
     t = time.perf_counter()
@@ -461,7 +461,7 @@ def main() -> None:
     targets = [pg_bench_url(t, fresh=not args.reuse) if is_pg(t) else t for t in targets]
 
     def shown(t) -> str:
-        from pipeline.store_pg import redact
+        from pipeline.archive.postgres import redact
 
         return redact(str(t))
 

@@ -71,7 +71,7 @@ class Row:
 
 
 def run(config: str, docs: Path, db: Path, stages: list[str] | None) -> Row:
-    from pipeline.batch import Status, run_batch
+    from pipeline.scale.batch import Status, run_batch
 
     stamps: list[tuple[float, float]] = []  # (time of the result, its tagging seconds)
 
@@ -84,7 +84,7 @@ def run(config: str, docs: Path, db: Path, stages: list[str] | None) -> Row:
     n = n.removesuffix("/t1")
     kwargs = {"workers": int(n)} if kind == "processes" else {"cluster": config}
     if one_thread:
-        import pipeline.encoder as encoder
+        import pipeline.themes.encoder as encoder
 
         original = encoder.prepare_transformers
         encoder.prepare_transformers = lambda *, threads: original(threads=1)

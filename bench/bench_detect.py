@@ -38,11 +38,11 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    from pipeline.build import build_meeting
-    from pipeline.detect import detect
+    from pipeline.structure.build import build_meeting
+    from pipeline.detect.detect import detect
     from pipeline.extract import read_document
-    from pipeline.nlp import shared_spacy
-    from pipeline.structure import structure
+    from pipeline.detect.nlp import shared_spacy
+    from pipeline.structure.structure import structure
 
     nlp = shared_spacy()
     t0 = time.perf_counter()

@@ -57,7 +57,7 @@ def main() -> None:
     args = ap.parse_args()
 
     from pipeline.api import analyse
-    from pipeline.draft import build_draft, render_markdown
+    from pipeline.draft.draft import build_draft, render_markdown
 
     cold_s, cold_peak = cold(args.file, args.repeat)
     analyse(args.file)  # load every model once in this process

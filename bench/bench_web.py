@@ -74,7 +74,7 @@ def sample_requests(db: Path, n: int, seed: int) -> dict[str, list[str]]:
     """Per class, ``n`` request paths with values drawn from the archive."""
     import sqlite3
 
-    from pipeline.store import Archive
+    from pipeline.archive.archive import Archive
 
     rnd = random.Random(seed)
     with Archive.open(db, readonly=True) as a:

@@ -50,8 +50,8 @@ class Item:
 
 
 def load_set(gold_dir: Path, docs_dirs: list[Path], skip: set[str] = frozenset()) -> list[Item]:
-    from pipeline.components import Pipeline, State
-    from pipeline.sections import section_texts
+    from pipeline.core.stage import Pipeline, State
+    from pipeline.structure.sections import section_texts
 
     items = []
     for gpath in sorted(Path(gold_dir).glob("*.json")):
@@ -262,7 +262,7 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    from pipeline.themes import DEFAULT_THRESHOLDS, ThemeTagger
+    from pipeline.themes.tagger import DEFAULT_THRESHOLDS, ThemeTagger
 
     tagger = ThemeTagger()
     t0 = time.perf_counter()

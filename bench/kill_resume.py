@@ -10,7 +10,7 @@ then checked: one ``documents`` row per distinct file content, no path twice, on
 SUCCESS/PARTIAL document, and ``PRAGMA integrity_check``.
 
 The batch runs as ``python -m pipeline.cli tag`` when the CLI has that command (``--cli``), else
-through a small script calling ``pipeline.batch.run_batch``.
+through a small script calling ``pipeline.scale.batch.run_batch``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 RUNNER = textwrap.dedent("""
     import sys
-    from pipeline.batch import run_batch
+    from pipeline.scale.batch import run_batch
 
     if __name__ == "__main__":
         folders, db, workers, stages = sys.argv[4:], sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -83,7 +83,7 @@ def main() -> int:
     rng = random.Random(args.seed)
 
     sys.path.insert(0, str(ROOT))
-    from pipeline.batch import content_hash, discover
+    from pipeline.scale.batch import content_hash, discover
 
     files = discover(args.folders)
     expected = {content_hash(f) for f in files}

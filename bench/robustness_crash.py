@@ -39,7 +39,7 @@ FAST = "extract,structure,detect"
 # kill_resume's runner, with section vectors switchable (the encoder load dominates a fast run)
 RUNNER = textwrap.dedent("""
     import sys
-    from pipeline.batch import run_batch
+    from pipeline.scale.batch import run_batch
 
     if __name__ == "__main__":
         db, workers, stages, vectors, folders = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1", sys.argv[5:]
@@ -51,7 +51,7 @@ RUNNER = textwrap.dedent("""
 
 SEARCHER = textwrap.dedent("""
     import json, sys, time
-    from pipeline.store import Archive
+    from pipeline.archive.archive import Archive
 
     db, n, queries = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
     while True:  # wait for the tagger to create the schema
@@ -107,7 +107,7 @@ def main() -> int:
     rng = random.Random(args.seed)
     log = (lambda *a: print(*a, file=sys.stderr, flush=True)) if args.json else (lambda *a: print(*a, flush=True))
 
-    from pipeline.batch import content_hash, discover
+    from pipeline.scale.batch import content_hash, discover
 
     files = discover(folders)
     expected = {content_hash(f) for f in files}

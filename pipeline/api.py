@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .components import Pipeline, State
-from .extract import limit_options
-from .record import Meeting
+from pipeline.core.stage import Pipeline, State
+from pipeline.extract import limit_options
+from pipeline.core.record import Meeting
 
 DEFAULT_STAGES = ["extract", "structure", "detect", "themes", "summarise"]
 
@@ -19,7 +19,7 @@ def analyse(path: str | Path, *, stages: list[str] | None = None, as_format: str
     """Run the pipeline on one file and return its meeting record.
 
     ``themes_file`` is a user taxonomy (see models/themes.toml); ``summariser`` a registered summariser
-    name or a local model folder. Raises a ``pipeline.errors.MinutebookError`` subclass for bad input.
+    name or a local model folder. Raises a ``pipeline.core.errors.MinutebookError`` subclass for bad input.
     """
     options: dict = {"as_format": as_format, "encoding": encoding,
                      "themes_file": str(themes_file) if themes_file else None, "summariser": summariser}

@@ -53,7 +53,7 @@ def _err(msg: str) -> None:
 
 @contextlib.contextmanager
 def _errors(debug: bool, path: object = None) -> Iterator[None]:
-    from .errors import MinutebookError
+    from pipeline.core.errors import MinutebookError
 
     try:
         yield
@@ -68,7 +68,7 @@ def _errors(debug: bool, path: object = None) -> Iterator[None]:
         if debug:
             raise
         if isinstance(path, str) and "://" in path:  # a database URL: never print its password
-            from .store_pg import redact
+            from pipeline.archive.postgres import redact
 
             path = redact(path)
         where = f"{path}: " if path else ""
@@ -92,8 +92,8 @@ def analyse(
     debug: DebugOpt = False,
 ) -> None:
     """Read one file and print its meeting record (JSON, or Markdown for people)."""
-    from .api import analyse as run
-    from .render import meeting_markdown
+    from pipeline.api import analyse as run
+    from pipeline.draft.meeting_md import meeting_markdown
 
     with _errors(debug, file):
         meeting = run(file, as_format=as_format.value if as_format else None, encoding=encoding,
@@ -146,9 +146,9 @@ def summarise(
     debug: DebugOpt = False,
 ) -> None:
     """Write the draft summary a secretary checks and sends after the meeting."""
-    from .api import analyse as run
-    from .draft import build_draft, render_docx, render_html, render_ics, render_json, render_markdown
-    from .errors import MinutebookError
+    from pipeline.api import analyse as run
+    from pipeline.draft.draft import build_draft, render_docx, render_html, render_ics, render_json, render_markdown
+    from pipeline.core.errors import MinutebookError
 
     with _errors(debug, file):
         if format == DraftFormat.docx and output is None:
@@ -234,7 +234,7 @@ def tag(
     debug: DebugOpt = False,
 ) -> None:
     """Tag a whole archive: every supported file into the searchable database, in parallel."""
-    from .batch import Limits, RichProgress, run_batch
+    from pipeline.scale.batch import Limits, RichProgress, run_batch
 
     limits = Limits(seconds=timeout or None, max_bytes=_mb(max_mb),
                     max_pages=max_pages, max_words=max_words)
@@ -273,12 +273,12 @@ def search(
     debug: DebugOpt = False,
 ) -> None:
     """Search the archive: BM25 over the text plus embedding similarity, with filters."""
-    from .store import Archive
+    from pipeline.archive.archive import Archive
 
     with _errors(debug, db):
         vector = None
         if query.strip() and not text_only:
-            from .encoder import shared_encoder
+            from pipeline.themes.encoder import shared_encoder
 
             vector = shared_encoder().encode([query])[0]
         with Archive.open(db, readonly=True) as archive:
@@ -298,7 +298,7 @@ def actions(
     debug: DebugOpt = False,
 ) -> None:
     """Action items across meetings (an action is open until a later meeting records it done)."""
-    from .store import Archive
+    from pipeline.archive.archive import Archive
 
     with _errors(debug, db):
         with Archive.open(db, readonly=True) as archive:
@@ -315,7 +315,7 @@ def people(
     debug: DebugOpt = False,
 ) -> None:
     """People across meetings: attendance record, actions owned, roles (aliases merged only on evidence)."""
-    from .store import Archive
+    from pipeline.archive.archive import Archive
 
     with _errors(debug, db):
         with Archive.open(db, readonly=True) as archive:
@@ -341,7 +341,7 @@ def themes(
     debug: DebugOpt = False,
 ) -> None:
     """How often each theme came up, by period (table, and a chart as PNG or SVG)."""
-    from .store import Archive
+    from pipeline.archive.archive import Archive
 
     with _errors(debug, db):
         with Archive.open(db, readonly=True) as archive:
@@ -349,7 +349,7 @@ def themes(
         _emit(rows, format, [("period", by.value), ("label", "theme"), ("sections", "sections"),
                              ("meetings", "meetings")])
         if chart:
-            from .charts import theme_chart
+            from pipeline.archive.charts import theme_chart
 
             theme_chart(rows, chart, by=by.value)
             typer.echo(f"minutebook: wrote {chart}", err=True)
@@ -365,7 +365,7 @@ def serve(
     debug: DebugOpt = False,
 ) -> None:
     """Start the web application: search, meetings with their sources, actions, people, theme trends, new drafts."""
-    from .web import WebConfig, create_app
+    from pipeline.web import WebConfig, create_app
 
     with _errors(debug, db):
         config = WebConfig(db=db, host=host, port=port, token=token or None,
@@ -375,7 +375,7 @@ def serve(
         address = f"http://{shown}:{port}/" + (f"?token={config.token}" if config.token else "")
         if host not in ("127.0.0.1", "localhost", "::1") and not config.token:
             _err("warning: listening beyond this machine with no --token: anyone who can reach it can read the archive")
-        from .store_pg import redact
+        from pipeline.archive.postgres import redact
 
         typer.echo(f"minutebook: serving {redact(db) if db else 'the default archive'} at {address} (Ctrl+C stops)",
                    err=True)
@@ -388,7 +388,7 @@ def serve(
 @app.command()
 def schema() -> None:
     """Print the JSON schema of the meeting record."""
-    from .record import Meeting
+    from pipeline.core.record import Meeting
 
     sys.stdout.write(json.dumps(Meeting.model_json_schema(), indent=2) + "\n")
 
@@ -401,7 +401,7 @@ def eval_cmd(
     debug: DebugOpt = False,
 ) -> None:
     """Score the pipeline against hand-made gold annotations (precision, recall, F1 per field)."""
-    from .evaluate import evaluate, format_report
+    from pipeline.evaluate import evaluate, format_report
 
     with _errors(debug, gold_dir):
         report = evaluate(gold_dir, docs_dirs)
@@ -411,7 +411,7 @@ def eval_cmd(
 @app.command()
 def version() -> None:
     """Print the versions of minutebook and its pipeline."""
-    from . import PIPELINE_VERSION, SCHEMA_VERSION, __version__
+    from pipeline import PIPELINE_VERSION, SCHEMA_VERSION, __version__
 
     typer.echo(f"minutebook {__version__} (pipeline {PIPELINE_VERSION}, schema {SCHEMA_VERSION})")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .build import name_key
+from pipeline.structure.build import name_key
 
 NAME_FIELDS = ("present", "apologies", "guests", "absent", "chair")
 _STOP = set("a an the to of and or for in on at by with from as is are be been will shall this that it its into about "
@@ -144,8 +144,8 @@ class DocResult:
 
 
 def evaluate(gold_dir: Path, docs_dirs: Path | list[Path] | tuple[Path, ...], *, analyse_fn: Callable | None = None) -> dict:
-    from .api import analyse
-    from .errors import InputNotFound, MinutebookError
+    from pipeline.api import analyse
+    from pipeline.core.errors import InputNotFound, MinutebookError
 
     analyse_fn = analyse_fn or analyse
     dirs = [docs_dirs] if isinstance(docs_dirs, Path) else list(docs_dirs)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from .components import State, stage
+from pipeline.core.stage import State, stage
 
 
 @stage("extract", requires=("path",), assigns=("document",))
 def extract_stage(state: State) -> None:
-    from .extract import ReadOptions, read_document
+    from pipeline.extract import ReadOptions, read_document
 
     opts = state.options
     # every ReadOptions limit can be set through the options (batch Limits, API callers); unset keeps the default
@@ -17,8 +17,8 @@ def extract_stage(state: State) -> None:
 
 @stage("structure", requires=("document",), assigns=("structure", "meeting"))
 def structure_stage(state: State) -> None:
-    from .build import build_meeting
-    from .structure import structure
+    from pipeline.structure.build import build_meeting
+    from pipeline.structure.structure import structure
 
     state.structure = structure(state.document)
     state.meeting = build_meeting(state.document, state.structure)
@@ -26,16 +26,16 @@ def structure_stage(state: State) -> None:
 
 @stage("detect", requires=("document", "structure", "meeting"), assigns=("parsed", "people", "actions", "decisions"))
 def detect_stage(state: State) -> None:
-    from .detect import detect
-    from .nlp import shared_spacy
+    from pipeline.detect.detect import detect
+    from pipeline.detect.nlp import shared_spacy
 
     state.parsed = detect(state.document, state.structure, state.meeting, nlp=shared_spacy())
 
 
 @stage("themes", requires=("document", "meeting", "parsed"), assigns=("sections", "themes"))
 def themes_stage(state: State) -> None:
-    from .sections import section_texts
-    from .themes import shared_tagger
+    from pipeline.structure.sections import section_texts
+    from pipeline.themes.tagger import shared_tagger
 
     if state.sections is None:
         state.sections = section_texts(state.document, state.meeting, state.parsed)
@@ -48,8 +48,8 @@ def themes_stage(state: State) -> None:
 
 @stage("summarise", requires=("document", "meeting", "parsed"), assigns=("sections", "summaries"))
 def summarise_stage(state: State) -> None:
-    from .sections import section_texts
-    from .summarise import get_summariser, summarise_sections
+    from pipeline.structure.sections import section_texts
+    from pipeline.summarise.summarise import get_summariser, summarise_sections
 
     if state.sections is None:
         state.sections = section_texts(state.document, state.meeting, state.parsed)
@@ -65,8 +65,8 @@ def _record_section(heading: str) -> bool:
     record already has in structured form."""
     import re
 
-    from .actions import _ACTION_SECTION
-    from .attendance import attendance_role
+    from pipeline.detect.actions import _ACTION_SECTION
+    from pipeline.structure.attendance import attendance_role
 
     h = re.sub(r"^\W*\d+(\.\d+)*[.)]?\s*", "", heading).strip().rstrip(":")
     return bool(_ACTION_SECTION.match(h)) or attendance_role(h) in ("present", "apologies", "absent", "guests")

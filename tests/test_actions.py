@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.actions import split_owners, is_owner_phrase
-from pipeline.build import build_meeting
-from pipeline.detect import detect
-from pipeline.document import DocumentBuilder
-from pipeline.nlp import shared_spacy
-from pipeline.structure import structure
+from pipeline.detect.actions import split_owners, is_owner_phrase
+from pipeline.structure.build import build_meeting
+from pipeline.detect.detect import detect
+from pipeline.core.document import DocumentBuilder
+from pipeline.detect.nlp import shared_spacy
+from pipeline.structure.structure import structure
 
 
 def run(build, fmt="markdown"):

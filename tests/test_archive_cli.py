@@ -107,7 +107,7 @@ def test_tag_limits_fail_one_file_and_go_on(tmp_path):
     r = runner.invoke(app, ["tag", str(docs), "--db", str(path), "--max-words", "1000", "--timeout", "60"])
     assert r.exit_code == 0, r.stderr
     assert "1 failed" in r.stderr and "long.txt" in r.stderr and "1,000-word limit" in r.stderr and "Traceback" not in r.stderr
-    from pipeline.store import Archive
+    from pipeline.archive.archive import Archive
 
     with Archive.open(path, readonly=True) as a:
         st = {d.path.rsplit("/", 1)[-1]: d for d in a.documents()}

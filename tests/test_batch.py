@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from pipeline import PIPELINE_VERSION
-from pipeline.batch import Limits, Status, batch_version, content_hash, discover, run_batch, vector_texts
-from pipeline.components import State, stage
-from pipeline.errors import InputNotFound
+from pipeline.scale.batch import Limits, Status, batch_version, content_hash, discover, run_batch, vector_texts
+from pipeline.core.stage import State, stage
+from pipeline.core.errors import InputNotFound
 
 FAST = ["extract", "structure"]  # no model: keeps most tests well under a second
 
@@ -316,7 +316,7 @@ def test_workers_survive_timeouts_stuck_workers_and_crashes(tmp_path):
 
 @pytest.mark.slow
 def test_real_archive_with_models_and_vectors(tmp_path):
-    from pipeline.store import Archive
+    from pipeline.archive.archive import Archive
 
     _write_folder(tmp_path / "docs")
     db = tmp_path / "archive.db"
@@ -334,7 +334,7 @@ def test_real_archive_with_models_and_vectors(tmp_path):
 
 
 def test_vector_texts_follow_the_section_tree(tmp_path):
-    from pipeline.components import Pipeline
+    from pipeline.core.stage import Pipeline
 
     p = tmp_path / "council.txt"
     p.write_text(MINUTES.format(topic="x"), encoding="utf-8")
@@ -348,8 +348,8 @@ def test_vector_texts_follow_the_section_tree(tmp_path):
 
 _RUNNER = textwrap.dedent("""
     import sys, time
-    from pipeline.batch import run_batch
-    from pipeline.components import stage
+    from pipeline.scale.batch import run_batch
+    from pipeline.core.stage import stage
 
     @stage("pace", requires=("meeting",))
     def pace(state):

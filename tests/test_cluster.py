@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import Limits, Status, run_batch
-from pipeline.cluster import ClusterUnavailable, parse_cluster
-from pipeline.components import State, stage
+from pipeline.scale.batch import Limits, Status, run_batch
+from pipeline.scale.cluster import ClusterUnavailable, parse_cluster
+from pipeline.core.stage import State, stage
 from test_batch import FAST, MINUTES, FakeArchive
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +60,7 @@ def _fast_docs(root: Path, n: int, *extra: str) -> None:
 
 def _archive_view(db: Path) -> dict[str, tuple]:
     """Every stored document by file name: status, error, and its full meeting record."""
-    from pipeline.store import Archive
+    from pipeline.archive.archive import Archive
 
     with Archive.open(db, readonly=True) as archive:
         out = {}
@@ -104,7 +104,7 @@ def test_parse_cluster_values():
 
 
 def test_unreachable_scheduler_is_one_typed_line(tmp_path, monkeypatch):
-    import pipeline.cluster as cluster_mod
+    import pipeline.scale.cluster as cluster_mod
     from typer.testing import CliRunner
 
     from pipeline.cli import app
@@ -225,7 +225,7 @@ def test_external_scheduler_from_env(tmp_path, corpus_reference):
 
 _PACE = """
 import time
-from pipeline.components import stage
+from pipeline.core.stage import stage
 
 @stage("pace", requires=("meeting",))
 def pace(state):
@@ -234,7 +234,7 @@ def pace(state):
 
 _RUNNER = """
 import sys
-from pipeline.batch import run_batch
+from pipeline.scale.batch import run_batch
 
 if __name__ == "__main__":
     report = run_batch([sys.argv[1]], db=sys.argv[2], cluster="local:1", stages=["extract", "structure", "pace"],

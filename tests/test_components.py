@@ -1,7 +1,7 @@
 import pytest
 
-from pipeline.components import Pipeline, registered
-from pipeline.errors import PipelineConfigError
+from pipeline.core.stage import Pipeline, registered
+from pipeline.core.errors import PipelineConfigError
 
 
 def test_builtin_stages_are_registered_with_contracts():
@@ -20,7 +20,7 @@ def test_chain_is_checked_before_running():
 
 def test_read_limits_reach_the_reader(tmp_path):
     from pipeline.api import analyse
-    from pipeline.errors import LimitExceeded
+    from pipeline.core.errors import LimitExceeded
 
     p = tmp_path / "m.txt"
     p.write_text("Minutes 4 March 2025\n\nPresent: Ann Lee\n" * 50)

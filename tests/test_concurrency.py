@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.batch import content_hash, discover
+from pipeline.scale.batch import content_hash, discover
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +19,7 @@ STAGES = "extract,structure,detect"
 
 TAG = textwrap.dedent("""
     import sys
-    from pipeline.batch import run_batch
+    from pipeline.scale.batch import run_batch
     r = run_batch([sys.argv[2]], db=sys.argv[1], stages=sys.argv[3].split(","), vectors=False)
     print(r.summary())
     sys.exit(r.exit_code)
@@ -27,7 +27,7 @@ TAG = textwrap.dedent("""
 
 SEARCH = textwrap.dedent("""
     import json, sys, time
-    from pipeline.store import Archive
+    from pipeline.archive.archive import Archive
     db, n = sys.argv[1], int(sys.argv[2])
     deadline = time.monotonic() + 30
     while True:  # start once the tagger has stored its first document: the queries then overlap the writes
@@ -120,7 +120,7 @@ def test_search_while_tag_writes(tmp_path: Path) -> None:
 
 OPEN = textwrap.dedent("""
     import sys, time
-    from pipeline.store import Archive
+    from pipeline.archive.archive import Archive
     start = float(sys.argv[2])
     while time.time() < start:  # all processes open the new archive at the same instant
         time.sleep(0.001)
@@ -154,7 +154,7 @@ def test_many_processes_create_one_archive_at_once(tmp_path: Path) -> None:
 
 TAG_FILES = textwrap.dedent("""
     import sys
-    from pipeline.batch import run_batch
+    from pipeline.scale.batch import run_batch
     r = run_batch(sys.argv[3:], db=sys.argv[1], stages=sys.argv[2].split(","), vectors=False)
     print(r.summary())
     sys.exit(r.exit_code)
@@ -190,7 +190,7 @@ WRITE = textwrap.dedent("""
     import random, sys
     sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
     from test_concurrency import synthetic_docs
-    from pipeline.store import Archive
+    from pipeline.archive.archive import Archive
     url, first, last, seed = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
     docs = synthetic_docs()[first:last]
     random.Random(seed).shuffle(docs)
@@ -222,7 +222,7 @@ def test_concurrent_writers_on_postgres_match_one_writer(tmp_path: Path, pg_arch
     """Two processes write overlapping sets (0-29 and 10-39, shuffled, 3 per transaction) at once:
     nothing lost or duplicated, and the actions closed across meetings are the same as when one
     writer stores everything into SQLite."""
-    from pipeline.store import Archive
+    from pipeline.archive.archive import Archive
 
     repo = str(Path(__file__).resolve().parents[1])
     script = _script(tmp_path, "write.py", WRITE)

@@ -2,7 +2,7 @@ from datetime import date
 
 from hypothesis import given, settings, strategies as st
 
-from pipeline.dates import complete_year, find_dates, locale_day_first
+from pipeline.core.dates import complete_year, find_dates, locale_day_first
 
 
 def values(text, **kw):

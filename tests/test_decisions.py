@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
 from helpers import CORPUS, SHARED_REAL
-from pipeline.decisions import find_decisions, name_after, name_before, split_sentences, to_record
-from pipeline.document import DocumentBuilder
+from pipeline.detect.decisions import find_decisions, name_after, name_before, split_sentences, to_record
+from pipeline.core.document import DocumentBuilder
 from pipeline.extract import read_document
-from pipeline.structure import structure
+from pipeline.structure.structure import structure
 
 
 def doc_of(*paras: str, kinds: list[str] | None = None):
@@ -355,8 +355,8 @@ def test_seed_minutes():
 
 @pytest.mark.slow
 def test_with_spacy_sentences_same_spans_on_samples():
-    from pipeline.nlp import shared_spacy
-    from pipeline.parsed import parse_document
+    from pipeline.detect.nlp import shared_spacy
+    from pipeline.detect.parsed import parse_document
 
     for path in SAMPLES:
         d = read_document(path)

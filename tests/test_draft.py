@@ -17,10 +17,8 @@ from icalendar import Calendar
 from markdown_it import MarkdownIt
 
 from helpers import CORPUS
-from pipeline.draft import (Draft, build_draft, render_docx, render_html, render_ics, render_json,
-                            render_markdown, theme_name)
-from pipeline.record import (Action, Attendees, DateValue, Decision, Heading, Meeting, Provenance,
-                             SectionSummary, SectionThemes, ThemeLabel, Warning)
+from pipeline.draft.draft import Draft, build_draft, render_docx, render_html, render_ics, render_json, render_markdown, theme_name
+from pipeline.core.record import Action, Attendees, DateValue, Decision, Heading, Meeting, Provenance, SectionSummary, SectionThemes, ThemeLabel, Warning
 
 SEED = CORPUS / "seed" / "seed-minutes.txt"
 SEED_SUMMARIES = {  # hand-written for the tests, not produced by minutebook

@@ -1,4 +1,4 @@
-"""Due dates, next meetings and date expressions read against the meeting date (pipeline.duedates)."""
+"""Due dates, next meetings and date expressions read against the meeting date (pipeline.detect.duedates)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from helpers import CORPUS, SHARED_GOLD, SHARED_REAL, SKIP_NO_SHARED
-from pipeline.document import DocumentBuilder
-from pipeline.duedates import DueDate, all_dates, dates_in, find_due, find_next_meetings, normalise_due
+from pipeline.core.document import DocumentBuilder
+from pipeline.detect.duedates import DueDate, all_dates, dates_in, find_due, find_next_meetings, normalise_due
 
 M = date(2022, 4, 27)  # a Wednesday
 
@@ -216,7 +216,7 @@ def test_next_meeting_ignores_other_bodies_and_past_dates():
 
 def _analyse(path):
     from pipeline.extract import read_document
-    from pipeline.structure import structure
+    from pipeline.structure.structure import structure
 
     doc = read_document(path)
     st = structure(doc)

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import hostile  # noqa: E402
 from pipeline.cli import app  # noqa: E402
-from pipeline.errors import LimitExceeded, MinutebookError  # noqa: E402
+from pipeline.core.errors import LimitExceeded, MinutebookError  # noqa: E402
 from pipeline.extract import ReadOptions, read_document  # noqa: E402
 
 _CODE = re.compile(r"\[(MB\d{3})\]")
@@ -252,7 +252,7 @@ class _Archive:
 
 
 def test_batch_survives_every_class_and_the_time_limit(tmp_path, bound):
-    from pipeline.batch import Limits, run_batch
+    from pipeline.scale.batch import Limits, run_batch
 
     folder = tmp_path / "drive"
     folder.mkdir()

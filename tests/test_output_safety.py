@@ -104,7 +104,7 @@ def test_html_and_markdown_references_to_local_files_are_not_followed(tmp_path: 
 def test_rendered_draft_links_only_inside_the_page(tmp_path: Path, canary: Path):
     """Paths and URLs written in a minute come out as text; the only links a draft makes are #anchors."""
     from pipeline.api import analyse
-    from pipeline.draft import build_draft, render_html, render_markdown
+    from pipeline.draft.draft import build_draft, render_html, render_markdown
 
     text = (MINUTES + f"\n2. Papers\nIt was agreed to file the paper at {canary} and file://{canary} and ../../etc/passwd "
             "and [the file](../../etc/passwd) and <a href=\"file:///etc/passwd\">here</a>.\n")
@@ -129,7 +129,7 @@ def test_rendered_draft_links_only_inside_the_page(tmp_path: Path, canary: Path)
 
 def test_tag_writes_only_the_archive(tmp_path: Path, canary: Path):
     """A batch over a folder whose documents name paths creates the archive and nothing else."""
-    from pipeline.batch import run_batch
+    from pipeline.scale.batch import run_batch
 
     docs = tmp_path / "docs"
     docs.mkdir()

@@ -1,4 +1,4 @@
-"""pipeline.people: the people of one meeting, their aliases, mentions, speakers and warnings."""
+"""pipeline.detect.people: the people of one meeting, their aliases, mentions, speakers and warnings."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pipeline.attendance import AttendanceEntry
-from pipeline.document import DocumentBuilder
-from pipeline.people import (PeopleIndex, find_mentions, nicknames, people_warnings, speakers, to_record,
-                             words_of)
-from pipeline.structure import structure
+from pipeline.structure.attendance import AttendanceEntry
+from pipeline.core.document import DocumentBuilder
+from pipeline.detect.people import PeopleIndex, find_mentions, nicknames, people_warnings, speakers, to_record, words_of
+from pipeline.structure.structure import structure
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "corpus" / "seed" / "seed-minutes.txt"
@@ -37,12 +36,12 @@ def doc_of(*paragraphs: str):
 
 @pytest.fixture(scope="module")
 def nlp():
-    from pipeline.nlp import shared_spacy
+    from pipeline.detect.nlp import shared_spacy
     return shared_spacy()
 
 
 def analyse(doc, nlp):
-    from pipeline.parsed import parse_document
+    from pipeline.detect.parsed import parse_document
     idx = PeopleIndex.from_structure(doc, structure(doc))
     parsed = parse_document(doc, nlp)
     ms = find_mentions(parsed, idx)

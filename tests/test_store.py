@@ -1,4 +1,4 @@
-"""pipeline.store: the archive (migrations, writes, hybrid search, actions, people, themes).
+"""pipeline.archive.archive: the archive (migrations, writes, hybrid search, actions, people, themes).
 
 Every test taking the ``db`` / ``archive`` fixtures runs twice: on SQLite and on PostgreSQL
 (``archive_target`` in conftest.py; the PostgreSQL run needs $MINUTEBOOK_TEST_PG, see tests/pgtest.py).
@@ -13,11 +13,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from pipeline.errors import ArchiveError
-from pipeline.record import (Action, AttendanceEntry, Heading, Meeting, Person, Provenance, SectionThemes,
-                             ThemeLabel)
-from pipeline.store import (MIGRATIONS, Archive, TaggedDocument, default_db_path, file_hash, fts_query,
-                            fts_terms, is_done_status, name_key, same_task)
+from pipeline.core.errors import ArchiveError
+from pipeline.core.record import Action, AttendanceEntry, Heading, Meeting, Person, Provenance, SectionThemes, ThemeLabel
+from pipeline.archive.archive import MIGRATIONS, Archive, TaggedDocument, default_db_path, file_hash, fts_query, fts_terms, is_done_status, name_key, same_task
 
 REPO = Path(__file__).resolve().parents[1]
 PARISH = REPO / "corpus" / "samples" / "parish-council_2024-06-03.txt"
@@ -103,7 +101,7 @@ def archive(db: Path):
 @pytest.fixture(scope="module")
 def analysed() -> dict[str, TaggedDocument]:
     """The parish sample and the seed minutes through extract/structure/detect (spaCy, no encoder)."""
-    from pipeline.components import Pipeline, State
+    from pipeline.core.stage import Pipeline, State
 
     out = {}
     for i, path in enumerate((PARISH, SEED)):
@@ -554,7 +552,7 @@ def test_views_and_indexes_exist(archive: Archive):
 
 
 def test_postgres_connection_errors_are_one_line_without_the_password(pg_database):
-    from pipeline.store_pg import _connect_error, redact
+    from pipeline.archive.postgres import _connect_error, redact
 
     url = "postgresql://minutes:s3cret-pw@127.0.0.1:1/archive"
     with pytest.raises(ArchiveError) as e:

@@ -1,9 +1,9 @@
 """Unit tests for the structure stage, on documents built directly (no reader involved)."""
 
-from pipeline.attendance import attendance_role
-from pipeline.build import build_meeting
-from pipeline.document import DocumentBuilder
-from pipeline.structure import structure
+from pipeline.structure.attendance import attendance_role
+from pipeline.structure.build import build_meeting
+from pipeline.core.document import DocumentBuilder
+from pipeline.structure.structure import structure
 
 
 def meeting(build):

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from helpers import CORPUS, SHARED_REAL, SKIP_NO_SHARED
-from pipeline.document import Block, Document
-from pipeline.errors import MinutebookError
-from pipeline.sections import Sentence, SectionText
-from pipeline.summarise import (AbstractiveSummariser, ExtractiveSummariser, SummariserNotFound, get_summariser,
-                                grounding_problems, registered_summarisers, section_sentences, summarise_sections)
+from pipeline.core.document import Block, Document
+from pipeline.core.errors import MinutebookError
+from pipeline.structure.sections import Sentence, SectionText
+from pipeline.summarise.summarise import AbstractiveSummariser, ExtractiveSummariser, SummariserNotFound, get_summariser, grounding_problems, registered_summarisers, section_sentences, summarise_sections
 
 FUNDING = ("Niccola shared an update on the funding position. "
            "The group discussed the history of the fund and how it had been used over the years. "
@@ -188,7 +187,7 @@ def test_grounding_normalises_numbers_dates_and_case():
 
 @pytest.mark.slow
 def test_grounding_with_spacy_entities_checks_the_first_word():
-    from pipeline.nlp import shared_spacy
+    from pipeline.detect.nlp import shared_spacy
 
     nlp = shared_spacy()
     nlp.warm_up()  # spaCy and its model are dependencies: a missing model fails here, never skips
@@ -301,7 +300,7 @@ REAL = sorted(SHARED_REAL.iterdir()) if SHARED_REAL.is_dir() else []
 def _check_document(path: Path):
     from pipeline.api import analyse
     from pipeline.extract import read_document
-    from pipeline.sections import section_texts
+    from pipeline.structure.sections import section_texts
 
     meeting = analyse(path, stages=["extract", "structure"])
     doc = read_document(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers import CORPUS, REPO, SHARED, SHARED_GOLD, SHARED_REAL, write
-from pipeline.themes import DEFAULT_TAXONOMY, Taxonomy, TaxonomyError, ThemeTagger, load_thresholds
+from pipeline.themes.tagger import DEFAULT_TAXONOMY, Taxonomy, TaxonomyError, ThemeTagger, load_thresholds
 
 sys.path.insert(0, str(REPO / "bench"))
 
@@ -116,8 +116,8 @@ The next meeting will be held on 14 May at 7pm.
 
 
 def _sections(tmp_path, text=MINUTES, name="minutes.md"):
-    from pipeline.components import Pipeline, State
-    from pipeline.sections import section_texts
+    from pipeline.core.stage import Pipeline, State
+    from pipeline.structure.sections import section_texts
 
     p = write(tmp_path, name, text)
     state = Pipeline(["extract", "structure"]).run(State(path=p, options={}))

@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from ..document import Document
-from ..errors import EmptyDocument, EncryptedDocument, InputNotFound, LimitExceeded, UnsupportedFormat, WrongExtension
-from .sniff import EXTENSIONS, FORMATS, sniff_format
+from pipeline.core.document import Document
+from pipeline.core.errors import EmptyDocument, EncryptedDocument, InputNotFound, LimitExceeded, UnsupportedFormat, WrongExtension
+from pipeline.extract.sniff import EXTENSIONS, FORMATS, sniff_format
 
 
 @dataclass(frozen=True)

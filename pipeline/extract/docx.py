@@ -24,10 +24,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..document import Document, DocumentBuilder, normalise_inline
-from ..errors import CorruptDocument, EncryptedDocument, LimitExceeded
-from . import ReadOptions, register_reader
-from .text import is_label_line
+from pipeline.core.document import Document, DocumentBuilder, normalise_inline
+from pipeline.core.errors import CorruptDocument, EncryptedDocument, LimitExceeded
+from pipeline.extract import ReadOptions, register_reader
+from pipeline.extract.text import is_label_line
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"

@@ -19,10 +19,10 @@ from pathlib import Path
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 from bs4.element import CData
 
-from ..document import Document, DocumentBuilder, normalise_inline
-from ..errors import CorruptDocument, LimitExceeded, MinutebookError
-from . import ReadOptions, register_reader
-from .textcodec import decode_text
+from pipeline.core.document import Document, DocumentBuilder, normalise_inline
+from pipeline.core.errors import CorruptDocument, LimitExceeded, MinutebookError
+from pipeline.extract import ReadOptions, register_reader
+from pipeline.extract.textcodec import decode_text
 
 DROP = {"script", "style", "noscript", "template", "head", "nav", "svg", "math", "iframe", "object",
         "canvas", "select", "button", "input", "textarea", "map", "audio", "video", "meta", "link"}

@@ -20,12 +20,12 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..document import Document, DocumentBuilder, normalise_inline
-from ..errors import CorruptDocument, MinutebookError
-from . import ReadOptions, register_reader
-from .html import emit_html
-from .text import looks_like_heading_line, split_soft_lines
-from .textcodec import decode_text
+from pipeline.core.document import Document, DocumentBuilder, normalise_inline
+from pipeline.core.errors import CorruptDocument, MinutebookError
+from pipeline.extract import ReadOptions, register_reader
+from pipeline.extract.html import emit_html
+from pipeline.extract.text import looks_like_heading_line, split_soft_lines
+from pipeline.extract.textcodec import decode_text
 
 _FRONT_RE = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\n(.*?)\n(---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)", re.DOTALL)
 _KV_RE = re.compile(r"^([A-Za-z_][\w .\-]*?)\s*[:=]\s*(.*)$")

@@ -37,9 +37,9 @@ from io import BytesIO
 from pathlib import Path
 from statistics import median
 
-from ..document import Document, DocumentBuilder
-from ..errors import CorruptDocument, EncryptedDocument, LimitExceeded, ScannedDocument
-from . import ReadOptions, register_reader
+from pipeline.core.document import Document, DocumentBuilder
+from pipeline.core.errors import CorruptDocument, EncryptedDocument, LimitExceeded, ScannedDocument
+from pipeline.extract import ReadOptions, register_reader
 
 # --------------------------------------------------------------------------------------------------
 # constants

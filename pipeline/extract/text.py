@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..document import Document, DocumentBuilder
-from . import ReadOptions, register_reader
-from .textcodec import decode_text
+from pipeline.core.document import Document, DocumentBuilder
+from pipeline.extract import ReadOptions, register_reader
+from pipeline.extract.textcodec import decode_text
 
 # ---------------------------------------------------------------------------------------------
 # Line patterns shared with the other text-family readers

@@ -22,13 +22,13 @@ request path reaches the file system), and a friendly error page instead of any 
 
 from __future__ import annotations
 
-from .config import WebConfig
+from pipeline.web.config import WebConfig
 
 __all__ = ["WebConfig", "create_app"]
 
 
 def create_app(config: WebConfig):
     """The ASGI application (imports FastAPI only when called)."""
-    from .app import create_app as _create
+    from pipeline.web.app import create_app as _create
 
     return _create(config)

@@ -21,14 +21,14 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from ..draft import PROCEDURAL_LABELS, build_draft, render_docx, render_markdown, theme_name
-from ..errors import MinutebookError
-from ..store import Archive
-from .chart import trend
-from .config import UPLOAD_EXTENSIONS, WebConfig
-from .drafts import DraftJobs, UploadRejected, apply_edits
-from .security import Guard
-from .sources import SourceTexts, content_type, provenance_args, safe_filename
+from pipeline.draft.draft import PROCEDURAL_LABELS, build_draft, render_docx, render_markdown, theme_name
+from pipeline.core.errors import MinutebookError
+from pipeline.archive.archive import Archive
+from pipeline.web.chart import trend
+from pipeline.web.config import UPLOAD_EXTENSIONS, WebConfig
+from pipeline.web.drafts import DraftJobs, UploadRejected, apply_edits
+from pipeline.web.security import Guard
+from pipeline.web.sources import SourceTexts, content_type, provenance_args, safe_filename
 
 log = logging.getLogger("minutebook.web")
 HERE = Path(__file__).resolve().parent
@@ -292,7 +292,7 @@ def create_app(config: WebConfig) -> FastAPI:
         if doc is None:
             raise NotFound("There is no document with this number in the archive.")
         path = Path(doc.path)
-        from ..store import file_hash
+        from pipeline.archive.archive import file_hash
 
         if not path.is_file():
             raise NotFound("The original file is no longer where it was tagged from.")

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from ..draft import Draft, DraftAction, DraftDecision
-from ..errors import MinutebookError
-from .config import UPLOAD_EXTENSIONS
+from pipeline.draft.draft import Draft, DraftAction, DraftDecision
+from pipeline.core.errors import MinutebookError
+from pipeline.web.config import UPLOAD_EXTENSIONS
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _ISO_DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
@@ -45,8 +45,8 @@ class DraftJob:
 
 def make_draft(path: Path, *, max_bytes: int, max_pages: int) -> Draft:
     """The real pipeline (models loaded lazily by their stages) and the draft of its record."""
-    from ..api import analyse
-    from ..draft import build_draft
+    from pipeline.api import analyse
+    from pipeline.draft.draft import build_draft
 
     return build_draft(analyse(path, max_bytes=max_bytes, max_pages=max_pages))
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..errors import MinutebookError
-from ..record import Meeting, Provenance
-from ..store import DocumentRow, file_hash
+from pipeline.core.errors import MinutebookError
+from pipeline.core.record import Meeting, Provenance
+from pipeline.archive.archive import DocumentRow, file_hash
 
 WHOLE_TEXT_CHARS = 60_000  # shorter documents are shown whole (the anchor scrolls to the mark)
 CONTEXT_CHARS = 4_000  # otherwise this much text either side of the span
@@ -78,7 +78,7 @@ class SourceTexts:
         try:
             if file_hash(path) != doc.content_hash:
                 return None, "the original file has changed since it was tagged, so its spans no longer apply"
-            from ..extract import read_document
+            from pipeline.extract import read_document
 
             d = read_document(path, as_format=doc.format)
         except MinutebookError as e:

@@ -12,7 +12,7 @@ import docx
 import pytest
 from lxml import etree
 
-from pipeline.errors import CorruptDocument, LimitExceeded
+from pipeline.core.errors import CorruptDocument, LimitExceeded
 from pipeline.extract import ReadOptions, get_reader, read_document
 from pipeline.extract import docx as docx_reader
 

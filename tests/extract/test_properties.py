@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.document import Document
-from pipeline.errors import MinutebookError
+from pipeline.core.document import Document
+from pipeline.core.errors import MinutebookError
 from pipeline.extract import ReadOptions, get_reader
 
 FORMATS = ["docx", "html", "markdown", "text"]

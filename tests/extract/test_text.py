@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import EncodingError
+from pipeline.core.errors import EncodingError
 from pipeline.extract import ReadOptions, get_reader, read_document
 
 REPO = Path(__file__).resolve().parents[2]

@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE.parent))
 
 with atheris.instrument_imports(include=["pipeline"]):
-    import pipeline.actions  # noqa: F401
-    import pipeline.attendance  # noqa: F401
-    import pipeline.dates  # noqa: F401
-    import pipeline.duedates  # noqa: F401
+    import pipeline.detect.actions  # noqa: F401
+    import pipeline.structure.attendance  # noqa: F401
+    import pipeline.core.dates  # noqa: F401
+    import pipeline.detect.duedates  # noqa: F401
     import pipeline.extract  # noqa: F401
     import pipeline.extract.docx  # noqa: F401
     import pipeline.extract.html  # noqa: F401

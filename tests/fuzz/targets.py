@@ -10,7 +10,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from pipeline.errors import MinutebookError
+from pipeline.core.errors import MinutebookError
 
 _TMP = Path(tempfile.mkdtemp(prefix="mb_fuzz_"))
 EXT = {"text": ".txt", "markdown": ".md", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
@@ -51,7 +51,7 @@ def _meeting(data: bytes) -> tuple[date | None, bool, str]:
 
 
 def dates(data: bytes) -> None:
-    from pipeline.dates import find_dates
+    from pipeline.core.dates import find_dates
 
     md, day_first, text = _meeting(data)
     for m in find_dates(text, day_first=day_first, reference=md):
@@ -60,7 +60,7 @@ def dates(data: bytes) -> None:
 
 
 def duedates(data: bytes) -> None:
-    from pipeline.duedates import find_due, normalise_due
+    from pipeline.detect.duedates import find_due, normalise_due
 
     md, day_first, text = _meeting(data)
     normalise_due(text, meeting_date=md, day_first=day_first)
@@ -73,8 +73,8 @@ def duedates(data: bytes) -> None:
 
 
 def attendance(data: bytes) -> None:
-    from pipeline.attendance import _split_items, find_attendance
-    from pipeline.document import DocumentBuilder
+    from pipeline.structure.attendance import _split_items, find_attendance
+    from pipeline.core.document import DocumentBuilder
 
     text = _text(data)
     for item, off in _split_items(text):
@@ -88,7 +88,7 @@ def attendance(data: bytes) -> None:
 
 
 def actions(data: bytes) -> None:
-    from pipeline.actions import split_owners
+    from pipeline.detect.actions import split_owners
 
     out = split_owners(_text(data))
     assert isinstance(out, list) and all(isinstance(x, str) for x in out)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from pipeline.store import Archive
+from pipeline.archive.archive import Archive
 from pipeline.web import WebConfig, create_app
 from pipeline.web.app import marked
 from pipeline.web.drafts import DraftJobs, apply_edits
@@ -186,7 +186,7 @@ def test_token_is_required_on_every_request(small_archive):
 
 
 def test_bad_token_and_missing_archive_are_one_line_errors(tmp_path, small_archive):
-    from pipeline.errors import MinutebookError
+    from pipeline.core.errors import MinutebookError
 
     with pytest.raises(MinutebookError, match="access token"):
         create_app(WebConfig(db=small_archive, token="short"))
@@ -231,7 +231,7 @@ def test_marked_snippet_escapes_and_balances():
 def test_draft_edits_reach_markdown_and_word(tmp_path):
     """The edit form's fields become the downloaded draft (the draft made by the model-free stages)."""
     from pipeline.api import analyse
-    from pipeline.draft import build_draft, render_docx, render_markdown
+    from pipeline.draft.draft import build_draft, render_docx, render_markdown
 
     from web_helpers import MINUTES_A
 
@@ -267,8 +267,8 @@ def test_cached_aggregates_follow_new_writes(tmp_path):
     """Facets, counts and trends are cached until the archive changes, then recomputed."""
     from web_helpers import build_small_archive
 
-    from pipeline.record import SectionThemes, ThemeLabel
-    from pipeline.store import TaggedDocument
+    from pipeline.core.record import SectionThemes, ThemeLabel
+    from pipeline.archive.archive import TaggedDocument
 
     db = build_small_archive(tmp_path)
     with TestClient(create_app(WebConfig(db=db)), base_url=BASE) as c:

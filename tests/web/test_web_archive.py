@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.record import Action, AttendanceEntry, Meeting, Person, Provenance
-from pipeline.store import Archive, TaggedDocument
+from pipeline.core.record import Action, AttendanceEntry, Meeting, Person, Provenance
+from pipeline.archive.archive import Archive, TaggedDocument
 
 
 def prov(i: int) -> Provenance:
@@ -115,7 +115,7 @@ def test_change_marker_sees_writes_of_other_connections(archive, archive_target,
 
 
 def test_theme_labels_and_type_filter_with_a_theme(archive, tmp_path):
-    from pipeline.record import SectionThemes, ThemeLabel
+    from pipeline.core.record import SectionThemes, ThemeLabel
 
     for name, fmt, labels in (("five.html", "html", ["events", "finance"]), ("six.docx", "docx", ["finance"])):
         m = meeting("2024-07-0" + str(len(fmt)), [])

@@ -59,8 +59,8 @@ def build_small_archive(folder: Path, db: str | Path | None = None) -> Path | st
     (a SQLite file or a postgresql:// URL; default ``folder/small.db``). Returns ``db``."""
     from pipeline.api import analyse
     from pipeline.extract import read_document
-    from pipeline.record import Action, Decision, Person, Provenance, SectionThemes, ThemeLabel
-    from pipeline.store import Archive, TaggedDocument, file_hash
+    from pipeline.core.record import Action, Decision, Person, Provenance, SectionThemes, ThemeLabel
+    from pipeline.archive.archive import Archive, TaggedDocument, file_hash
 
     db = db or folder / "small.db"
     files = []

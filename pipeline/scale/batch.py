@@ -26,7 +26,7 @@ How it is put together (STYLE items 4, 5 and 11):
   the culprit - and only the culprit - is marked FAILED. A worker that dies (segfault, out of memory)
   is handled the same way.
 * **On a cluster.** ``cluster="tcp://HOST:8786"`` or ``"local:N"`` (``--cluster``) runs the same
-  tasks on Dask workers, with the same single writer here: see ``pipeline.cluster``.
+  tasks on Dask workers, with the same single writer here: see ``pipeline.scale.cluster``.
 """
 
 from __future__ import annotations
@@ -47,14 +47,14 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, Sequence
 
-from . import PIPELINE_VERSION
-from .errors import MinutebookError
+from pipeline import PIPELINE_VERSION
+from pipeline.core.errors import MinutebookError
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from .components import Pipeline, State
-    from .record import Meeting
+    from pipeline.core.stage import Pipeline, State
+    from pipeline.core.record import Meeting
 
 __all__ = ["Status", "ErrorItem", "Limits", "DocResult", "BatchReport", "discover", "content_hash",
            "run_batch", "batch_version", "vector_texts", "RichProgress", "START_METHOD"]
@@ -85,7 +85,7 @@ _GLOB_CHARS = set("*?[")
 
 
 def _supported_extensions() -> set[str]:
-    from .extract.sniff import EXTENSIONS
+    from pipeline.extract.sniff import EXTENSIONS
 
     return set(EXTENSIONS) | _REPORTED_UNREADABLE
 
@@ -104,7 +104,7 @@ def _looks_like_document(path: Path, exts: set[str]) -> bool:
         return True
     if ext not in _SNIFFED_EXTENSIONS:
         return False  # images, archives, code, spreadsheets...: obviously not minutes
-    from .extract.sniff import FORMATS, sniff_format
+    from pipeline.extract.sniff import FORMATS, sniff_format
 
     try:
         with path.open("rb") as fh:
@@ -130,7 +130,7 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     archives, code); a file named explicitly is kept if it looks like a document. Missing paths raise
     ``InputNotFound`` (a typo should not quietly tag nothing).
     """
-    from .errors import InputNotFound
+    from pipeline.core.errors import InputNotFound
 
     exts = _supported_extensions()
     found: set[Path] = set()
@@ -234,7 +234,7 @@ class BatchReport:
     interrupted: bool = False
     db: str | None = None
     workers: int = 1
-    cluster: Any = None  # a pipeline.cluster.ClusterInfo when the batch ran on a Dask cluster
+    cluster: Any = None  # a pipeline.scale.cluster.ClusterInfo when the batch ran on a Dask cluster
 
     @property
     def processed(self) -> int:
@@ -276,7 +276,7 @@ ProgressFn = Callable[[DocResult, int, int], None]  # (result, done, total)
 def batch_version(stages: Sequence[str] | None) -> str:
     """The version a stored record is marked with: PIPELINE_VERSION for the default stages, with the
     stage list appended otherwise, so a quick ``extract,structure`` run never hides a full one."""
-    from .api import DEFAULT_STAGES
+    from pipeline.api import DEFAULT_STAGES
 
     if stages is None or list(stages) == list(DEFAULT_STAGES):
         return PIPELINE_VERSION
@@ -322,7 +322,7 @@ class Tagger:
     def __init__(self, config: TagConfig):
         import importlib
 
-        from .components import Pipeline
+        from pipeline.core.stage import Pipeline
 
         for module in config.plugins:
             importlib.import_module(module)
@@ -334,11 +334,11 @@ class Tagger:
         """Load the models the stages (and the section vectors) will use, once."""
         names = set(self.config.stages)
         if names & {"detect", "themes", "summarise"}:
-            from .nlp import shared_spacy
+            from pipeline.detect.nlp import shared_spacy
 
             shared_spacy().warm_up()
         if self.config.vectors or "themes" in names:
-            from .encoder import shared_encoder
+            from pipeline.themes.encoder import shared_encoder
 
             try:
                 shared_encoder().warm_up()
@@ -368,8 +368,8 @@ class Tagger:
         return result
 
     def _tag(self, path: Path, digest: str) -> DocResult:
-        from .components import State
-        from .extract import limit_options
+        from pipeline.core.stage import State
+        from pipeline.extract import limit_options
 
         opts = dict(self.config.options)
         limits = self.config.limits
@@ -446,7 +446,7 @@ def _timeout_item(path: str, seconds: float | None) -> ErrorItem:
 
 def _sections(state: "State") -> list:
     """The ``SectionText``s of the document (computed once, kept on the state)."""
-    from .sections import section_texts
+    from pipeline.structure.sections import section_texts
 
     if state.sections is None and state.meeting is not None and state.document is not None:
         state.sections = section_texts(state.document, state.meeting, state.parsed)
@@ -479,7 +479,7 @@ def section_vectors(state: "State") -> "np.ndarray":
     little; a document without headings falls back to ``vector_texts``."""
     import numpy as np
 
-    from .encoder import shared_encoder
+    from pipeline.themes.encoder import shared_encoder
 
     enc = shared_encoder()
     sections = [s for s in _sections(state)] if state.meeting is not None and state.document is not None else []
@@ -603,15 +603,15 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     Returns a ``BatchReport``; after Ctrl-C, ``report.interrupted`` is set (exit code 130).
 
     ``cluster`` runs the documents on Dask instead of local processes: a scheduler address
-    (``tcp://HOST:8786``) or ``local:N`` (see ``pipeline.cluster``; ``workers`` is then ignored).
+    (``tcp://HOST:8786``) or ``local:N`` (see ``pipeline.scale.cluster``; ``workers`` is then ignored).
     ``retries`` bounds how often a document is tried again after its worker died or the task itself
     failed (default 2); ``ship_files`` sends the files' bytes with the tasks (default: for an address).
     """
-    from .api import DEFAULT_STAGES
+    from pipeline.api import DEFAULT_STAGES
 
     spec = None
     if cluster is not None:
-        from .cluster import parse_cluster
+        from pipeline.scale.cluster import parse_cluster
 
         spec = parse_cluster(cluster)  # a malformed value fails before anything is opened
 
@@ -626,10 +626,10 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     Tagger(config)  # import plugins and check the stage chain before opening anything
     own_archive = archive is None
     if archive is None:
-        from .store import Archive
+        from pipeline.archive.archive import Archive
 
         archive = Archive.open(db)
-    from .store_pg import redact
+    from pipeline.archive.postgres import redact
 
     report = BatchReport(total=len(files), workers=max(1, workers), db=redact(str(db)) if db else None)
 
@@ -649,7 +649,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
         with stop:
             tasks = _tasks(files, archive, version, force, retry_failed, record, stop)
             if spec is not None:
-                from .cluster import DEFAULT_RETRIES, ClusterInfo, run_cluster
+                from pipeline.scale.cluster import DEFAULT_RETRIES, ClusterInfo, run_cluster
 
                 report.cluster = ClusterInfo(spec=str(spec))
                 run_cluster(tasks, config, spec, record, stop, info=report.cluster, ship=ship_files, note=_note,
@@ -723,7 +723,7 @@ def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, r
 
 def _to_tagged(result: DocResult, version: str) -> Any:
     """The archive's record for a result."""
-    from .store import TaggedDocument
+    from pipeline.archive.archive import TaggedDocument
 
     return TaggedDocument(path=result.path, content_hash=result.content_hash, format=result.format,
                           status=result.status.value, error=result.error, meeting=result.meeting,

@@ -22,16 +22,16 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from .attendance import AttendanceEntry
-from .document import Document
-from .nlp import MODELS_DIR
-from .record import Person, Provenance, Warning
+from pipeline.structure.attendance import AttendanceEntry
+from pipeline.core.document import Document
+from pipeline.core.resources import model_path
+from pipeline.core.record import Person, Provenance, Warning
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
-    from .parsed import ParsedDocument
-    from .structure import Structure
+    from pipeline.detect.parsed import ParsedDocument
+    from pipeline.structure.structure import Structure
 
 # ----------------------------------------------------------------------------------------- names
 
@@ -111,7 +111,7 @@ def office_of(text: str) -> str | None:
 def nicknames() -> dict[str, frozenset[str]]:
     """short form -> formal first names, from models/nicknames.tsv (lower case)."""
     out: dict[str, set[str]] = {}
-    path = MODELS_DIR / "nicknames.tsv"
+    path = model_path("nicknames.tsv")
     if path.exists():
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#") or line.startswith("nickname\t"):
@@ -526,7 +526,7 @@ def find_mentions(parsed: "ParsedDocument", index: PeopleIndex, nlp=None) -> lis
         return []
     vocab = parsed.docs[0].vocab
     if nlp is None:
-        from .nlp import shared_spacy
+        from pipeline.detect.nlp import shared_spacy
         nlp = shared_spacy().nlp
     make = nlp.make_doc if hasattr(nlp, "make_doc") else nlp.nlp.make_doc
     phrases, initials = _matcher_patterns(index)

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Iterable, Literal
 
-from .dates import MONTHS, WEEKDAYS, find_dates, years_in
-from .document import Document
+from pipeline.core.dates import MONTHS, WEEKDAYS, find_dates, years_in
+from pipeline.core.document import Document
 
 DueKind = Literal["date", "month", "quarter", "year", "relative", "meeting", "open", "text"]
 
@@ -637,7 +637,7 @@ def dates_in(text: str, *, meeting_date: date | None, next_meeting: date | None 
     meeting"). Bare months, weekdays and years are listed only after a preposition ("in June", "by
     Thursday", "in 2026"), where they are dates rather than names or numbers. ``future`` completes
     a missing year forward from the meeting date (else from ``context_years``, as
-    ``pipeline.dates`` does); ``kinds`` filters by ``DueDate.kind``.
+    ``pipeline.core.dates`` does); ``kinds`` filters by ``DueDate.kind``.
     """
     ctx = _ctx(meeting_date, next_meeting, day_first, future=future, context_years=context_years)
     out: list[DateExpression] = []
@@ -803,7 +803,7 @@ def find_next_meetings(doc: Document, *, meeting_date: date | None, day_first: b
     first year that puts it after the meeting date. Dates before the meeting are ignored.
     """
     if sections is None:
-        from .structure import structure
+        from pipeline.structure.structure import structure
         sections = structure(doc).sections
     ctx_years = years_in(doc.text)
     found: list[NextMeeting] = []
@@ -875,7 +875,7 @@ def all_dates(doc: Document, *, meeting_date: date | None, day_first: bool,
               next_meeting: date | None = None) -> list[DateExpression]:
     """Every date expression in the document (offsets in ``doc.text``), block by block.
 
-    Missing years are completed as ``pipeline.dates`` does (the document's years, a stated
+    Missing years are completed as ``pipeline.core.dates`` does (the document's years, a stated
     weekday, the meeting date), not forward as for deadlines: minutes also mention past dates.
     Meeting references ("the next meeting") are left out unless ``next_meeting`` dates them.
     """

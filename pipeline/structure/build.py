@@ -5,10 +5,9 @@ from __future__ import annotations
 import functools
 import re
 
-from .document import Document
-from .record import (AttendanceEntry, Attendees, DateValue, Heading, Meeting, Provenance, QualityOut, TableOut,
-                     Warning)
-from .structure import Structure
+from pipeline.core.document import Document
+from pipeline.core.record import AttendanceEntry, Attendees, DateValue, Heading, Meeting, Provenance, QualityOut, TableOut, Warning
+from pipeline.structure.structure import Structure
 
 
 def provenance(doc: Document, start: int, end: int, block: int | None = None) -> Provenance:

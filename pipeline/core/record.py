@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from . import PIPELINE_VERSION, SCHEMA_VERSION
+from pipeline import PIPELINE_VERSION, SCHEMA_VERSION
 
 
 class Provenance(BaseModel):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .document import Document
-from .record import Meeting
+from pipeline.core.document import Document
+from pipeline.core.record import Meeting
 
 
 @dataclass

@@ -54,12 +54,12 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from .errors import MinutebookError
+from pipeline.core.errors import MinutebookError
 
 if TYPE_CHECKING:  # pragma: no cover
     from distributed import Client, Future
 
-    from .batch import DocResult, TagConfig, _Stop, _Task
+    from pipeline.scale.batch import DocResult, TagConfig, _Stop, _Task
 
 __all__ = ["ClusterUnavailable", "ClusterSpec", "parse_cluster", "TaggerPlugin", "run_cluster", "DEFAULT_RETRIES"]
 
@@ -142,7 +142,7 @@ class TaggerPlugin(WorkerPlugin):
     def _load(self, nthreads: int) -> None:
         import sys
 
-        from .batch import Tagger
+        from pipeline.scale.batch import Tagger
 
         t0 = time.perf_counter()
         tagger = Tagger(self.config)
@@ -202,7 +202,7 @@ def _relocate(result: "DocResult", local: str, original: str) -> "DocResult":
     file, every provenance, error messages)."""
     import json
 
-    from .batch import ErrorItem
+    from pipeline.scale.batch import ErrorItem
 
     result.path = original
     result.errors = [ErrorItem(e.component, e.message.replace(local, original), e.code) for e in result.errors]
@@ -319,7 +319,7 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
     times)."""
     from distributed import as_completed
 
-    from .batch import DocResult, ErrorItem, Status, _error_item, _timeout_item
+    from pipeline.scale.batch import DocResult, ErrorItem, Status, _error_item, _timeout_item
 
     info = info or ClusterInfo(spec=str(spec))
     ship = (not spec.local) if ship is None else ship
@@ -459,7 +459,7 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
 
 
 def _died_item(path: str, deaths: int) -> Any:
-    from .batch import ErrorItem
+    from pipeline.scale.batch import ErrorItem
 
     return ErrorItem("worker", f"{path}: the Dask worker died {deaths} time(s) while reading it (a crash or out of "
                      "memory); try `minutebook analyse` on the file alone")

@@ -10,21 +10,20 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .actions import (ActionFound, dedupe, flattened_table_actions, is_owner_phrase, marker_actions, prose_actions,
-                      section_actions, table_actions)
-from .build import provenance
-from .document import Document
-from .record import Action, DateValue, Meeting, Warning
-from .structure import Structure
+from pipeline.detect.actions import ActionFound, dedupe, flattened_table_actions, is_owner_phrase, marker_actions, prose_actions, section_actions, table_actions
+from pipeline.structure.build import provenance
+from pipeline.core.document import Document
+from pipeline.core.record import Action, DateValue, Meeting, Warning
+from pipeline.structure.structure import Structure
 
 
 def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
     """Fill ``meeting`` (in place) with people, next meetings, actions, decisions and warnings.
     Returns the ``ParsedDocument`` so later stages reuse the parse."""
-    from . import decisions as decisions_mod
-    from . import duedates
-    from . import people as people_mod
-    from .parsed import parse_document
+    from pipeline.detect import decisions as decisions_mod
+    from pipeline.detect import duedates
+    from pipeline.detect import people as people_mod
+    from pipeline.detect.parsed import parse_document
 
     parsed = parse_document(doc, nlp)
     index = people_mod.PeopleIndex.from_structure(doc, st)

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .errors import MinutebookError
+from pipeline.core.errors import MinutebookError
+from pipeline.core.resources import model_path
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 
 
 class ModelNotInstalled(MinutebookError):
@@ -37,7 +37,7 @@ class SpacyConfig:
 
     @classmethod
     def from_file(cls, path: Path | None = None) -> "SpacyConfig":
-        path = path or MODELS_DIR / "pipeline.toml"
+        path = path or model_path("pipeline.toml")
         if not path.exists():
             return cls()
         data = tomllib.loads(path.read_text(encoding="utf-8")).get("spacy", {})
@@ -62,7 +62,7 @@ class SpacyPipeline:
                 continue
             nlp = spacy.load(name, exclude=list(self.config.exclude))
             if self.config.patterns:
-                path = MODELS_DIR / self.config.patterns
+                path = model_path(self.config.patterns)
                 if path.exists():
                     ruler = nlp.add_pipe("entity_ruler", name="minutebook_roles", before="ner",
                                          config={"overwrite_ents": False})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .document import Block, Document
+from pipeline.core.document import Block, Document
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc, Span

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from .errors import MinutebookError
+from pipeline.core.errors import MinutebookError
 
 
 def theme_chart(rows: Sequence, path: Path, *, by: str = "year", top: int = 8) -> Path:

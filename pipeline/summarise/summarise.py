@@ -23,14 +23,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from .errors import MinutebookError
-from .record import Provenance, SectionSummary
+from pipeline.core.errors import MinutebookError
+from pipeline.core.record import Provenance, SectionSummary
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from .document import Document
-    from .sections import SectionText
+    from pipeline.core.document import Document
+    from pipeline.structure.sections import SectionText
 
 
 class SummariserNotFound(MinutebookError):
@@ -545,7 +545,7 @@ class ExtractiveConfig:
 
 
 def _provenance(doc: "Document", p: _Piece) -> Provenance:
-    from .build import provenance
+    from pipeline.structure.build import provenance
 
     return provenance(doc, p.start, p.end, p.block)
 
@@ -577,7 +577,7 @@ class ExtractiveSummariser(Summariser):
     @property
     def encoder(self):
         if self._encoder is None:
-            from .encoder import shared_encoder
+            from pipeline.themes.encoder import shared_encoder
 
             self._encoder = shared_encoder()
         return self._encoder
@@ -757,7 +757,7 @@ class AbstractiveSummariser(Summariser):
             return
         from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
 
-        from .encoder import prepare_transformers
+        from pipeline.themes.encoder import prepare_transformers
 
         prepare_transformers(threads=self.config.threads)
         where = str(self.path)
@@ -775,7 +775,7 @@ class AbstractiveSummariser(Summariser):
         label = Path(model_name).name if model_name and Path(model_name).name else self.path.name
         self.name = f"abstractive:{label}"
         if self.config.use_spacy:
-            from .nlp import shared_spacy
+            from pipeline.detect.nlp import shared_spacy
 
             self._nlp = shared_spacy()
 

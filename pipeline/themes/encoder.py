@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .errors import MinutebookError
+from pipeline.core.errors import MinutebookError
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np

@@ -24,8 +24,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .record import Meeting, Provenance
-from .render import md_escape
+from pipeline.core.record import Meeting, Provenance
+from pipeline.draft.meeting_md import md_escape
 
 PROCEDURAL_LABELS = frozenset({"procedural_schedule"})
 OTHER_LABEL = "other"

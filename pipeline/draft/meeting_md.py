@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .record import Meeting
+from pipeline.core.record import Meeting
 
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]<>!|~])")
 _MD_LINE_START = re.compile(r"^(\s*)(?:([#+\-=>])|(\d+)([.)]))")

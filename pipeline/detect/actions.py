@@ -21,11 +21,11 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from .document import Block, Document
+from pipeline.core.document import Block, Document
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .parsed import ParsedDocument
-    from .structure import Structure
+    from pipeline.detect.parsed import ParsedDocument
+    from pipeline.structure.structure import Structure
 
 # ------------------------------------------------------------------------------------ vocabulary
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .document import Block, Document
+from pipeline.core.document import Block, Document
 
 # label (lower-case, normalised) -> role
 _LABELS: list[tuple[str, str]] = [

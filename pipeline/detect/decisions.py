@@ -25,12 +25,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .document import Document
+from pipeline.core.document import Document
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .parsed import ParsedDocument
-    from .record import Decision
-    from .structure import Structure
+    from pipeline.detect.parsed import ParsedDocument
+    from pipeline.core.record import Decision
+    from pipeline.structure.structure import Structure
 
 Kind = str  # 'agreed' | 'resolved' | 'motion'
 
@@ -776,8 +776,8 @@ def _make(doc: Document, g: _Group, start: int, end: int, st) -> DecisionFound |
 
 def to_record(found: list[DecisionFound], doc: Document) -> list["Decision"]:
     """``record.Decision`` objects with provenance; extra vote fields are set where the model has them."""
-    from .build import provenance
-    from .record import Decision
+    from pipeline.structure.build import provenance
+    from pipeline.core.record import Decision
 
     fields = Decision.model_fields
     out = []

@@ -69,8 +69,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import ArchiveError
-from .store import (_VIEWS, STATUSES, Filters, Migration, PerBackend, TaggedDocument, _now, fts_terms)
+from pipeline.core.errors import ArchiveError
+from pipeline.archive.archive import _VIEWS, STATUSES, Filters, Migration, PerBackend, TaggedDocument, _now, fts_terms
 
 SCHEMES = ("postgresql://", "postgres://")
 

@@ -69,14 +69,14 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, Union
 
-from . import PIPELINE_VERSION
-from .errors import ArchiveError
-from .record import Meeting
+from pipeline import PIPELINE_VERSION
+from pipeline.core.errors import ArchiveError
+from pipeline.core.record import Meeting
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from .store_pg import PostgresBackend
+    from pipeline.archive.postgres import PostgresBackend
 
 STATUSES = ("SUCCESS", "PARTIAL", "FAILED", "SKIPPED")
 GOOD_STATUSES = ("SUCCESS", "PARTIAL")
@@ -111,8 +111,8 @@ def file_hash(path: str | Path) -> str:
 @functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Case-, title- and accent-insensitive key of a person's name: 'Cllr Mrs Ánne Fenwick' -> 'anne fenwick'.
-    Uses the pipeline's own name words (``pipeline.people.words_of``), so keys agree with detection."""
-    from .people import words_of
+    Uses the pipeline's own name words (``pipeline.detect.people.words_of``), so keys agree with detection."""
+    from pipeline.detect.people import words_of
 
     s = unicodedata.normalize("NFKD", name)
     s = "".join(c for c in s if not unicodedata.combining(c))
@@ -1091,7 +1091,7 @@ class Archive:
         target = path if path else os.environ.get("MINUTEBOOK_DB") or None
         backend: SQLiteBackend | PostgresBackend
         if isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
-            from .store_pg import PostgresBackend
+            from pipeline.archive.postgres import PostgresBackend
 
             backend = PostgresBackend.connect(target, readonly=readonly)
         else:
@@ -1471,7 +1471,7 @@ class Archive:
         an alias another meeting's people entry gives for exactly one full name ('Graham' listed as
         an alias of 'Graham Hart'); an alias given for two different full names merges nothing.
         Two full names are never merged by similarity ('Laura Crane' / 'Laura Cream')."""
-        from .people import has_title
+        from pipeline.detect.people import has_title
 
         rows = self.backend.people_rows()
         alias_of: dict[str, set[str]] = {}
@@ -1612,7 +1612,7 @@ class Archive:
         rows = self.backend.people_rows_for(keys)
         if not rows:
             return None
-        from .people import has_title
+        from pipeline.detect.people import has_title
 
         aliases: set[str] = set()
         roles: set[str] = set()

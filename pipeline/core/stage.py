@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import PipelineConfigError
+from pipeline.core.errors import PipelineConfigError
 
 
 @dataclass
@@ -20,11 +20,11 @@ class State:
 
     path: Path
     options: dict[str, Any] = field(default_factory=dict)
-    document: Any = None  # pipeline.document.Document
-    structure: Any = None  # pipeline.structure.Structure
-    meeting: Any = None  # pipeline.record.Meeting
-    parsed: Any = None  # pipeline.parsed.ParsedDocument
-    sections: Any = None  # list[pipeline.sections.SectionText]
+    document: Any = None  # pipeline.core.document.Document
+    structure: Any = None  # pipeline.structure.structure.Structure
+    meeting: Any = None  # pipeline.core.record.Meeting
+    parsed: Any = None  # pipeline.detect.parsed.ParsedDocument
+    sections: Any = None  # list[pipeline.structure.sections.SectionText]
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -48,7 +48,7 @@ def stage(name: str, *, requires: tuple[str, ...] = (), assigns: tuple[str, ...]
 
 
 def registered() -> dict[str, StageSpec]:
-    from . import stages  # noqa: F401  (registers the built-in stages)
+    from pipeline import stages  # noqa: F401  (registers the built-in stages)
 
     return dict(_REGISTRY)
 

@@ -1,7 +1,7 @@
 """Theme tags for each section: a fixed, editable taxonomy (``models/themes.toml``) and an encoder-based tagger.
 
 Every label of the taxonomy has a description and a few example phrases; they are embedded with the
-packaged sentence encoder (``pipeline.encoder``) and become the label's *prototypes*. A section is
+packaged sentence encoder (``pipeline.themes.encoder``) and become the label's *prototypes*. A section is
 scored against every label from three views, each the similarity to the label's closest prototypes:
 
 - its heading ("Treasurer's report" says a lot),
@@ -28,19 +28,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .errors import MinutebookError
-from .record import SectionThemes, ThemeEvidence, ThemeLabel
+from pipeline.core.errors import MinutebookError
+from pipeline.core.resources import model_path
+from pipeline.core.record import SectionThemes, ThemeEvidence, ThemeLabel
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from .document import Document
-    from .encoder import Encoder
-    from .sections import SectionText
+    from pipeline.core.document import Document
+    from pipeline.themes.encoder import Encoder
+    from pipeline.structure.sections import SectionText
 
-MODELS = Path(__file__).resolve().parents[1] / "models"
-DEFAULT_TAXONOMY = MODELS / "themes.toml"
-DEFAULT_THRESHOLDS = MODELS / "themes_thresholds.toml"
+DEFAULT_TAXONOMY = model_path("themes.toml")
+DEFAULT_THRESHOLDS = model_path("themes_thresholds.toml")
 FORMAT_VERSION = 1
 _LABEL_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -225,7 +225,7 @@ class ThemeTagger:
         if self.taxonomy is None:
             self.taxonomy = Taxonomy.load()
         if self.encoder is None:
-            from .encoder import shared_encoder
+            from pipeline.themes.encoder import shared_encoder
 
             self.encoder = shared_encoder()
         texts, owner = [], []
@@ -381,7 +381,7 @@ class ThemeTagger:
         return picked[: self.max_labels]
 
     def tag(self, sections: Sequence["SectionText"], doc: "Document") -> list[SectionThemes]:
-        from .build import provenance
+        from pipeline.structure.build import provenance
 
         self.warm_up()
         feats = self.section_features(sections)
