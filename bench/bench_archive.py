@@ -104,9 +104,9 @@ class CapturingArchive:
 
 
 def tag_files(folder: Path, db: Path, workers: int):
-    from pipeline.api import DEFAULT_STAGES
-    from pipeline.scale.batch import run_batch
     from pipeline.archive.archive import Archive
+    from pipeline.scale.batch import run_batch
+    from pipeline.stages import DEFAULT_STAGES
 
     stamps: list[float] = []
     timings: list[dict] = []
@@ -167,8 +167,8 @@ class Replicator:
         self.people_meetings: dict[str, int] = {}
 
     def make(self, k: int):
+        from pipeline.archive.types import TaggedDocument
         from pipeline.core.record import Meeting
-        from pipeline.archive.archive import TaggedDocument
 
         base = self.bases[k % len(self.bases)]
         body = self.bodies[k % len(self.bodies)]
@@ -318,8 +318,8 @@ def _pct(xs: list[float], q: float) -> float:
 
 
 def latency(db, rep: Replicator | None, n: int, repeat: int, seed: int) -> tuple[list[dict], dict]:
-    from pipeline.themes.encoder import shared_encoder
     from pipeline.archive.archive import Archive
+    from pipeline.themes.encoder import shared_encoder
 
     rng = random.Random(seed + 7)
     t = time.perf_counter()
@@ -461,7 +461,7 @@ def main() -> None:
     targets = [pg_bench_url(t, fresh=not args.reuse) if is_pg(t) else t for t in targets]
 
     def shown(t) -> str:
-        from pipeline.archive.postgres import redact
+        from pipeline.archive.url import redact
 
         return redact(str(t))
 

@@ -71,7 +71,8 @@ class Row:
 
 
 def run(config: str, docs: Path, db: Path, stages: list[str] | None) -> Row:
-    from pipeline.scale.batch import Status, run_batch
+    from pipeline.scale.batch import run_batch
+    from pipeline.scale.results import Status
 
     stamps: list[tuple[float, float]] = []  # (time of the result, its tagging seconds)
 
@@ -150,7 +151,8 @@ def main() -> None:
             f"{'models s':>10}{'steady d/s':>12}{'doc s':>8}{'ovh ms/doc':>12}{'vs proc ms':>12}")
     print(head)
     for r in rows:
-        opt = lambda v: f"{v:.2f}" if v is not None else "-"
+        def opt(v):
+            return f"{v:.2f}" if v is not None else "-"
         print(f"{r.config:<14}{r.ok:>5}{r.wall_s:>8.1f}{r.wall_docs_s:>10.3f}{r.startup_s:>12.1f}{opt(r.cluster_s):>11}"
               f"{opt(r.models_s):>10}{r.steady_docs_s:>12.3f}{r.doc_s:>8.3f}{r.overhead_ms:>12.1f}"
               f"{(f'{r.vs_processes_ms:+.1f}' if r.vs_processes_ms is not None else '-'):>12}")

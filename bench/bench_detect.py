@@ -38,10 +38,10 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    from pipeline.structure.build import build_meeting
     from pipeline.detect.detect import detect
-    from pipeline.extract import read_document
     from pipeline.detect.nlp import shared_spacy
+    from pipeline.extract import read_document
+    from pipeline.structure.build import build_meeting
     from pipeline.structure.structure import structure
 
     nlp = shared_spacy()

@@ -57,7 +57,8 @@ def main() -> None:
     args = ap.parse_args()
 
     from pipeline.api import analyse
-    from pipeline.draft.draft import build_draft, render_markdown
+    from pipeline.draft.build import build_draft
+    from pipeline.draft.markdown import render_markdown
 
     cold_s, cold_peak = cold(args.file, args.repeat)
     analyse(args.file)  # load every model once in this process

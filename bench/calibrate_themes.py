@@ -50,7 +50,8 @@ class Item:
 
 
 def load_set(gold_dir: Path, docs_dirs: list[Path], skip: set[str] = frozenset()) -> list[Item]:
-    from pipeline.core.stage import Pipeline, State
+    from pipeline.core.runner import Pipeline
+    from pipeline.core.stage import State
     from pipeline.structure.sections import section_texts
 
     items = []
@@ -262,7 +263,8 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
-    from pipeline.themes.tagger import DEFAULT_THRESHOLDS, ThemeTagger
+    from pipeline.themes.tagger import ThemeTagger
+    from pipeline.themes.taxonomy import DEFAULT_THRESHOLDS
 
     tagger = ThemeTagger()
     t0 = time.perf_counter()

@@ -83,7 +83,8 @@ def main() -> int:
     rng = random.Random(args.seed)
 
     sys.path.insert(0, str(ROOT))
-    from pipeline.scale.batch import content_hash, discover
+    from pipeline.archive.types import content_hash
+    from pipeline.scale.discover import discover
 
     files = discover(args.folders)
     expected = {content_hash(f) for f in files}

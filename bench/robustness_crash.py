@@ -107,7 +107,8 @@ def main() -> int:
     rng = random.Random(args.seed)
     log = (lambda *a: print(*a, file=sys.stderr, flush=True)) if args.json else (lambda *a: print(*a, flush=True))
 
-    from pipeline.scale.batch import content_hash, discover
+    from pipeline.archive.types import content_hash
+    from pipeline.scale.discover import discover
 
     files = discover(folders)
     expected = {content_hash(f) for f in files}

@@ -68,7 +68,7 @@ def _errors(debug: bool, path: object = None) -> Iterator[None]:
         if debug:
             raise
         if isinstance(path, str) and "://" in path:  # a database URL: never print its password
-            from pipeline.archive.postgres import redact
+            from pipeline.archive.url import redact
 
             path = redact(path)
         where = f"{path}: " if path else ""
@@ -77,14 +77,30 @@ def _errors(debug: bool, path: object = None) -> Iterator[None]:
         raise typer.Exit(1)
 
 
+AsOpt = Annotated[Optional[InFormat], typer.Option("--as", help="Read the file as this format, whatever its extension.")]
+EncodingOpt = Annotated[Optional[str], typer.Option(help="Text encoding of a text/Markdown/HTML file (default: detect).")]
+ThemesOpt = Annotated[Optional[Path], typer.Option("--themes", help="Your own theme taxonomy (TOML; see models/themes.toml).")]
+
+
+def _analyse(file: Path, as_format: "InFormat | None", encoding: str | None, themes: Path | None,
+             summariser: str | None, limits: tuple[int | None, int | None, int | None], on_stage=None):
+    """The options analyse and summarise share, passed to ``pipeline.api.analyse``."""
+    from pipeline.api import analyse
+
+    max_mb, max_pages, max_words = limits
+    return analyse(file, as_format=as_format.value if as_format else None, encoding=encoding, themes_file=themes,
+                   summariser=summariser, on_stage=on_stage, max_bytes=_mb(max_mb), max_pages=max_pages,
+                   max_words=max_words)
+
+
 @app.command()
 def analyse(
     file: Annotated[Path, typer.Argument(help="A minutes file: PDF, DOCX, HTML, Markdown or plain text.")],
     format: Annotated[OutFormat, typer.Option("--format", "-f", help="Output format.")] = OutFormat.json,
-    as_format: Annotated[Optional[InFormat], typer.Option("--as", help="Read the file as this format, whatever its extension.")] = None,
-    encoding: Annotated[Optional[str], typer.Option(help="Text encoding of a text/Markdown/HTML file (default: detect).")] = None,
+    as_format: AsOpt = None,
+    encoding: EncodingOpt = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
-    themes: Annotated[Optional[Path], typer.Option("--themes", help="Your own theme taxonomy (TOML; see models/themes.toml).")] = None,
+    themes: ThemesOpt = None,
     summariser: Annotated[Optional[str], typer.Option("--summariser", help="'extractive' (default) or a local model folder.")] = None,
     max_mb: MaxMbOpt = None,
     max_pages: MaxPagesOpt = None,
@@ -92,13 +108,10 @@ def analyse(
     debug: DebugOpt = False,
 ) -> None:
     """Read one file and print its meeting record (JSON, or Markdown for people)."""
-    from pipeline.api import analyse as run
-    from pipeline.draft.meeting_md import meeting_markdown
+    from pipeline.draft.markdown import meeting_markdown
 
     with _errors(debug, file):
-        meeting = run(file, as_format=as_format.value if as_format else None, encoding=encoding,
-                      themes_file=themes, summariser=summariser,
-                      max_bytes=_mb(max_mb), max_pages=max_pages, max_words=max_words)
+        meeting = _analyse(file, as_format, encoding, themes, summariser, (max_mb, max_pages, max_words))
         text = (meeting.model_dump_json(indent=2) + "\n") if format == OutFormat.json else meeting_markdown(meeting)
         if output:
             output.write_text(text, encoding="utf-8")
@@ -135,10 +148,10 @@ def summarise(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the draft here (required for docx).")] = None,
     format: Annotated[DraftFormat, typer.Option("--format", "-f", help="Draft format.")] = DraftFormat.md,
     calendar: Annotated[Optional[Path], typer.Option("--calendar", help="Also write an .ics file of the next meetings and action deadlines.")] = None,
-    themes: Annotated[Optional[Path], typer.Option("--themes", help="Your own theme taxonomy (TOML; see models/themes.toml).")] = None,
+    themes: ThemesOpt = None,
     summariser: Annotated[Optional[str], typer.Option("--summariser", help="'extractive' (default) or a local model folder (seq2seq or causal) for abstractive summaries, checked against the source.")] = None,
-    as_format: Annotated[Optional[InFormat], typer.Option("--as", help="Read the file as this format, whatever its extension.")] = None,
-    encoding: Annotated[Optional[str], typer.Option(help="Text encoding of a text/Markdown/HTML file (default: detect).")] = None,
+    as_format: AsOpt = None,
+    encoding: EncodingOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or timing on stderr.")] = False,
     max_mb: MaxMbOpt = None,
     max_pages: MaxPagesOpt = None,
@@ -146,26 +159,21 @@ def summarise(
     debug: DebugOpt = False,
 ) -> None:
     """Write the draft summary a secretary checks and sends after the meeting."""
-    from pipeline.api import analyse as run
-    from pipeline.draft.draft import build_draft, render_docx, render_html, render_ics, render_json, render_markdown
     from pipeline.core.errors import MinutebookError
+    from pipeline.draft.build import build_draft
+    from pipeline.draft.ics import render_ics
+    from pipeline.draft.render import render_draft
 
     with _errors(debug, file):
         if format == DraftFormat.docx and output is None:
             raise MinutebookError(file, "a DOCX draft needs a file to go to", "add -o draft.docx")
-        meeting = run(file, as_format=as_format.value if as_format else None, encoding=encoding,
-                      themes_file=themes, summariser=summariser, on_stage=_progress(quiet),
-                      max_bytes=_mb(max_mb), max_pages=max_pages, max_words=max_words)
-        draft = build_draft(meeting)
-        if format == DraftFormat.docx:
-            render_docx(draft, output)
+        meeting = _analyse(file, as_format, encoding, themes, summariser, (max_mb, max_pages, max_words),
+                           on_stage=_progress(quiet))
+        data = render_draft(build_draft(meeting), format.value)
+        if output:
+            output.write_bytes(data)
         else:
-            text = {DraftFormat.md: render_markdown, DraftFormat.html: render_html,
-                    DraftFormat.json: render_json}[format](draft)
-            if output:
-                output.write_text(text, encoding="utf-8")
-            else:
-                sys.stdout.write(text)
+            sys.stdout.write(data.decode("utf-8"))
         if calendar:
             calendar.write_bytes(render_ics(meeting))
         if not quiet and output:
@@ -234,7 +242,9 @@ def tag(
     debug: DebugOpt = False,
 ) -> None:
     """Tag a whole archive: every supported file into the searchable database, in parallel."""
-    from pipeline.scale.batch import Limits, RichProgress, run_batch
+    from pipeline.scale.batch import run_batch
+    from pipeline.scale.progress import RichProgress
+    from pipeline.scale.results import Limits
 
     limits = Limits(seconds=timeout or None, max_bytes=_mb(max_mb),
                     max_pages=max_pages, max_words=max_words)
@@ -375,7 +385,7 @@ def serve(
         address = f"http://{shown}:{port}/" + (f"?token={config.token}" if config.token else "")
         if host not in ("127.0.0.1", "localhost", "::1") and not config.token:
             _err("warning: listening beyond this machine with no --token: anyone who can reach it can read the archive")
-        from pipeline.archive.postgres import redact
+        from pipeline.archive.url import redact
 
         typer.echo(f"minutebook: serving {redact(db) if db else 'the default archive'} at {address} (Ctrl+C stops)",
                    err=True)

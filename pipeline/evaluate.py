@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline.structure.build import name_key
+from pipeline.core.names import name_key
+from pipeline.core.tasks import stem
 
 NAME_FIELDS = ("present", "apologies", "guests", "absent", "chair")
 _STOP = set("a an the to of and or for in on at by with from as is are be been will shall this that it its into about "
@@ -77,16 +78,9 @@ def headings_match(a: str, b: str) -> bool:
     return False
 
 
-def _stem(w: str) -> str:
-    for suf in ("ing", "ed", "es", "s"):
-        if len(w) > len(suf) + 3 and w.endswith(suf):
-            return w[: -len(suf)]
-    return w
-
-
 def _words(text: str) -> set[str]:
     """Content words, lightly stemmed ('forwarded' ~ 'forward')."""
-    return {_stem(w) for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if w not in _STOP}
+    return {stem(w) for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if w not in _STOP}
 
 
 def tasks_match(a: str, b: str) -> bool:

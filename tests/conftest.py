@@ -1,11 +1,11 @@
-"""Shared fixtures. Tests mirror the package: tests/extract/ for readers, tests/test_<module>.py otherwise."""
+"""Shared fixtures. Tests mirror the package: tests/<stage folder>/ for each folder of pipeline/, and
+tests/test_*.py for what spans them (CLI, golden files, evaluation, hostile input, docs)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from helpers import SHARED, SHARED_GOLD, SHARED_REAL, SKIP_NO_SHARED
 
 

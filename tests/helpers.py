@@ -41,9 +41,10 @@ def make_text_pdf(path: Path, pages: list[list[str]], *, password: str | None = 
 
 def make_image_only_pdf(path: Path) -> Path:
     """A PDF whose only page is a picture (what a scanner produces): no text layer."""
-    from fpdf import FPDF
     import struct
     import zlib
+
+    from fpdf import FPDF
 
     w, h = 40, 20
     raw = b"".join(b"\x00" + bytes([(x * 7 + y * 3) % 256 for x in range(w)]) for y in range(h))

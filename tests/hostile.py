@@ -11,10 +11,10 @@ record: legitimate but odd input) or a set of ``MinutebookError`` codes one of w
 from __future__ import annotations
 
 import random
-from functools import partial
 import struct
 import zipfile
 import zlib
+from functools import partial
 from pathlib import Path
 from typing import Callable
 

@@ -8,11 +8,10 @@ import sys
 import zipfile
 
 import pytest
+from helpers import CORPUS, make_image_only_pdf, make_text_pdf, write
 from typer.testing import CliRunner
 
 from pipeline.cli import app
-
-from helpers import CORPUS, make_image_only_pdf, make_text_pdf, write
 
 runner = CliRunner()
 

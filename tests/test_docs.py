@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from helpers import REPO
 from typer.testing import CliRunner
 
-from helpers import REPO
 from pipeline.cli import app
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

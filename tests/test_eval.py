@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import CORPUS, SHARED, SHARED_GOLD, SHARED_REAL
 from typer.testing import CliRunner
 
-from helpers import CORPUS, SHARED, SHARED_GOLD, SHARED_REAL
 from pipeline.api import analyse
 from pipeline.cli import app
 from pipeline.evaluate import evaluate, names_match, tasks_match

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from fuzz.targets import TARGETS, call
 
 CRASHES = Path(__file__).parent / "fuzz" / "crashes"

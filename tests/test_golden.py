@@ -15,8 +15,8 @@ import os
 from pathlib import Path
 
 import pytest
-
 from helpers import CORPUS, REGEN, REPO
+
 from pipeline.api import analyse
 from pipeline.evaluate import greedy_match, headings_match, names_match
 

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 sys.path.insert(0, str(Path(__file__).parent))
 
 import hostile  # noqa: E402
+
 from pipeline.cli import app  # noqa: E402
 from pipeline.core.errors import LimitExceeded, MinutebookError  # noqa: E402
 from pipeline.extract import ReadOptions, read_document  # noqa: E402
@@ -252,7 +253,8 @@ class _Archive:
 
 
 def test_batch_survives_every_class_and_the_time_limit(tmp_path, bound):
-    from pipeline.scale.batch import Limits, run_batch
+    from pipeline.scale.batch import run_batch
+    from pipeline.scale.results import Limits
 
     folder = tmp_path / "drive"
     folder.mkdir()

@@ -6,7 +6,7 @@ Markdown that embed local files. The readers work in memory on the one file they
 tests plant a canary file beside the document and check that its content never appears in the record,
 no file is created outside the folders the user named, and every link in a rendered draft is an
 in-page anchor. (Escaping of ``<script>`` and ``javascript:`` in each output format:
-tests/test_draft.py and tests/test_cli.py; search text that could break SQL/FTS: tests/test_store.py.)
+tests/draft/test_draft.py and tests/test_cli.py; search text that could break SQL/FTS: tests/archive/test_archive.py.)
 """
 
 from __future__ import annotations
@@ -104,7 +104,9 @@ def test_html_and_markdown_references_to_local_files_are_not_followed(tmp_path: 
 def test_rendered_draft_links_only_inside_the_page(tmp_path: Path, canary: Path):
     """Paths and URLs written in a minute come out as text; the only links a draft makes are #anchors."""
     from pipeline.api import analyse
-    from pipeline.draft.draft import build_draft, render_html, render_markdown
+    from pipeline.draft.build import build_draft
+    from pipeline.draft.html import render_html
+    from pipeline.draft.markdown import render_markdown
 
     text = (MINUTES + f"\n2. Papers\nIt was agreed to file the paper at {canary} and file://{canary} and ../../etc/passwd "
             "and [the file](../../etc/passwd) and <a href=\"file:///etc/passwd\">here</a>.\n")

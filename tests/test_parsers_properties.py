@@ -7,12 +7,12 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.detect.actions import split_owners
-from pipeline.structure.attendance import _split_items, find_attendance
 from pipeline.core.dates import find_dates
 from pipeline.core.document import DocumentBuilder
-from pipeline.detect.duedates import find_due, normalise_due
 from pipeline.core.errors import MinutebookError
+from pipeline.detect.duedates import find_due, normalise_due
+from pipeline.detect.owners import split_owners
+from pipeline.structure.attendance import _split_items, find_attendance
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -6,8 +6,8 @@ The files are not redistributable, so these tests skip (saying why) where ../sha
 from __future__ import annotations
 
 import pytest
-
 from helpers import SHARED, SHARED_GOLD, SHARED_REAL
+
 from pipeline.api import analyse
 from pipeline.evaluate import evaluate
 

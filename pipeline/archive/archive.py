@@ -1,12 +1,12 @@
 """The archive: years of tagged minutes in one SQLite file (or a PostgreSQL database, see
-``store_pg``), searchable by text, theme, person and date.
+``pipeline.archive.postgres``), searchable by text, theme, person and date.
 
 Layout
 ------
 ``Archive`` is the public API (the CLI and users' code call it). Everything that is SQL lives in
 ``SQLiteBackend``: the schema and its migrations, every query (parameterised), FTS5 and the write
 path. ``Archive`` keeps the backend-neutral logic in Python: rank fusion, people merging, action
-closing. ``store_pg.PostgresBackend`` implements the same methods for PostgreSQL (``tsvector`` /
+closing. ``pipeline.archive.postgres.PostgresBackend`` implements the same methods for PostgreSQL (``tsvector`` /
 ``ts_rank`` for text, the same numpy brute force for vectors); ``Archive.open("postgresql://...")``
 picks it.
 
@@ -55,31 +55,46 @@ are required; when that matches nothing the tokens are tried again joined with O
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import os
-import random
 import re
-import sqlite3
-import time
-import unicodedata
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from pipeline import PIPELINE_VERSION
+from pipeline.archive.backend import ArchiveBackend
+from pipeline.archive.schema import MIGRATIONS, Migration
+from pipeline.archive.sqlite import SQLiteBackend
+from pipeline.archive.text import best_sentence, fts_terms, is_done_status, iso_or_none
+from pipeline.archive.types import (
+    GOOD_STATUSES,
+    STATUSES,
+    ActionBoard,
+    ActionRow,
+    Counts,
+    DocumentRow,
+    Filters,
+    Hit,
+    PersonMeeting,
+    PersonName,
+    PersonRecord,
+    PersonRow,
+    Provenance,
+    TaggedDocument,
+    ThemeCount,
+)
+from pipeline.archive.url import is_postgres_url
 from pipeline.core.errors import ArchiveError
+from pipeline.core.names import name_key
 from pipeline.core.record import Meeting
+from pipeline.core.tasks import same_task, task_words
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from pipeline.archive.postgres import PostgresBackend
 
-STATUSES = ("SUCCESS", "PARTIAL", "FAILED", "SKIPPED")
-GOOD_STATUSES = ("SUCCESS", "PARTIAL")
 
 # ------------------------------------------------------------------------------------------ helpers
 
@@ -97,967 +112,13 @@ def default_db_path() -> Path:
     return p
 
 
-def file_hash(path: str | Path) -> str:
-    """sha256 of a file's bytes: the ``content_hash`` a batch passes in ``TaggedDocument``."""
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-@functools.lru_cache(maxsize=65536)
-def name_key(name: str) -> str:
-    """Case-, title- and accent-insensitive key of a person's name: 'Cllr Mrs Ánne Fenwick' -> 'anne fenwick'.
-    Uses the pipeline's own name words (``pipeline.detect.people.words_of``), so keys agree with detection."""
-    from pipeline.detect.people import words_of
-
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(c for c in s if not unicodedata.combining(c))
-    return " ".join(words_of(s))
-
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-_FTS_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
-
-
-def fts_terms(query: str | None, *, max_terms: int = 32) -> list[str]:
-    """The user's text as safe FTS5 strings, one per whitespace-separated token (see module doc)."""
-    out: list[str] = []
-    for tok in (query or "").split():
-        if tok in _FTS_OPERATORS or tok.upper().startswith("NEAR("):
-            continue
-        tok = "".join(c for c in tok if c.isprintable()).strip("\"*^():+-{}[],;!?")
-        if not _WORD.search(tok) or tok in _FTS_OPERATORS:
-            continue
-        out.append('"' + tok.replace('"', '""') + '"')
-        if len(out) >= max_terms:
-            break
-    return out
-
-
-def fts_query(query: str | None, *, any_term: bool = False) -> str | None:
-    """A MATCH expression for the user's text, or None when nothing searchable is left."""
-    terms = fts_terms(query)
-    if not terms:
-        return None
-    return (" OR " if any_term else " ").join(terms)
-
-
-_STOP = frozenset("""a an and the to of for in on at by with from into onto be is are was were will
-shall should would could can may might must do does did done has have had it its this that these those
-as or not no any all each per re up out about over than then so such via also please further next
-meeting meetings action actions item items""".split())
-_CLOSED = re.compile(r"^\W*(done|complete[ds]?|completed|closed|finished|resolved|cancell?ed|withdrawn)\b",
-                     re.IGNORECASE)
-
-
-def is_done_status(status: str | None) -> bool:
-    """True for a status that closes an action: done, complete(d), closed, finished, resolved,
-    cancelled, withdrawn ('Complete - 12/03' too); False for open, in progress, carried forward, None."""
-    return bool(status and _CLOSED.search(status.strip()))
-
-
-def _stem(w: str) -> str:
-    for suf in ("ing", "ed", "es", "s"):
-        if len(w) > len(suf) + 3 and w.endswith(suf):
-            return w[: -len(suf)]
-    return w
-
-
-def task_words(task: str) -> frozenset[str]:
-    """Content words of an action's task (lower case, crudely stemmed, stop words dropped)."""
-    return frozenset(_stem(w) for w in _WORD.findall(task.lower()) if len(w) > 2 and w not in _STOP
-                     and not w.isdigit())
-
-
-def same_task(a: frozenset[str] | str, b: frozenset[str] | str) -> bool:
-    """The fuzzy match that closes an earlier action: the two tasks' content words overlap with
-    Jaccard >= 0.6 and share at least two words (or are identical non-empty sets)."""
-    wa = a if isinstance(a, frozenset) else task_words(a)
-    wb = b if isinstance(b, frozenset) else task_words(b)
-    if not wa or not wb:
-        return False
-    if wa == wb:
-        return True
-    inter = len(wa & wb)
-    return inter >= 2 and inter / len(wa | wb) >= 0.6
-
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _iso_or_none(value: str | None) -> str | None:
-    return value if value and _ISO_DATE.match(value) else None
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 # ------------------------------------------------------------------------------------ data classes
-
-
-class _Row:
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload]
-
-
-@dataclass
-class TaggedDocument:
-    """What a batch worker hands to the single writer for one file.
-
-    ``section_texts`` (aligned with ``meeting.section_tree``) or ``text`` (the document's plain text,
-    from which each section's own body is sliced) give the searchable section text; without either,
-    a section is indexed by its heading, summary and the actions and decisions in it.
-    ``section_vectors`` are aligned with ``meeting.section_tree`` (one vector for the whole document
-    when the tree is empty)."""
-
-    path: str
-    content_hash: str
-    format: str | None = None
-    status: str = "SUCCESS"
-    error: str | None = None
-    meeting: Meeting | None = None
-    section_vectors: Any = None  # list[list[float]] | numpy array | None
-    pipeline_version: str = PIPELINE_VERSION
-    section_texts: list[str] | None = None
-    text: str | None = None
-    pages: int | None = None
-
-
-@dataclass
-class Provenance(_Row):
-    path: str
-    page: int | None
-    start: int | None
-    end: int | None
-
-
-@dataclass
-class Hit(_Row):
-    meeting_id: int
-    section_id: int
-    title: str | None
-    meeting_date: str | None
-    heading: str
-    snippet: str
-    score: float
-    provenance: Provenance
-    bm25: float | None = None  # FTS5 bm25 (lower is better), None for vector-only hits
-    similarity: float | None = None  # cosine with the query vector
-    text_rank: int | None = None
-    vector_rank: int | None = None
-    themes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ActionRow(_Row):
-    id: int
-    meeting_id: int
-    title: str | None
-    meeting_date: str | None
-    section: str | None
-    owner: list[str]
-    owner_resolved: list[str]
-    task: str
-    due: str | None
-    due_text: str | None
-    due_date: str | None
-    explicit: bool
-    confidence: float | None
-    status: str | None
-    done: bool
-    open: bool
-    closed_by_action_id: int | None
-    closed_on: str | None  # the meeting date of the closing action
-    provenance: Provenance
-
-
-@dataclass
-class PersonRow(_Row):
-    name: str
-    name_key: str
-    aliases: list[str]
-    meetings: int
-    present: int
-    apologies: int
-    absent: int
-    guest: int
-    actions_owned: int
-    roles: list[str]
-    first_seen: str | None
-    last_seen: str | None
-    meeting_ids: list[int]
-
-
-@dataclass
-class ThemeCount(_Row):
-    period: str
-    label: str
-    sections: int
-    meetings: int
-
-
-@dataclass
-class DocumentRow(_Row):
-    id: int
-    path: str
-    content_hash: str
-    format: str | None
-    status: str
-    error: str | None
-    pages: int | None
-    pipeline_version: str | None
-    tagged_at: str
-    meeting_id: int | None
-    title: str | None
-    meeting_date: str | None
-
-
-@dataclass
-class Counts(_Row):
-    documents: int
-    success: int
-    partial: int
-    failed: int
-    skipped: int
-    meetings: int
-    sections: int
-    actions: int
-    decisions: int
-    people: int
-    embeddings: int
 
 
 # -------------------------------------------------------------------------------------- migrations
 
-_SCHEMA = """
-CREATE TABLE documents (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL,
-    content_hash TEXT NOT NULL UNIQUE,
-    format TEXT,
-    status TEXT NOT NULL CHECK (status IN ('SUCCESS', 'PARTIAL', 'FAILED', 'SKIPPED')),
-    error TEXT,
-    pages INTEGER,
-    pipeline_version TEXT,
-    models TEXT,                       -- JSON {name: version}
-    tagged_at TEXT NOT NULL
-);
-CREATE INDEX documents_path ON documents(path);
-CREATE INDEX documents_status ON documents(status, pipeline_version);
-
-CREATE TABLE meetings (
-    id INTEGER PRIMARY KEY,
-    document_id INTEGER NOT NULL UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
-    title TEXT,
-    meeting_date TEXT,                 -- ISO YYYY-MM-DD or NULL
-    year INTEGER,
-    month INTEGER,
-    quarter INTEGER,
-    record_json TEXT NOT NULL          -- the full Meeting record
-);
-CREATE INDEX meetings_date ON meetings(meeting_date);
-CREATE INDEX meetings_year_month ON meetings(year, month);
-
-CREATE TABLE sections (
-    id INTEGER PRIMARY KEY,
-    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
-    idx INTEGER NOT NULL,              -- position in the meeting's section_tree
-    number TEXT,
-    heading TEXT NOT NULL,
-    level INTEGER,
-    parent_idx INTEGER,
-    text TEXT NOT NULL DEFAULT '',
-    summary TEXT,
-    page INTEGER,
-    char_start INTEGER,
-    char_end INTEGER,
-    UNIQUE (meeting_id, idx)
-);
-
-CREATE TABLE section_themes (
-    section_id INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
-    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,  -- denormalised for by-period counts
-    label TEXT NOT NULL COLLATE NOCASE,
-    score REAL,
-    PRIMARY KEY (section_id, label)
-);
-CREATE INDEX section_themes_label ON section_themes(label, section_id);
-CREATE INDEX section_themes_meeting ON section_themes(meeting_id, label);
-
-CREATE TABLE embeddings (
-    section_id INTEGER PRIMARY KEY REFERENCES sections(id) ON DELETE CASCADE,
-    dim INTEGER NOT NULL,
-    vector BLOB NOT NULL               -- dim little-endian float32
-);
-
-CREATE TABLE people (
-    id INTEGER PRIMARY KEY,
-    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
-    name TEXT NOT NULL,
-    name_key TEXT NOT NULL,
-    aliases TEXT NOT NULL DEFAULT '[]', -- JSON list
-    roles TEXT NOT NULL DEFAULT '[]'    -- JSON list
-);
-CREATE INDEX people_meeting ON people(meeting_id);
-CREATE INDEX people_name_key ON people(name_key);
-
-CREATE TABLE person_names (             -- every key a person can be found by in one meeting
-    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
-    person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,
-    name_key TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('name', 'alias', 'owner'))
-);
-CREATE INDEX person_names_key ON person_names(name_key, meeting_id);
-CREATE INDEX person_names_person ON person_names(person_id);
-CREATE INDEX person_names_meeting ON person_names(meeting_id);
-
-CREATE TABLE attendance (
-    id INTEGER PRIMARY KEY,
-    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
-    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
-    name TEXT NOT NULL,
-    role TEXT NOT NULL,
-    note TEXT
-);
-CREATE INDEX attendance_meeting ON attendance(meeting_id);
-CREATE INDEX attendance_person ON attendance(person_id);
-
-CREATE TABLE actions (
-    id INTEGER PRIMARY KEY,
-    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
-    section_idx INTEGER,
-    section TEXT,
-    owner TEXT,                        -- owners as written, joined with '; '
-    owner_resolved TEXT,               -- owners resolved to attendance names, joined with '; '
-    task TEXT NOT NULL,
-    due TEXT,
-    due_text TEXT,
-    due_date TEXT,                     -- ISO date or NULL
-    explicit INTEGER NOT NULL DEFAULT 1,
-    confidence REAL,
-    status TEXT,
-    done INTEGER NOT NULL DEFAULT 0,   -- its own meeting records it done
-    closed_by_action_id INTEGER REFERENCES actions(id) ON DELETE SET NULL,
-    page INTEGER,
-    char_start INTEGER,
-    char_end INTEGER
-);
-CREATE INDEX actions_meeting ON actions(meeting_id);
-CREATE INDEX actions_open ON actions(done, closed_by_action_id, due_date);
-CREATE INDEX actions_closed_by ON actions(closed_by_action_id);
-
-CREATE TABLE action_owners (
-    action_id INTEGER NOT NULL REFERENCES actions(id) ON DELETE CASCADE,
-    person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
-    name TEXT NOT NULL,
-    name_key TEXT NOT NULL,
-    resolved INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX action_owners_key ON action_owners(name_key);
-CREATE INDEX action_owners_person ON action_owners(person_id);
-CREATE INDEX action_owners_action ON action_owners(action_id);
-
-CREATE TABLE decisions (
-    id INTEGER PRIMARY KEY,
-    meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
-    section_idx INTEGER,
-    section TEXT,
-    kind TEXT,
-    text TEXT NOT NULL,
-    mover TEXT,
-    seconder TEXT,
-    result TEXT,
-    page INTEGER,
-    char_start INTEGER,
-    char_end INTEGER
-);
-CREATE INDEX decisions_meeting ON decisions(meeting_id);
-"""
-
-_FTS = """
-CREATE VIRTUAL TABLE sections_fts USING fts5(
-    heading, text, summary, content='sections', content_rowid='id',
-    tokenize='porter unicode61 remove_diacritics 2');
-CREATE TRIGGER sections_fts_insert AFTER INSERT ON sections BEGIN
-    INSERT INTO sections_fts(rowid, heading, text, summary) VALUES (new.id, new.heading, new.text, new.summary);
-END;
-CREATE TRIGGER sections_fts_delete AFTER DELETE ON sections BEGIN
-    INSERT INTO sections_fts(sections_fts, rowid, heading, text, summary)
-        VALUES ('delete', old.id, old.heading, old.text, old.summary);
-END;
-CREATE TRIGGER sections_fts_update AFTER UPDATE OF heading, text, summary ON sections BEGIN
-    INSERT INTO sections_fts(sections_fts, rowid, heading, text, summary)
-        VALUES ('delete', old.id, old.heading, old.text, old.summary);
-    INSERT INTO sections_fts(rowid, heading, text, summary) VALUES (new.id, new.heading, new.text, new.summary);
-END;
-
-CREATE VIRTUAL TABLE actions_fts USING fts5(
-    task, content='actions', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
-CREATE TRIGGER actions_fts_insert AFTER INSERT ON actions BEGIN
-    INSERT INTO actions_fts(rowid, task) VALUES (new.id, new.task);
-END;
-CREATE TRIGGER actions_fts_delete AFTER DELETE ON actions BEGIN
-    INSERT INTO actions_fts(actions_fts, rowid, task) VALUES ('delete', old.id, old.task);
-END;
-CREATE TRIGGER actions_fts_update AFTER UPDATE OF task ON actions BEGIN
-    INSERT INTO actions_fts(actions_fts, rowid, task) VALUES ('delete', old.id, old.task);
-    INSERT INTO actions_fts(rowid, task) VALUES (new.id, new.task);
-END;
-
-CREATE VIRTUAL TABLE decisions_fts USING fts5(
-    text, content='decisions', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2');
-CREATE TRIGGER decisions_fts_insert AFTER INSERT ON decisions BEGIN
-    INSERT INTO decisions_fts(rowid, text) VALUES (new.id, new.text);
-END;
-CREATE TRIGGER decisions_fts_delete AFTER DELETE ON decisions BEGIN
-    INSERT INTO decisions_fts(decisions_fts, rowid, text) VALUES ('delete', old.id, old.text);
-END;
-CREATE TRIGGER decisions_fts_update AFTER UPDATE OF text ON decisions BEGIN
-    INSERT INTO decisions_fts(decisions_fts, rowid, text) VALUES ('delete', old.id, old.text);
-    INSERT INTO decisions_fts(rowid, text) VALUES (new.id, new.text);
-END;
-"""
-
-_VIEWS = """
-CREATE VIEW meeting_overview AS
-SELECT m.id AS meeting_id, m.meeting_date, m.title, d.path, d.status, d.pages, d.pipeline_version,
-       (SELECT count(*) FROM sections s WHERE s.meeting_id = m.id) AS sections,
-       (SELECT count(*) FROM actions a WHERE a.meeting_id = m.id) AS actions,
-       (SELECT count(*) FROM decisions x WHERE x.meeting_id = m.id) AS decisions,
-       (SELECT count(*) FROM people p WHERE p.meeting_id = m.id) AS people
-FROM meetings m JOIN documents d ON d.id = m.document_id;
-
-CREATE VIEW open_actions AS
-SELECT a.id AS action_id, m.meeting_date, m.title, a.owner, a.owner_resolved, a.task, a.due_date,
-       a.due_text, a.status, a.section, d.path, a.page
-FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN documents d ON d.id = m.document_id
-WHERE a.done = 0 AND a.closed_by_action_id IS NULL;
-
-CREATE VIEW theme_sections AS
-SELECT t.label, t.score, m.meeting_date, m.year, m.quarter, m.month, m.title, s.heading, s.id AS section_id,
-       m.id AS meeting_id
-FROM section_themes t JOIN sections s ON s.id = t.section_id JOIN meetings m ON m.id = s.meeting_id;
-
-CREATE VIEW person_attendance AS
-SELECT p.name, p.name_key, t.role, m.meeting_date, m.title, m.id AS meeting_id
-FROM attendance t JOIN people p ON p.id = t.person_id JOIN meetings m ON m.id = t.meeting_id;
-"""
-
-@dataclass(frozen=True)
-class PerBackend:
-    """A migration step written differently per backend (a plain string or callable runs on both:
-    keep those to portable SQL). ``postgresql`` defaults to the DDL of the same name in
-    ``store_pg.PG_DDL``."""
-
-    sqlite: "Migration"
-    postgresql: "Migration | None" = None
-
-
-Migration = Union[str, Callable[[Any], None], PerBackend]  # a callable gets the backend's DB-API connection
-
-# Ordered, append-only: never edit or reorder an applied migration; add a new one at the end.
-MIGRATIONS: list[tuple[str, Migration]] = [
-    ("0001_schema", PerBackend(_SCHEMA)),
-    ("0002_fts", PerBackend(_FTS)),
-    ("0003_views", PerBackend(_VIEWS)),
-]
-
-
-def _statements(sql: str) -> Iterator[str]:
-    """Split a script into complete statements (trigger bodies stay whole), so each can run inside
-    our own transaction (``executescript`` would commit first)."""
-    buf = ""
-    for line in sql.splitlines(keepends=True):
-        buf += line
-        if sqlite3.complete_statement(buf):
-            if buf.strip():
-                yield buf.strip()
-            buf = ""
-    if buf.strip():
-        yield buf.strip()
-
 
 # ---------------------------------------------------------------------------------- SQLite backend
-
-
-@dataclass
-class Filters:
-    theme: str | None = None
-    person_keys: tuple[str, ...] = ()
-    since: str | None = None
-    until: str | None = None
-    doc_format: str | None = None  # documents.format (pdf, docx, html, markdown, text)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.theme or self.person_keys or self.since or self.until or self.doc_format)
-
-
-def _use_wal(conn: sqlite3.Connection, wait: float = 10.0) -> None:
-    """Switch a new archive to WAL (it persists in the file). Two processes creating one archive at once
-    race here: SQLite answers "database is locked" at once to a journal-mode change, without calling the
-    busy handler, so we retry for up to ``wait`` seconds like busy_timeout would."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as e:
-            if ("locked" not in str(e) and "busy" not in str(e)) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.01 + random.random() * 0.05)
-
-
-class SQLiteBackend:
-    """All SQL of the archive. ``store_pg.PostgresBackend`` implements the same methods."""
-
-    name = "sqlite"
-    Error = sqlite3.Error
-
-    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool):
-        self.path = path
-        self.conn = conn
-        self.readonly = readonly
-
-    # ---- connection and migrations
-
-    @classmethod
-    def connect(cls, path: Path, *, readonly: bool = False) -> "SQLiteBackend":
-        try:
-            if readonly:
-                if not path.exists():
-                    raise ArchiveError(path, "there is no archive here", "tag some minutes first, or pass the right --db")
-                conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None,
-                                       check_same_thread=False)
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-            conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA busy_timeout = 10000")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA cache_size = -65536")  # 64 MiB
-            conn.execute("PRAGMA mmap_size = 268435456")
-            if not readonly:
-                _use_wal(conn)
-                conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError as e:
-            raise ArchiveError(path, f"cannot open the archive ({e})") from e
-        return cls(path, conn, readonly=readonly)
-
-    def close(self) -> None:
-        self.conn.close()
-
-    def applied_migrations(self) -> list[str]:
-        have = self.conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'").fetchone()
-        if not have:
-            return []
-        return [r[0] for r in self.conn.execute("SELECT name FROM migrations ORDER BY rowid")]
-
-    def migrate(self, migrations: Sequence[tuple[str, Migration]]) -> list[str]:
-        """Apply the migrations not yet recorded in ``migrations``, each in its own transaction.
-        Returns the names applied."""
-        known = [name for name, _ in migrations]
-        if len(set(known)) != len(known):
-            raise ArchiveError(self.path, "two migrations share a name", "this is a bug in minutebook; please report it")
-        done = self.applied_migrations()
-        unknown = [n for n in done if n not in known]
-        if unknown:
-            raise ArchiveError(self.path, f"the archive was written by a newer minutebook (migration {unknown[0]})",
-                               "upgrade minutebook, or use a different --db")
-        todo = [(n, m) for n, m in migrations if n not in done]
-        if not todo:
-            return []
-        if self.readonly:
-            raise ArchiveError(self.path, "the archive needs migrating and is open read-only",
-                               "open it once for writing (e.g. minutebook tag) to upgrade it")
-        self.conn.execute("CREATE TABLE IF NOT EXISTS migrations ("
-                          "name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
-        applied = []
-        for name, step in todo:
-            self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                if self.conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
-                    self.conn.execute("ROLLBACK")  # another process applied it meanwhile
-                    continue
-                if isinstance(step, PerBackend):
-                    step = step.sqlite
-                if callable(step):
-                    step(self.conn)
-                else:
-                    for stmt in _statements(step):
-                        self.conn.execute(stmt)
-                self.conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, _now()))
-                self.conn.execute("COMMIT")
-            except sqlite3.Error as e:
-                self.conn.execute("ROLLBACK")
-                raise ArchiveError(self.path, f"migration {name} failed ({e})",
-                                   "the archive is unchanged; report this with the archive's minutebook version") from e
-            applied.append(name)
-        return applied
-
-    def check_schema(self) -> None:
-        if "0001_schema" not in self.applied_migrations():
-            raise ArchiveError(self.path, "this file is not a minutebook archive (no schema)",
-                               "pass the right --db, or open it for writing to create the archive")
-
-    def begin(self) -> None:
-        self.conn.execute("BEGIN IMMEDIATE")
-
-    def commit(self) -> None:
-        self.conn.execute("COMMIT")
-
-    def rollback(self) -> None:
-        if self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
-
-    def data_version(self) -> int:
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
-
-    # ---- writing (called inside a transaction)
-
-    def existing_status(self, content_hash: str) -> str | None:
-        r = self.conn.execute("SELECT status FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
-        return r[0] if r else None
-
-    def document_id(self, content_hash: str) -> int | None:
-        r = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
-        return int(r[0]) if r else None
-
-    def delete_document(self, content_hash: str, path: str) -> None:
-        """Remove the rows for this content, and for an older content of the same file path."""
-        self.conn.execute("DELETE FROM documents WHERE content_hash = ? OR path = ?", (content_hash, path))
-
-    def insert_document(self, r: TaggedDocument, *, pages: int | None, models: dict[str, str]) -> int:
-        cur = self.conn.execute(
-            "INSERT INTO documents (path, content_hash, format, status, error, pages, pipeline_version, models, "
-            "tagged_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (r.path, r.content_hash, r.format, r.status, r.error, pages, r.pipeline_version,
-             json.dumps(models, sort_keys=True), _now()))
-        return int(cur.lastrowid)
-
-    def insert_row(self, table: str, row: dict[str, Any]) -> int:
-        cols = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        cur = self.conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(row.values()))
-        return int(cur.lastrowid)
-
-    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
-        """Insert rows in order; their ids."""
-        return [self.insert_row(table, r) for r in rows]
-
-    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        cols = list(rows[0])
-        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
-        self.conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
-
-    def action_candidates(self, words: Iterable[str], meeting_id: int) -> list[sqlite3.Row]:
-        """Actions of other dated meetings sharing a word with the task (via actions_fts)."""
-        match = fts_query(" ".join(sorted(words)), any_term=True)
-        if not match:
-            return []
-        return self.conn.execute(
-            "SELECT a.id, a.task, a.done, a.closed_by_action_id, m.meeting_date, "
-            "(SELECT m2.meeting_date FROM actions c JOIN meetings m2 ON m2.id = c.meeting_id "
-            " WHERE c.id = a.closed_by_action_id) AS closer_date "
-            "FROM actions_fts JOIN actions a ON a.id = actions_fts.rowid JOIN meetings m ON m.id = a.meeting_id "
-            "WHERE actions_fts MATCH ? AND a.meeting_id != ? AND m.meeting_date IS NOT NULL "
-            "ORDER BY bm25(actions_fts) LIMIT 200", (match, meeting_id)).fetchall()
-
-    def set_closed_by(self, action_id: int, closer_id: int) -> None:
-        self.conn.execute("UPDATE actions SET closed_by_action_id = ? WHERE id = ?", (closer_id, action_id))
-
-    # ---- reading
-
-    def seen(self, content_hash: str, pipeline_version: str) -> bool:
-        return self.conn.execute(
-            "SELECT 1 FROM documents WHERE content_hash = ? AND pipeline_version = ? "
-            "AND status IN ('SUCCESS', 'PARTIAL')", (content_hash, pipeline_version)).fetchone() is not None
-
-    def documents(self, status: str | None = None) -> list[sqlite3.Row]:
-        sql = ("SELECT d.*, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
-               "LEFT JOIN meetings m ON m.document_id = d.id")
-        params: tuple = ()
-        if status:
-            sql += " WHERE d.status = ?"
-            params = (status,)
-        return self.conn.execute(sql + " ORDER BY m.meeting_date, d.path", params).fetchall()
-
-    def counts(self) -> dict[str, int]:
-        q = self.conn.execute
-        out = {s.lower(): 0 for s in STATUSES}
-        for status, n in q("SELECT status, count(*) FROM documents GROUP BY status"):
-            out[status.lower()] = n
-        out["documents"] = sum(out[s.lower()] for s in STATUSES)
-        for table in ("meetings", "sections", "actions", "decisions", "people", "embeddings"):
-            out[table] = q(f"SELECT count(*) FROM {table}").fetchone()[0]
-        return out
-
-    def meeting_json(self, meeting_id: int) -> str | None:
-        r = self.conn.execute("SELECT record_json FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
-        return r[0] if r else None
-
-    @staticmethod
-    def _filter_sql(f: Filters) -> tuple[str, list[Any]]:
-        """WHERE fragments on ``s`` (sections) and ``m`` (meetings); every one uses an index."""
-        sql, params = [], []
-        if f.theme:
-            sql.append("s.id IN (SELECT section_id FROM section_themes WHERE label = ?)")
-            params.append(f.theme)
-        if f.person_keys:
-            marks = ", ".join("?" for _ in f.person_keys)
-            sql.append(f"s.meeting_id IN (SELECT meeting_id FROM person_names WHERE name_key IN ({marks}))")
-            params.extend(f.person_keys)
-        if f.since:
-            sql.append("m.meeting_date >= ?")
-            params.append(f.since)
-        if f.until:
-            sql.append("m.meeting_date <= ?")
-            params.append(f.until)
-        if f.doc_format:
-            sql.append("m.document_id IN (SELECT id FROM documents WHERE format = ?)")
-            params.append(f.doc_format)
-        return "".join(" AND " + s for s in sql), params
-
-    def text_query(self, query: str | None, *, any_term: bool = False) -> str | None:
-        """The backend's form of the user's text (an FTS5 MATCH expression), or None."""
-        return fts_query(query, any_term=any_term)
-
-    def text_ranked(self, match: str, f: Filters, k: int) -> list[sqlite3.Row]:
-        """The best ``k`` sections for a MATCH expression by bm25 (heading 3, text 1, summary 1.5)."""
-        where, params = self._filter_sql(f)
-        if not where:
-            return self.conn.execute(
-                "SELECT rowid AS section_id, bm25(sections_fts, 3.0, 1.0, 1.5) AS bm25 FROM sections_fts "
-                "WHERE sections_fts MATCH ? ORDER BY bm25 LIMIT ?", (match, k)).fetchall()
-        return self.conn.execute(
-            "SELECT s.id AS section_id, bm25(sections_fts, 3.0, 1.0, 1.5) AS bm25 "
-            "FROM sections_fts JOIN sections s ON s.id = sections_fts.rowid "
-            "JOIN meetings m ON m.id = s.meeting_id "
-            f"WHERE sections_fts MATCH ?{where} ORDER BY bm25 LIMIT ?", [match, *params, k]).fetchall()
-
-    def snippets(self, match: str, ids: Sequence[int], markers: tuple[str, str]) -> dict[int, str]:
-        """FTS snippets, computed only for the hits shown (snippet() is the costly part of a query)."""
-        if not ids:
-            return {}
-        marks = ", ".join("?" for _ in ids)
-        return {r[0]: r[1] for r in self.conn.execute(
-            f"SELECT rowid, snippet(sections_fts, -1, ?, ?, '…', 16) FROM sections_fts "
-            f"WHERE sections_fts MATCH ? AND rowid IN ({marks})", [markers[0], markers[1], match, *ids])}
-
-    def embeddings_of(self, ids: Sequence[int]) -> list[sqlite3.Row]:
-        out: list[sqlite3.Row] = []
-        for chunk in _chunks(list(ids), 500):
-            marks = ", ".join("?" for _ in chunk)
-            out += self.conn.execute(f"SELECT section_id, dim, vector FROM embeddings WHERE section_id IN ({marks})",
-                                     chunk).fetchall()
-        return out
-
-    def filtered_section_ids(self, f: Filters, limit: int | None = None) -> list[int]:
-        """Sections passing the filters, newest meeting first."""
-        if f.theme:  # from the label index, without touching the (wide) sections table
-            rest = Filters(person_keys=f.person_keys, since=f.since, until=f.until, doc_format=f.doc_format)
-            where, params = self._filter_sql(rest)
-            where = where.replace("s.meeting_id", "t.meeting_id")
-            params = [f.theme, *params]
-            sql = ("SELECT t.section_id FROM section_themes t JOIN meetings m ON m.id = t.meeting_id "
-                   f"WHERE t.label = ?{where} ORDER BY m.meeting_date DESC, t.section_id")
-        else:
-            where, params = self._filter_sql(f)
-            sql = ("SELECT s.id FROM sections s JOIN meetings m ON m.id = s.meeting_id "
-                   f"WHERE 1 = 1{where} ORDER BY m.meeting_date DESC, s.meeting_id, s.idx")
-        if limit:
-            sql += " LIMIT ?"
-            params.append(limit)
-        return [r[0] for r in self.conn.execute(sql, params)]
-
-    def all_embeddings(self) -> list[sqlite3.Row]:
-        return self.conn.execute("SELECT section_id, dim, vector FROM embeddings ORDER BY section_id").fetchall()
-
-    def section_details(self, ids: Sequence[int]) -> dict[int, sqlite3.Row]:
-        out: dict[int, sqlite3.Row] = {}
-        for chunk in _chunks(list(ids), 500):
-            marks = ", ".join("?" for _ in chunk)
-            for r in self.conn.execute(
-                    "SELECT s.id, s.meeting_id, s.heading, s.text, s.summary, s.page, s.char_start, s.char_end, "
-                    "m.title, m.meeting_date, d.path, "
-                    "(SELECT group_concat(label, '|') FROM section_themes t WHERE t.section_id = s.id) AS labels "
-                    "FROM sections s JOIN meetings m ON m.id = s.meeting_id JOIN documents d ON d.id = m.document_id "
-                    f"WHERE s.id IN ({marks})", chunk):
-                out[r["id"]] = r
-        return out
-
-    def alias_keys(self, key: str) -> list[str]:
-        """Keys that stand for the full name ``key`` by evidence: aliases some meeting lists for a
-        person named ``key`` and for no other full name."""
-        return [r[0] for r in self.conn.execute(
-            "SELECT DISTINCT a.name_key FROM person_names a JOIN people p ON p.id = a.person_id "
-            "WHERE p.name_key = ? AND a.kind = 'alias' AND NOT EXISTS ("
-            " SELECT 1 FROM person_names b JOIN people q ON q.id = b.person_id "
-            " WHERE b.name_key = a.name_key AND b.kind = 'alias' AND q.name_key != p.name_key)", (key,))]
-
-    def actions(self, *, owner_keys: Sequence[str], open_only: bool, due_before: str | None) -> list[sqlite3.Row]:
-        sql = ("SELECT a.*, m.title, m.meeting_date, d.path, cm.meeting_date AS closed_on "
-               "FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN documents d ON d.id = m.document_id "
-               "LEFT JOIN actions c ON c.id = a.closed_by_action_id LEFT JOIN meetings cm ON cm.id = c.meeting_id "
-               "WHERE 1 = 1")
-        params: list[Any] = []
-        if owner_keys:
-            marks = ", ".join("?" for _ in owner_keys)
-            sql += (f" AND a.id IN (SELECT action_id FROM action_owners WHERE name_key IN ({marks}) OR person_id IN "
-                    f"(SELECT person_id FROM person_names WHERE name_key IN ({marks}) AND person_id IS NOT NULL))")
-            params += [*owner_keys, *owner_keys]
-        if open_only:
-            sql += " AND a.done = 0 AND a.closed_by_action_id IS NULL"
-        if due_before:
-            sql += " AND a.due_date IS NOT NULL AND a.due_date < ?"
-            params.append(due_before)
-        sql += " ORDER BY a.due_date IS NULL, a.due_date, m.meeting_date, a.id"
-        return self.conn.execute(sql, params).fetchall()
-
-    def people_rows(self) -> list[sqlite3.Row]:
-        return self.conn.execute(
-            "SELECT p.id, p.meeting_id, p.name, p.name_key, p.aliases, p.roles, m.meeting_date, "
-            "(SELECT group_concat(role, '|') FROM attendance t WHERE t.person_id = p.id) AS attendance, "
-            "(SELECT count(DISTINCT action_id) FROM action_owners o WHERE o.person_id = p.id) AS actions_owned "
-            "FROM people p JOIN meetings m ON m.id = p.meeting_id ORDER BY m.meeting_date, p.id").fetchall()
-
-    def theme_counts(self, by: str) -> list[dict[str, Any]]:
-        part = {"month": "m.month", "quarter": "m.quarter", "year": "0"}[by]
-        rows = self.conn.execute(
-            f"SELECT m.year, {part} AS part, t.label, count(*) AS sections, count(DISTINCT t.meeting_id) AS meetings "
-            "FROM section_themes t JOIN meetings m ON m.id = t.meeting_id "
-            "WHERE m.year IS NOT NULL GROUP BY m.year, part, t.label").fetchall()
-        fmt = {"month": "{:04d}-{:02d}", "quarter": "{:04d}-Q{}", "year": "{:04d}"}[by]
-        out = [{"period": fmt.format(r[0], r[1]), "label": r[2], "sections": r[3], "meetings": r[4]} for r in rows]
-        out.sort(key=lambda x: (x["period"], -x["sections"], x["label"].lower()))
-        return out
-
-
-    # ---- web pages (``minutebook serve``, pipeline/web): the queries behind Archive's block of the
-    # same title. A PostgreSQL backend implements these too.
-
-    _DOC_SELECT = ("SELECT d.*, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
-                   "LEFT JOIN meetings m ON m.document_id = d.id")
-
-    def document_row(self, document_id: int) -> sqlite3.Row | None:
-        return self.conn.execute(self._DOC_SELECT + " WHERE d.id = ?", (document_id,)).fetchone()
-
-    def meeting_document_row(self, meeting_id: int) -> sqlite3.Row | None:
-        return self.conn.execute(self._DOC_SELECT + " WHERE m.id = ?", (meeting_id,)).fetchone()
-
-    def label_counts(self) -> list[tuple[str, int]]:
-        """Every theme label with its number of sections, most used first."""
-        return [(r[0], r[1]) for r in self.conn.execute(
-            "SELECT label, count(*) AS n FROM section_themes GROUP BY label ORDER BY n DESC, label")]
-
-    def format_counts(self) -> list[tuple[str, int]]:
-        """Formats of the stored meetings' documents with their counts."""
-        return [(r[0], r[1]) for r in self.conn.execute(
-            "SELECT d.format, count(*) AS n FROM meetings m JOIN documents d ON d.id = m.document_id "
-            "WHERE d.format IS NOT NULL GROUP BY d.format ORDER BY n DESC, d.format")]
-
-    _ACTION_STATES = {
-        "open": "a.done = 0 AND a.closed_by_action_id IS NULL",
-        "overdue": "a.done = 0 AND a.closed_by_action_id IS NULL AND a.due_date IS NOT NULL AND a.due_date < :today",
-        "done": "(a.done = 1 OR a.closed_by_action_id IS NOT NULL)",
-        "all": "1 = 1",
-    }
-
-    @staticmethod
-    def _owner_sql(owner_keys: Sequence[str]) -> tuple[str, dict[str, Any]]:
-        if not owner_keys:
-            return "", {}
-        names = {f"k{i}": k for i, k in enumerate(owner_keys)}
-        marks = ", ".join(":" + n for n in names)
-        return (f" AND a.id IN (SELECT action_id FROM action_owners WHERE name_key IN ({marks}) OR person_id IN "
-                f"(SELECT person_id FROM person_names WHERE name_key IN ({marks}) AND person_id IS NOT NULL))"), names
-
-    _ACTION_SELECT = ("SELECT a.*, m.title, m.meeting_date, d.path, cm.meeting_date AS closed_on "
-                      "FROM actions a JOIN meetings m ON m.id = a.meeting_id JOIN documents d ON d.id = m.document_id "
-                      "LEFT JOIN actions c ON c.id = a.closed_by_action_id "
-                      "LEFT JOIN meetings cm ON cm.id = c.meeting_id ")
-
-    def action_page(self, *, owner_keys: Sequence[str], state: str, today: str, limit: int,
-                    offset: int) -> list[sqlite3.Row]:
-        """One page of actions in ``state`` (open, overdue, done, all), same columns as ``actions``.
-        Open and overdue: by due date (undated last), then id, read in the order of the
-        ``actions_open`` index (no sort of the whole set); done and all: newest meeting first."""
-        owner_sql, params = self._owner_sql(owner_keys)
-        params = {**params, "today": today}
-        where = self._ACTION_STATES[state] + owner_sql
-        if state in ("done", "all"):
-            return self.conn.execute(
-                self._ACTION_SELECT + f"WHERE {where} ORDER BY m.meeting_date IS NULL, m.meeting_date DESC, a.id "
-                "LIMIT :limit OFFSET :offset", {**params, "limit": limit, "offset": offset}).fetchall()
-        rows = self.conn.execute(
-            self._ACTION_SELECT + f"WHERE {where} AND a.due_date IS NOT NULL ORDER BY a.due_date, a.id "
-            "LIMIT :limit OFFSET :offset", {**params, "limit": limit, "offset": offset}).fetchall()
-        if len(rows) >= limit or state == "overdue":
-            return rows
-        dated = self.conn.execute(f"SELECT count(*) FROM actions a WHERE {where} AND a.due_date IS NOT NULL",
-                                  params).fetchone()[0]
-        return rows + self.conn.execute(
-            self._ACTION_SELECT + f"WHERE {where} AND a.due_date IS NULL ORDER BY a.id LIMIT :limit OFFSET :offset",
-            {**params, "limit": limit - len(rows), "offset": max(0, offset - dated)}).fetchall()
-
-    def change_marker(self) -> tuple:
-        """Changes whenever a document is written or replaced (every write inserts a documents row)."""
-        r = self.conn.execute("SELECT count(*), max(id), max(tagged_at) FROM documents").fetchone()
-        return tuple(r)
-
-    def action_state_counts(self, *, owner_keys: Sequence[str], today: str) -> dict[str, int]:
-        owner_sql, params = self._owner_sql(owner_keys)
-        st = self._ACTION_STATES
-        r = self.conn.execute(
-            f"SELECT count(*), coalesce(sum({st['open']}), 0), coalesce(sum({st['overdue']}), 0), "
-            f"coalesce(sum({st['done']}), 0) FROM actions a WHERE 1 = 1{owner_sql}", {**params, "today": today}).fetchone()
-        return {"all": r[0], "open": r[1], "overdue": r[2], "done": r[3]}
-
-    def person_index_rows(self, key_part: str | None, limit: int) -> list[sqlite3.Row]:
-        """Distinct person keys (optionally containing ``key_part``) with a display name and their
-        number of meetings, most meetings first."""
-        where, params = "", []
-        if key_part:
-            where = " WHERE name_key LIKE ? ESCAPE '\\'"
-            esc = key_part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params.append(f"%{esc}%")
-        return self.conn.execute(
-            f"SELECT name_key, max(name) AS name, count(DISTINCT meeting_id) AS meetings FROM people{where} "
-            "GROUP BY name_key ORDER BY meetings DESC, name_key LIMIT ?", [*params, limit]).fetchall()
-
-    def full_name_keys_for_alias(self, key: str) -> list[str]:
-        """Full-name keys of the people some meeting lists ``key`` as an alias for."""
-        return [r[0] for r in self.conn.execute(
-            "SELECT DISTINCT p.name_key FROM person_names a JOIN people p ON p.id = a.person_id "
-            "WHERE a.name_key = ? AND a.kind = 'alias' AND p.name_key != ?", (key, key))]
-
-    def has_person_key(self, key: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM people WHERE name_key = ? LIMIT 1", (key,)).fetchone() is not None
-
-    def people_rows_for(self, keys: Sequence[str]) -> list[sqlite3.Row]:
-        """``people_rows`` restricted to entries with one of ``keys``, with each meeting's title."""
-        marks = ", ".join("?" for _ in keys)
-        return self.conn.execute(
-            "SELECT p.id, p.meeting_id, p.name, p.name_key, p.aliases, p.roles, m.meeting_date, m.title, "
-            "(SELECT group_concat(role, '|') FROM attendance t WHERE t.person_id = p.id) AS attendance, "
-            "(SELECT count(DISTINCT action_id) FROM action_owners o WHERE o.person_id = p.id) AS actions_owned "
-            f"FROM people p JOIN meetings m ON m.id = p.meeting_id WHERE p.name_key IN ({marks}) "
-            "ORDER BY m.meeting_date, p.id", list(keys)).fetchall()
-
-
-def _chunks(xs: list, n: int) -> Iterator[list]:
-    for i in range(0, len(xs), n):
-        yield xs[i:i + n]
 
 
 # ------------------------------------------------------------------------------------------ archive
@@ -1077,7 +138,7 @@ class Archive:
     VECTOR_SCOPE = "candidates"
     SNIPPET_MARKERS = ("[", "]")
 
-    def __init__(self, backend: "SQLiteBackend | PostgresBackend"):
+    def __init__(self, backend: ArchiveBackend):
         self.backend = backend
         self.path = backend.path
         self._vectors: tuple[int, dict[int, tuple["np.ndarray", "np.ndarray"]]] | None = None
@@ -1087,15 +148,15 @@ class Archive:
     @classmethod
     def open(cls, path: str | Path | None = None, *, readonly: bool = False) -> "Archive":
         """``path``: a SQLite file, or a ``postgresql://user[:password]@host[:port]/dbname`` URL (see
-        ``store_pg``); None = ``$MINUTEBOOK_DB`` (a path or a URL), else the default file."""
+        ``pipeline.archive.postgres``); None = ``$MINUTEBOOK_DB`` (a path or a URL), else the default file."""
         target = path if path else os.environ.get("MINUTEBOOK_DB") or None
-        backend: SQLiteBackend | PostgresBackend
-        if isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
+        backend: ArchiveBackend
+        if is_postgres_url(target):
             from pipeline.archive.postgres import PostgresBackend
 
-            backend = PostgresBackend.connect(target, readonly=readonly)
+            backend = PostgresBackend.connect(str(target), readonly=readonly)
         else:
-            backend = SQLiteBackend.connect(Path(path).expanduser() if path else default_db_path(),
+            backend = SQLiteBackend.connect(Path(target).expanduser() if target else default_db_path(),
                                             readonly=readonly)
         arch = cls(backend)
         try:
@@ -1175,7 +236,7 @@ class Archive:
         import numpy as np
 
         b = self.backend
-        d = _iso_or_none(m.meeting_date)
+        d = iso_or_none(m.meeting_date)
         year, month = (int(d[:4]), int(d[5:7])) if d else (None, None)
         meeting_id = b.insert_row("meetings", {
             "document_id": doc_id, "title": m.title, "meeting_date": d, "year": year, "month": month,
@@ -1207,8 +268,8 @@ class Archive:
             for heading, labels in m.themes.items():
                 i = by_heading.get(heading)
                 if i is not None:
-                    for lab in labels:
-                        theme_rows.setdefault((section_ids[i], lab), None)
+                    for name in labels:
+                        theme_rows.setdefault((section_ids[i], name), None)
         b.insert_many("section_themes", [{"section_id": s, "meeting_id": meeting_id, "label": lab, "score": sc}
                                          for (s, lab), sc in theme_rows.items()])
 
@@ -1250,22 +311,22 @@ class Archive:
             "meeting_id": meeting_id, "section_idx": _section_of(tree, a.provenance.start, a.section),
             "section": a.section, "owner": "; ".join(a.owner) or None,
             "owner_resolved": "; ".join(a.owner_resolved) or None, "task": a.task, "due": a.due,
-            "due_text": a.due_text, "due_date": _iso_or_none(a.due), "explicit": int(a.explicit),
+            "due_text": a.due_text, "due_date": iso_or_none(a.due), "explicit": int(a.explicit),
             "confidence": a.confidence, "status": a.status, "done": int(is_done_status(a.status)),
             "page": a.provenance.page, "char_start": a.provenance.start, "char_end": a.provenance.end}
             for a in m.actions])
-        for a, aid in zip(m.actions, aids):
-            done = is_done_status(a.status)
-            new_actions.append((aid, task_words(a.task), done))
+        for act, aid in zip(m.actions, aids):
+            done = is_done_status(act.status)
+            new_actions.append((aid, task_words(act.task), done))
             seen_keys: set[str] = set()
-            for nm, resolved in [(n, 1) for n in a.owner_resolved] + [(n, 0) for n in a.owner]:
+            for nm, resolved in [(n, 1) for n in act.owner_resolved] + [(n, 0) for n in act.owner]:
                 k = name_key(nm)
                 if not k or k in seen_keys:
                     continue
                 seen_keys.add(k)
-                pid = key_to_person.get(k)
-                owner_rows.append({"action_id": aid, "person_id": pid, "name": nm, "name_key": k, "resolved": resolved})
-                if pid is None and not any(x["name_key"] == k and x["meeting_id"] == meeting_id for x in name_rows):
+                owner_pid = key_to_person.get(k)
+                owner_rows.append({"action_id": aid, "person_id": owner_pid, "name": nm, "name_key": k, "resolved": resolved})
+                if owner_pid is None and not any(x["name_key"] == k and x["meeting_id"] == meeting_id for x in name_rows):
                     name_rows.append({"meeting_id": meeting_id, "person_id": None, "name_key": k, "kind": "owner"})
         b.insert_many("action_owners", owner_rows)
         b.insert_many("person_names", name_rows)
@@ -1374,7 +435,7 @@ class Archive:
         for sid in best:
             r = details[sid]
             i = info[sid]
-            snippet = snippets.get(sid) or _best_sentence(r["text"] or r["summary"] or r["heading"], query)
+            snippet = snippets.get(sid) or best_sentence(r["text"] or r["summary"] or r["heading"], query)
             hits.append(Hit(
                 meeting_id=r["meeting_id"], section_id=sid, title=r["title"], meeting_date=r["meeting_date"],
                 heading=r["heading"], snippet=snippet, score=round(scores[sid], 6),
@@ -1471,7 +532,7 @@ class Archive:
         an alias another meeting's people entry gives for exactly one full name ('Graham' listed as
         an alias of 'Graham Hart'); an alias given for two different full names merges nothing.
         Two full names are never merged by similarity ('Laura Crane' / 'Laura Cream')."""
-        from pipeline.detect.people import has_title
+        from pipeline.core.names import has_title
 
         rows = self.backend.people_rows()
         alias_of: dict[str, set[str]] = {}
@@ -1577,7 +638,7 @@ class Archive:
         ``actions``), with the count of every state for the same owner."""
         if state not in self.ACTION_STATES:
             raise ValueError(f"state must be one of {self.ACTION_STATES}, not {state!r}")
-        day = _date_bound(today, upper=False, path=self.path) if today else date.today().isoformat()
+        day = (_date_bound(today, upper=False, path=self.path) if today else None) or date.today().isoformat()
         keys = self._person_keys(owner) if owner else ()
         if owner and not keys:
             return ActionBoard(rows=[], counts={s: 0 for s in self.ACTION_STATES}, state=state, today=day)
@@ -1612,7 +673,7 @@ class Archive:
         rows = self.backend.people_rows_for(keys)
         if not rows:
             return None
-        from pipeline.detect.people import has_title
+        from pipeline.core.names import has_title
 
         aliases: set[str] = set()
         roles: set[str] = set()
@@ -1648,35 +709,6 @@ class Archive:
 
 
 # ------------------------------------------------------------------- web pages: rows and helpers
-
-
-@dataclass
-class ActionBoard(_Row):
-    rows: list[ActionRow]
-    counts: dict[str, int]  # {'open', 'overdue', 'done', 'all'} -> actions in that state (same owner filter)
-    state: str
-    today: str
-
-
-@dataclass
-class PersonName(_Row):
-    name: str
-    name_key: str
-    meetings: int
-
-
-@dataclass
-class PersonMeeting(_Row):
-    meeting_id: int
-    title: str | None
-    meeting_date: str | None
-    roles: list[str]  # attendance roles in that meeting (present, apologies, chair...); [] when only mentioned
-
-
-@dataclass
-class PersonRecord(_Row):
-    person: PersonRow
-    meetings: list[PersonMeeting]  # newest first
 
 
 def _document_row(r: Any) -> DocumentRow:
@@ -1773,12 +805,3 @@ def _date_bound(value: str | date | None, *, upper: bool, path: Path) -> str | N
         raise ArchiveError(path, f"{s!r} is not a date", "write dates as YYYY, YYYY-MM or YYYY-MM-DD") from None
 
 
-_SENT = re.compile(r"(?<=[.!?])\s+")
-
-
-def _best_sentence(text: str, query: str | None, width: int = 200) -> str:
-    """For a vector-only hit: the sentence sharing most words with the query (else the first)."""
-    sents = [s.strip() for s in _SENT.split(text or "") if s.strip()] or [text or ""]
-    qw = {w.lower() for w in _WORD.findall(query or "")}
-    best = max(sents, key=lambda s: len(qw & {w.lower() for w in _WORD.findall(s)})) if qw else sents[0]
-    return best if len(best) <= width else best[: width - 1].rstrip() + "…"

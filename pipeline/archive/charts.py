@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+from pipeline.archive.types import theme_series
 from pipeline.core.errors import MinutebookError
 
 
@@ -18,15 +19,11 @@ def theme_chart(rows: Sequence, path: Path, *, by: str = "year", top: int = 8) -
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    periods = sorted({r.period for r in rows})
-    totals: dict[str, int] = {}
-    for r in rows:
-        totals[r.label] = totals.get(r.label, 0) + r.sections
-    labels = sorted(totals, key=lambda k: -totals[k])[:top]
+    series = theme_series(rows, top=top)
+    periods, labels = series.periods, series.labels
     fig, ax = plt.subplots(figsize=(9, 4.5), dpi=110)
     for label in labels:
-        counts = {r.period: r.sections for r in rows if r.label == label}
-        ax.plot(periods, [counts.get(p, 0) for p in periods], marker="o", label=label.replace("_", " "))
+        ax.plot(periods, series.values[label], marker="o", label=label.replace("_", " "))
     ax.set_title(f"Themes in the archive by {by}")
     ax.set_ylabel("sections")
     ax.grid(alpha=0.3)

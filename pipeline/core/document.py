@@ -9,8 +9,8 @@ Readers never compute spans by hand: they append to a ``DocumentBuilder``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
-from typing import Literal, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "list_item", "table_row"]
 BLOCK_KINDS: tuple[str, ...] = ("heading", "paragraph", "list_item", "table_row")
@@ -77,12 +77,6 @@ class Document:
             if b.kind == "table_row" and b.table is not None:
                 out.setdefault(b.table, []).append(b)
         return out
-
-    def page_of(self, offset: int) -> int | None:
-        for b in self.blocks:
-            if b.start <= offset < b.end + 1:
-                return b.page
-        return None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -171,7 +165,3 @@ def normalise_inline(text: str) -> str:
     return " ".join(text.replace("\u00a0", " ").replace("\u200b", "").split())
 
 
-def iter_text_blocks(doc: Document) -> Iterator[Block]:
-    for b in doc.blocks:
-        if b.kind != "table_row":
-            yield b

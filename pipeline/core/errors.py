@@ -5,6 +5,7 @@ The CLI turns these into a one-line message and exit code 2; a batch records the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -83,3 +84,21 @@ class ArchiveError(MinutebookError):
 
     code = "MB013"
     default_hint = "check the archive path (--db or $MINUTEBOOK_DB); if the file is damaged, move it aside and tag again"
+
+
+@dataclass(frozen=True)
+class ErrorItem:
+    """One problem with a document (docling's ErrorItem): where it happened and what it was. A batch
+    stores these per document; the stage runner collects them when it degrades instead of raising."""
+
+    component: str  # a stage name, "quality", "worker", "batch" or "archive"
+    message: str
+    code: str | None = None
+
+    @classmethod
+    def from_exception(cls, component: str, e: BaseException, path: str | Path) -> "ErrorItem":
+        """Our own errors keep their one line and code; anything else is an unexpected error to report."""
+        if isinstance(e, MinutebookError):
+            return cls(component, e.one_line(), e.code)
+        return cls(component, f"{path}: unexpected error in {component} ({e.__class__.__name__}: {e}); "
+                   "run `minutebook analyse --debug` on the file and report it with the traceback")

@@ -1,8 +1,16 @@
 """Named pipeline stages that declare what they read and write (after spaCy's factories).
 
 A stage is a callable ``(State) -> None`` registered with ``@stage(name, requires=..., assigns=...)``.
-``Pipeline(names)`` checks the chain when it is built, before any file is opened: every field a
-stage requires must be assigned by an earlier stage (``path`` is given).
+The built-in stages are registered in one place, ``pipeline.stages``; a plugin module registers its
+own the same way. ``pipeline.core.runner.Pipeline`` checks a chain of them before any file is opened.
+
+>>> from pipeline.core.stage import StageRegistry, State
+>>> reg = StageRegistry()
+>>> @reg.stage("hello", requires=("path",), assigns=("meeting",))
+... def hello(state: State) -> None:
+...     state.meeting = f"read {state.path.name}"
+>>> sorted(reg.specs())
+['hello']
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from pipeline.core.errors import PipelineConfigError
+from pipeline.core.errors import ErrorItem
 
 
 @dataclass
@@ -25,61 +33,44 @@ class State:
     meeting: Any = None  # pipeline.core.record.Meeting
     parsed: Any = None  # pipeline.detect.parsed.ParsedDocument
     sections: Any = None  # list[pipeline.structure.sections.SectionText]
+    vectors: Any = None  # numpy array, one row per section (the "vectors" stage)
     timings: dict[str, float] = field(default_factory=dict)
+    errors: list[ErrorItem] = field(default_factory=list)  # stages that failed under the "degrade" policy
+
+
+StageFunc = Callable[[State], None]
 
 
 @dataclass(frozen=True)
 class StageSpec:
     name: str
-    func: Callable[[State], None]
+    func: StageFunc
     requires: tuple[str, ...]
     assigns: tuple[str, ...]
 
 
-_REGISTRY: dict[str, StageSpec] = {}
+class StageRegistry:
+    """Stage specs by name."""
+
+    def __init__(self) -> None:
+        self._specs: dict[str, StageSpec] = {}
+
+    def stage(self, name: str, *, requires: tuple[str, ...] = (), assigns: tuple[str, ...] = ()
+              ) -> Callable[[StageFunc], StageFunc]:
+        def deco(func: StageFunc) -> StageFunc:
+            self._specs[name] = StageSpec(name, func, tuple(requires), tuple(assigns))
+            return func
+
+        return deco
+
+    def specs(self) -> dict[str, StageSpec]:
+        return dict(self._specs)
 
 
-def stage(name: str, *, requires: tuple[str, ...] = (), assigns: tuple[str, ...] = ()):
-    def deco(func: Callable[[State], None]) -> Callable[[State], None]:
-        _REGISTRY[name] = StageSpec(name, func, tuple(requires), tuple(assigns))
-        return func
-
-    return deco
+REGISTRY = StageRegistry()
+stage = REGISTRY.stage
 
 
 def registered() -> dict[str, StageSpec]:
-    from pipeline import stages  # noqa: F401  (registers the built-in stages)
-
-    return dict(_REGISTRY)
-
-
-class Pipeline:
-    def __init__(self, names: list[str]):
-        specs = registered()
-        unknown = [n for n in names if n not in specs]
-        if unknown:
-            raise PipelineConfigError(None, f"unknown stage(s): {', '.join(unknown)}",
-                                      f"known stages: {', '.join(specs)}")
-        have = {"path", "options"}
-        for n in names:
-            missing = [r for r in specs[n].requires if r not in have]
-            if missing:
-                raise PipelineConfigError(None, f"stage {n!r} needs {', '.join(missing)}, which no earlier stage assigns")
-            have.update(specs[n].assigns)
-        self.stages = [specs[n] for n in names]
-
-    @property
-    def names(self) -> list[str]:
-        return [s.name for s in self.stages]
-
-    def run(self, state: State, on_stage: Callable[[str, float], None] | None = None) -> State:
-        """Run every stage in order; ``on_stage(name, seconds)`` is called after each (progress)."""
-        import time
-
-        for s in self.stages:
-            t0 = time.perf_counter()
-            s.func(state)
-            state.timings[s.name] = round(time.perf_counter() - t0, 4)
-            if on_stage is not None:
-                on_stage(s.name, state.timings[s.name])
-        return state
+    """Every stage registered so far (the built-ins once ``pipeline.stages`` is imported)."""
+    return REGISTRY.specs()

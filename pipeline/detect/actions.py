@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from pipeline.core.document import Block, Document
+from pipeline.core.tasks import same_task
+from pipeline.detect.owners import OWNER_GROUPS, is_owner_phrase, is_role, owner_like, split_owners
 
 if TYPE_CHECKING:  # pragma: no cover
     from pipeline.detect.parsed import ParsedDocument
@@ -42,13 +44,11 @@ _ACTION_SECTION = re.compile(r"^(actions?|action items?|action points?|actions? 
                              r"tasks?|to-?dos?|next steps?|action log|summary of actions|actions? arising|"
                              r"follow[- ]ups?)\W*$", re.IGNORECASE)
 
-_GROUP_OWNERS = {"all", "everyone", "everybody", "team", "the team", "committee", "the committee", "board", "the board",
-                 "trustees", "the trustees", "directors", "officers", "staff", "members", "all members",
-                 "all team members", "all trustees", "council", "the council", "group", "the group", "tbc", "tbd"}
-_ROLE_OWNERS = re.compile(r"^(the )?(clerk|chair|chairman|chairwoman|chairperson|vice[- ]chair|treasurer|secretary|"
-                          r"president|convenor|convener|rfo|chief executive|ceo|director|manager|coordinator|"
-                          r"co-ordinator|scribe|webmaster|editor|librarian)$", re.IGNORECASE)
-_NO_OWNER = re.compile(r"^(n/?a|none|-+|–|—|tbc|tbd|\?+|nobody|unassigned)$", re.IGNORECASE)
+
+def is_action_heading(heading: str) -> bool:
+    """'Actions', 'Action items', 'Next steps', 'Action log': a section that lists actions."""
+    return bool(_ACTION_SECTION.match(heading.strip()))
+
 
 _MARKER = re.compile(
     r"^\W{0,4}(?:action(?:s| point| item)?|to ?do)\b"
@@ -96,57 +96,6 @@ class ActionFound:
     owner_spans: list[tuple[int, int]] = field(default_factory=list)
     covers: tuple[int, ...] = ()  # blocks this action's source spans (a flattened table's lines)
     refine: bool = False  # the task is a whole paragraph beside an Action-column entry: narrow it from the prose
-
-
-# ----------------------------------------------------------------------------------------- owners
-
-_OWNER_SPLIT = re.compile(r"\s*(?:,|;|/|&|\+|\band\b|\s[-–—]\s)\s*")
-_TO_VERB = re.compile(r"\s+(?:to|will|shall|should|is to|are to)\s+[a-z].*$")
-
-
-def split_owners(text: str) -> list[str]:
-    """'Graham, Sarah and team' -> ['Graham', 'Sarah', 'team']; 'All – Lizzie/Nicc to send' ->
-    ['All', 'Lizzie', 'Nicc']. Names are kept as written."""
-    t = re.sub(r"\([^)]*\)", " ", text or "").strip()
-    t = _TO_VERB.sub("", t)
-    t = t.strip(" .:;*_")
-    if not t or _NO_OWNER.match(t):
-        return []
-    out: list[str] = []
-    for part in _OWNER_SPLIT.split(t):
-        part = part.strip(" .:;*_@")
-        part = re.sub(r"^@", "", part)
-        if part and not _NO_OWNER.match(part):
-            out.append(part)
-    return out
-
-
-def is_owner_phrase(text: str, known: Callable[[str], bool] | None = None) -> bool:
-    """Whether ``text`` names owners: people (capitalised names, initials, handles), roles or groups."""
-    parts = split_owners(text)
-    if not parts or len(text) > 80:
-        return False
-    tail = _TO_VERB.search(re.sub(r"\([^)]*\)", " ", text))
-    if tail and len(tail.group(0).split()) > 4:
-        return False  # "X and Y to continue conversations about ...": a task, not a list of owners
-    return all(_owner_like(p, known) for p in parts)
-
-
-def _owner_like(p: str, known: Callable[[str], bool] | None = None) -> bool:
-    if known and known(p):
-        return True
-    low = p.lower()
-    if low in _GROUP_OWNERS or _ROLE_OWNERS.match(p):
-        return True
-    words = p.split()
-    if not 1 <= len(words) <= 4:
-        return False
-    if re.fullmatch(r"[A-Z]{1,4}[a-z]?", p):  # initials
-        return True
-    if re.fullmatch(r"@?[a-z][\w-]{1,30}", p) and known is None:
-        return False
-    return all(w[:1].isupper() or w.lower() in ("de", "van", "von", "da", "le", "la", "team", "members", "of", "the")
-               for w in words)
 
 
 # ------------------------------------------------------------------------------------------ tables
@@ -546,14 +495,14 @@ class _OwnerCheck:
         n = n.strip()
         if not n:
             return False
-        if n.lower() in _GROUP_OWNERS or _ROLE_OWNERS.match(n) or re.fullmatch(r"(the )?[A-Z][\w-]* (committee|board|council|"
+        if n.lower() in OWNER_GROUPS or is_role(n) or re.fullmatch(r"(the )?[A-Z][\w-]* (committee|board|council|"
                                                                                 r"group|team|trustees)", n, re.I):
             return True
         if self.known and self.known(n):
             return True
         if self.has_people:
             return False  # someone the attendance list does not know: abstain
-        return _owner_like(n, None)
+        return owner_like(n, None)
 
     def __call__(self, names: list[str]) -> bool:
         return bool(names) and all(self.name(x) for x in names)
@@ -743,19 +692,11 @@ def dedupe(actions: list[ActionFound]) -> list[ActionFound]:
                 twin.task, twin.refine = a.task, False
                 twin.due, twin.due_text = twin.due or a.due, twin.due_text or a.due_text
             continue
-        if any(_same_task(a.task, k.task) for k in kept if k.source != "prose" and a.source == "prose"):
+        if any(same_task(a.task, k.task) for k in kept if k.source != "prose" and a.source == "prose"):
             continue
         kept.append(a)
     kept.sort(key=lambda a: a.start)
     return kept
-
-
-def _same_task(a: str, b: str) -> bool:
-    wa = set(re.findall(r"[a-z]{3,}", a.lower()))
-    wb = set(re.findall(r"[a-z]{3,}", b.lower()))
-    if min(len(wa), len(wb)) < 4:
-        return False  # too few words to call two tasks the same
-    return len(wa & wb) / min(len(wa), len(wb)) >= 0.6
 
 
 __all__ = ["ActionFound", "split_owners", "is_owner_phrase", "table_actions", "flattened_table_actions",

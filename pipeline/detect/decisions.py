@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 from pipeline.core.document import Document
 
 if TYPE_CHECKING:  # pragma: no cover
-    from pipeline.detect.parsed import ParsedDocument
     from pipeline.core.record import Decision
+    from pipeline.detect.parsed import ParsedDocument
     from pipeline.structure.structure import Structure
 
 Kind = str  # 'agreed' | 'resolved' | 'motion'
@@ -330,8 +330,6 @@ _V_DASH = re.compile(r"(?:\b(?:carried|passed|failed|defeated|approved|adopted|v
                      re.IGNORECASE)
 _VOTEISH = re.compile(r"\bvot(?:e|es|ed|ing)\b|\bin\s+favou?r\b|\bagainst\b|\babstain|\bopposed\b|\bcarried\b|"
                       r"\bmotion\b|\bpassed\b|\bdefeated\b|\bayes\b", re.IGNORECASE)
-_DISSENT = re.compile(r"\bwho\s+(?:(?:voted\s+)?(opposed|against|no)|(abstained|abstain))\b|\b(?:voted\s+against|"
-                      r"opposed|dissented)\b", re.IGNORECASE)
 _NEGATED = re.compile(r"\b(?:not|never|no\s+longer|yet\s+to\s+be)\s+(?:\w+\s+)?(?:agreed|decided|resolved|approved)\b|"
                       r"\bno\s+(?:decision|agreement|resolution)s?\b|\bwithout\s+(?:a\s+)?(?:decision|agreement)\b|"
                       r"\b(?:could|did|would)\s+not\s+(?:agree|decide)\b", re.IGNORECASE)
@@ -776,7 +774,7 @@ def _make(doc: Document, g: _Group, start: int, end: int, st) -> DecisionFound |
 
 def to_record(found: list[DecisionFound], doc: Document) -> list["Decision"]:
     """``record.Decision`` objects with provenance; extra vote fields are set where the model has them."""
-    from pipeline.structure.build import provenance
+    from pipeline.core.provenance import provenance
     from pipeline.core.record import Decision
 
     fields = Decision.model_fields

@@ -10,10 +10,18 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from pipeline.detect.actions import ActionFound, dedupe, flattened_table_actions, is_owner_phrase, marker_actions, prose_actions, section_actions, table_actions
-from pipeline.structure.build import provenance
 from pipeline.core.document import Document
+from pipeline.core.provenance import provenance
 from pipeline.core.record import Action, DateValue, Meeting, Warning
+from pipeline.detect.actions import (
+    ActionFound,
+    dedupe,
+    flattened_table_actions,
+    marker_actions,
+    prose_actions,
+    section_actions,
+    table_actions,
+)
 from pipeline.structure.structure import Structure
 
 
@@ -139,4 +147,4 @@ def _to_action(a: ActionFound, doc: Document, index) -> Action:
                   provenance=provenance(doc, a.start, a.end, a.block))
 
 
-__all__ = ["detect", "is_owner_phrase"]
+__all__ = ["detect"]

@@ -88,10 +88,6 @@ class DateExpression:
         return self.norm.start
 
     @property
-    def range_end(self) -> date | None:
-        return self.norm.end
-
-    @property
     def year_inferred(self) -> bool:
         return self.norm.year_inferred
 

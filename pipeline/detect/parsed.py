@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.core.document import Block, Document
+from pipeline.core.document import Document
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
 
 @dataclass
@@ -21,17 +21,9 @@ class ParsedDocument:
     document: Document
     docs: list["Doc"]  # aligned with document.blocks
 
-    def block_doc(self, i: int) -> "Doc":
-        return self.docs[i]
-
     def offset(self, i: int, char: int) -> int:
         """Document offset of character ``char`` of block ``i``."""
         return self.document.blocks[i].start + char
-
-    def span_offsets(self, i: int, span: "Span") -> tuple[int, int]:
-        b: Block = self.document.blocks[i]
-        return b.start + span.start_char, b.start + span.end_char
-
 
 def parse_document(doc: Document, nlp) -> ParsedDocument:
     """Run ``nlp`` (a SpacyPipeline or spaCy Language) over every block, batched."""

@@ -22,10 +22,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from pipeline.structure.attendance import AttendanceEntry
 from pipeline.core.document import Document
-from pipeline.core.resources import model_path
+from pipeline.core.names import TITLES, has_title, words_of
 from pipeline.core.record import Person, Provenance, Warning
+from pipeline.core.resources import model_path
+from pipeline.detect.owners import is_group, split_owners
+from pipeline.structure.attendance import AttendanceEntry
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -35,10 +37,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # ----------------------------------------------------------------------------------------- names
 
-# Words written before a name that are not part of it.
-TITLES = {"cllr", "councillor", "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "rev",
-          "revd", "reverend", "county", "district", "borough", "town", "parish", "city", "director", "pcso", "pc",
-          "sgt", "sergeant", "inspector", "lord", "lady", "hon", "cc", "the"}
 _WORD = re.compile(r"[^\W_\d]+(?:[-'’][^\W_\d]+)*")
 _PUBLIC = re.compile(r"^(\d+|several|some|two|three|four|five|six|seven|eight|nine|ten)\s+(members?|people|"
                      r"residents|parishioners|visitors|observers)\b|members? of the public", re.IGNORECASE)
@@ -62,24 +60,6 @@ _OFFICE_OF: dict[str, str] = {w: canon for canon, words in OFFICES.items() for w
 # The attendance role that also makes someone the holder of an office.
 _ROLE_OFFICE = {"chair": "Chair", "minutes": "Minutes"}
 
-# Things an action owner or speaker may be that are not one person.
-_GROUPS = re.compile(r"^(all|everyone|everybody|all members|members|team|the team|trustees|the trustees|board|"
-                     r"(all |the )?directors|all team members|all (?:board|committee|council) members|"
-                     r"the board|committee|the committee|council|the council|group|the group|officers|staff|"
-                     r"tbc|tbd|n/?a|none|nobody|anyone|each member|all trustees|all councillors|councillors)$",
-                     re.IGNORECASE)
-
-
-def words_of(name: str) -> list[str]:
-    """Lower-case name words without titles, brackets, handles or punctuation ('Cllr Mrs D Clements' ->
-    ['d', 'clements']; 'Ege_Korkan' -> ['ege', 'korkan'])."""
-    s = re.sub(r"\([^)]*\)|\[[^\]]*\]|@[\w-]+", " ", name.replace("_", " "))
-    out = [w.lower().replace("’", "'") for w in _WORD.findall(s)]
-    k = 0
-    while k < len(out) and out[k] in TITLES:
-        k += 1
-    return out[k:] if k < len(out) else out  # 'MS' alone is initials, not the title 'Ms'
-
 
 @functools.lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
@@ -88,11 +68,6 @@ def _stop_words() -> frozenset[str]:
         return frozenset(STOP_WORDS)
     except Exception:  # pragma: no cover
         return frozenset({"she", "he", "her", "his", "the", "and", "will", "can", "may", "all", "not", "was"})
-
-
-def has_title(name: str) -> bool:
-    ws = [w.lower() for w in _WORD.findall(name.replace("_", " "))]
-    return bool(ws) and ws[0] in TITLES and ws[0] != "the"
 
 
 def office_of(text: str) -> str | None:
@@ -653,7 +628,7 @@ def speakers(parsed: "ParsedDocument", index: PeopleIndex | None = None,
         cands.sort(key=lambda m: m.start)
         taken: set[tuple[int, int]] = set()
         for k, m in enumerate(cands):
-            if m.source == "spacy" and m.person is None and _GROUPS.match(m.text):
+            if m.source == "spacy" and m.person is None and is_group(m.text):
                 continue
             rel_end = m.end - block.start
             rel_start = m.start - block.start
@@ -754,7 +729,7 @@ def _unknown_names(sdoc: "Doc", bi: int, block, index: PeopleIndex, known: list[
         name = m.group("name")
         if name.isupper() and not index.defines_initials:
             continue  # 'IT reported' in a document that does not name people by initials
-        if name.lower() in _NOT_SPEAKERS or _GROUPS.match(name) or name.split()[0].lower() in TITLES:
+        if name.lower() in _NOT_SPEAKERS or is_group(name) or name.split()[0].lower() in TITLES:
             continue
         if _PLACE_WORD.search(name) or re.search(r"\b(of|in|on|at|from|to|near|by)\s$", block.text[max(0, m.start() - 6):m.start()]):
             continue  # 'residents of Mill Lane described ...': a place
@@ -824,8 +799,8 @@ def people_warnings(index: PeopleIndex, mentions: Sequence[Mention], speakers: S
         seen.add(("speaker", key))
     for owner in action_owners:
         text, prov = _owner_text(owner, doc)
-        for part in _split_owners(text):
-            if not part or _GROUPS.match(part) or re.search(r"\b(group|team|members|all)\b", part, re.IGNORECASE):
+        for part in split_owners(text):
+            if not part or is_group(part) or re.search(r"\b(group|team|members|all)\b", part, re.IGNORECASE):
                 continue
             if ("owner", part.lower()) in seen:
                 continue
@@ -850,11 +825,6 @@ def _owner_text(owner, doc: Document | None) -> tuple[str, Provenance | None]:
     if isinstance(owner, tuple):
         return str(owner[0]), owner[1] if len(owner) > 1 else None
     return str(owner), None
-
-
-def _split_owners(text: str) -> list[str]:
-    parts = re.split(r"\s*(?:,|/|&|;|\band\b|\+)\s*", text)
-    return [p.strip(" .–—-") for p in parts if p.strip(" .–—-")]
 
 
 # ----------------------------------------------------------------------------------------- record

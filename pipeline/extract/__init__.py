@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.core.document import Document
-from pipeline.core.errors import EmptyDocument, EncryptedDocument, InputNotFound, LimitExceeded, UnsupportedFormat, WrongExtension
+from pipeline.core.errors import (
+    EmptyDocument,
+    EncryptedDocument,
+    InputNotFound,
+    LimitExceeded,
+    UnsupportedFormat,
+    WrongExtension,
+)
 from pipeline.extract.sniff import EXTENSIONS, FORMATS, sniff_format
 
 

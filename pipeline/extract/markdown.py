@@ -30,7 +30,6 @@ from pipeline.extract.textcodec import decode_text
 _FRONT_RE = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\n(.*?)\n(---|\.\.\.|\+\+\+)[ \t]*(?:\n|\Z)", re.DOTALL)
 _KV_RE = re.compile(r"^([A-Za-z_][\w .\-]*?)\s*[:=]\s*(.*)$")
 _BR_TAG_RE = re.compile(r"^<br\s*/?>$", re.IGNORECASE)
-_TAG_RE = re.compile(r"<[^>]*>")
 _BREAK = "\x00BR\x00"  # a hard/soft line break marker inside inline text
 
 

@@ -45,7 +45,6 @@ from pipeline.extract import ReadOptions, register_reader
 # constants
 
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demibold|demi\b|,b$|-b$|extrabold|ultrabold", re.I)
-BULLETS = "•◦▪▫■□●○◆◇►▶‣⁃∙·–-*o\uf0b7\uf0a7\uf0d8\uf076\uf0fc"
 _BULLET_ONLY_RE = re.compile(r"^[•◦▪▫■□●○◆◇►▶‣⁃∙·–\-*o\uf0b7\uf0a7\uf0d8\uf076\uf0fc]$")
 _BULLET_START_RE = re.compile(r"^([•◦▪▫■□●○◆◇►▶‣⁃∙·\uf0b7\uf0a7\uf0d8\uf076\uf0fc]|[-–*o](?=\s))\s*")
 _ENUM_START_RE = re.compile(r"^(\(?\d{1,3}(\.\d{1,3})*[.)]|\d{1,3}\.\d{1,3}|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,5}[.)])\s+\S")

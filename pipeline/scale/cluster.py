@@ -54,12 +54,12 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from distributed.diagnostics.plugin import WorkerPlugin
 
-from pipeline.core.errors import MinutebookError
+from pipeline.core.errors import ErrorItem, MinutebookError
+from pipeline.scale.results import DocResult, Status, Stop, Task
+from pipeline.scale.tagger import TagConfig, Tagger, timeout_item
 
 if TYPE_CHECKING:  # pragma: no cover
     from distributed import Client, Future
-
-    from pipeline.scale.batch import DocResult, TagConfig, _Stop, _Task
 
 __all__ = ["ClusterUnavailable", "ClusterSpec", "parse_cluster", "TaggerPlugin", "run_cluster", "DEFAULT_RETRIES"]
 
@@ -125,7 +125,7 @@ class TaggerPlugin(WorkerPlugin):
 
     idempotent = True  # registering the same config again (another batch) keeps the loaded tagger
 
-    def __init__(self, config: "TagConfig"):
+    def __init__(self, config: TagConfig):
         self.config = config
         self.tagger: Any = None
         self.load_seconds = 0.0
@@ -141,8 +141,6 @@ class TaggerPlugin(WorkerPlugin):
 
     def _load(self, nthreads: int) -> None:
         import sys
-
-        from pipeline.scale.batch import Tagger
 
         t0 = time.perf_counter()
         tagger = Tagger(self.config)
@@ -160,11 +158,11 @@ class TaggerPlugin(WorkerPlugin):
         self.tagger = None
 
 
-def plugin_name(config: "TagConfig") -> str:
+def plugin_name(config: TagConfig) -> str:
     return "minutebook-tagger-" + hashlib.sha256(pickle.dumps(config)).hexdigest()[:16]
 
 
-def _tag_task(name: str, topic: str, path: str, digest: str, data: bytes | None) -> "DocResult":
+def _tag_task(name: str, topic: str, path: str, digest: str, data: bytes | None) -> DocResult:
     """One document, on a worker: announce the start (for the client's deadline watch), then tag
     with the worker's tagger - the file itself, or its shipped bytes in a private temporary file."""
     from distributed import get_worker
@@ -197,12 +195,10 @@ def _tag_task(name: str, topic: str, path: str, digest: str, data: bytes | None)
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
-def _relocate(result: "DocResult", local: str, original: str) -> "DocResult":
+def _relocate(result: DocResult, local: str, original: str) -> DocResult:
     """Replace the worker's temporary path by the user's path everywhere in a result (the record's
     file, every provenance, error messages)."""
     import json
-
-    from pipeline.scale.batch import ErrorItem
 
     result.path = original
     result.errors = [ErrorItem(e.component, e.message.replace(local, original), e.code) for e in result.errors]
@@ -309,8 +305,8 @@ def _close(client: Any, cluster: Any) -> None:
             cluster.close()
 
 
-def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec, record: Callable[["DocResult"], None],
-                stop: "_Stop", *, retries: int = DEFAULT_RETRIES, info: ClusterInfo | None = None,
+def run_cluster(tasks: Iterator[Task], config: TagConfig, spec: ClusterSpec, record: Callable[[DocResult], None],
+                stop: Stop, *, retries: int = DEFAULT_RETRIES, info: ClusterInfo | None = None,
                 ship: bool | None = None, note: Callable[[str], None] | None = None) -> ClusterInfo:
     """Tag ``tasks`` on the cluster, calling ``record`` for each result as it arrives.
 
@@ -319,7 +315,6 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
     times)."""
     from distributed import as_completed
 
-    from pipeline.scale.batch import DocResult, ErrorItem, Status, _error_item, _timeout_item
 
     info = info or ClusterInfo(spec=str(spec))
     ship = (not spec.local) if ship is None else ship
@@ -338,7 +333,7 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
     watch = _Watch()
     name = plugin_name(config)
     registered = False
-    inflight: dict[Any, "_Task"] = {}
+    inflight: dict[Any, Task] = {}
     ac = as_completed()
     restarts: list[threading.Thread] = []
     exhausted = False
@@ -348,7 +343,7 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
     def on_event(event: tuple[float, dict]) -> None:
         watch(event)
 
-    def submit(task: "_Task") -> None:
+    def submit(task: Task) -> None:
         data = None
         if ship:
             try:
@@ -407,7 +402,7 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
                     fut.release()
                     submit(task)
                     continue
-                record(_outcome(fut, task, retries, starts[task.digest], _error_item, ErrorItem, DocResult, Status))
+                record(_outcome(fut, task, retries, starts[task.digest]))
                 fut.release()
             # deadlines and attempts of the documents in flight (also while other results stream in)
             now = time.monotonic()
@@ -425,7 +420,7 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
                 watch.forget(fut.key)
                 fut.cancel()
                 if overdue:
-                    record(DocResult(task.path, task.digest, Status.FAILED, errors=[_timeout_item(task.path, seconds)]))
+                    record(DocResult(task.path, task.digest, Status.FAILED, errors=[timeout_item(task.path, seconds)]))
                     if worker:
                         info.restarts += 1
                         th = threading.Thread(target=restart, args=(worker,), daemon=True)
@@ -458,9 +453,7 @@ def run_cluster(tasks: Iterator["_Task"], config: "TagConfig", spec: ClusterSpec
         _close(client, cluster)
 
 
-def _died_item(path: str, deaths: int) -> Any:
-    from pipeline.scale.batch import ErrorItem
-
+def _died_item(path: str, deaths: int) -> ErrorItem:
     return ErrorItem("worker", f"{path}: the Dask worker died {deaths} time(s) while reading it (a crash or out of "
                      "memory); try `minutebook analyse` on the file alone")
 
@@ -483,8 +476,7 @@ def _killed(fut: "Future") -> bool:
     return fut.status == "error" and isinstance(fut.exception(), KilledWorker)
 
 
-def _outcome(fut: "Future", task: "_Task", retries: int, started: int, error_item, ErrorItem, DocResult,
-             Status) -> "DocResult":
+def _outcome(fut: "Future", task: Task, retries: int, started: int) -> DocResult:
     """The result of a finished future, or a FAILED result saying why there is none."""
     from distributed import KilledWorker
 
@@ -492,15 +484,15 @@ def _outcome(fut: "Future", task: "_Task", retries: int, started: int, error_ite
         try:
             return fut.result()
         except Exception as e:  # the result could not be fetched or unpickled
-            return DocResult(task.path, task.digest, Status.FAILED, errors=[error_item("worker", e, task.path)])
+            return DocResult(task.path, task.digest, Status.FAILED, errors=[ErrorItem.from_exception("worker", e, task.path)])
     if fut.status == "cancelled":
         return DocResult(task.path, task.digest, Status.FAILED,
                          errors=[ErrorItem("worker", f"{task.path}: the task was cancelled on the cluster; "
                                            "run the same command again to tag it")])
-    e = fut.exception()
-    if isinstance(e, KilledWorker):
+    failure = fut.exception()
+    if isinstance(failure, KilledWorker):
         return DocResult(task.path, task.digest, Status.FAILED, errors=[_died_item(task.path, max(started, 1))])
-    item = error_item("worker", e, task.path)
+    item = ErrorItem.from_exception("worker", failure, task.path)
     if retries:
         item = ErrorItem(item.component, f"{item.message} (after {retries} retries)", item.code)
     return DocResult(task.path, task.digest, Status.FAILED, errors=[item])

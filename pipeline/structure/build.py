@@ -2,41 +2,11 @@
 
 from __future__ import annotations
 
-import functools
-import re
-
 from pipeline.core.document import Document
-from pipeline.core.record import AttendanceEntry, Attendees, DateValue, Heading, Meeting, Provenance, QualityOut, TableOut, Warning
+from pipeline.core.names import name_key
+from pipeline.core.provenance import provenance
+from pipeline.core.record import AttendanceEntry, Attendees, DateValue, Heading, Meeting, QualityOut, TableOut, Warning
 from pipeline.structure.structure import Structure
-
-
-def provenance(doc: Document, start: int, end: int, block: int | None = None) -> Provenance:
-    if block is None:
-        block = block_at(doc, start)
-    page = doc.blocks[block].page if block is not None and block < len(doc.blocks) else None
-    return Provenance(file=doc.path, page=page, start=start, end=end, block=block, text=doc.text[start:end])
-
-
-def block_at(doc: Document, offset: int) -> int | None:
-    lo, hi = 0, len(doc.blocks) - 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        b = doc.blocks[mid]
-        if offset < b.start:
-            hi = mid - 1
-        elif offset > b.end:
-            lo = mid + 1
-        else:
-            return mid
-    return None
-
-
-@functools.lru_cache(maxsize=65536)
-def name_key(name: str) -> str:
-    """Case-, punctuation- and title-insensitive key used to de-duplicate names."""
-    s = re.sub(r"\([^)]*\)", " ", name.lower().replace("_", " "))
-    s = re.sub(r"\b(cllr|councillor|dr|mr|mrs|ms|miss|prof|professor|sir|dame|rev|revd)\b\.?", " ", s)
-    return " ".join(re.sub(r"[^\w\s]", " ", s).split())
 
 
 def build_meeting(doc: Document, st: Structure) -> Meeting:

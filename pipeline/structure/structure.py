@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipeline.structure.attendance import AttendanceBlock, find_attendance, is_attendance_label
 from pipeline.core.dates import DateMatch, find_dates, locale_day_first, years_in
 from pipeline.core.document import Block, Document
+from pipeline.structure.attendance import AttendanceBlock, find_attendance, is_attendance_label
 
 MAX_TITLE_BLOCKS = 3
 _NUMBERED = re.compile(r"^(?P<num>(?:\d{1,2})(?:\.\d{1,2}){0,2})(?:[.)]|\s)\s*(?P<rest>\S.*)$")

@@ -21,9 +21,12 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from pipeline.draft.draft import PROCEDURAL_LABELS, build_draft, render_docx, render_markdown, theme_name
-from pipeline.core.errors import MinutebookError
 from pipeline.archive.archive import Archive
+from pipeline.core.errors import MinutebookError
+from pipeline.draft.build import build_draft, theme_name
+from pipeline.draft.docx import render_docx
+from pipeline.draft.markdown import render_markdown
+from pipeline.draft.model import PROCEDURAL_LABELS
 from pipeline.web.chart import trend
 from pipeline.web.config import UPLOAD_EXTENSIONS, WebConfig
 from pipeline.web.drafts import DraftJobs, UploadRejected, apply_edits
@@ -292,11 +295,11 @@ def create_app(config: WebConfig) -> FastAPI:
         if doc is None:
             raise NotFound("There is no document with this number in the archive.")
         path = Path(doc.path)
-        from pipeline.archive.archive import file_hash
+        from pipeline.archive.types import content_hash
 
         if not path.is_file():
             raise NotFound("The original file is no longer where it was tagged from.")
-        if file_hash(path) != doc.content_hash:
+        if content_hash(path) != doc.content_hash:
             raise NotFound("The original file has changed since it was tagged.")
         name = safe_filename(path.name)
         return FileResponse(path, media_type=content_type(doc.format), filename=name,

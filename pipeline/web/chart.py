@@ -11,6 +11,8 @@ from typing import Sequence
 
 from markupsafe import Markup, escape
 
+from pipeline.archive.types import theme_series
+
 W, H = 800, 360
 LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 64
 SERIES = 8
@@ -34,16 +36,10 @@ class Trend:
 
 def trend(rows: Sequence, name_of, *, top: int = SERIES) -> Trend:
     """The ``top`` labels by sections over all periods, one value per period (0 when absent)."""
-    periods = sorted({r.period for r in rows})
-    totals: dict[str, int] = {}
-    cells: dict[tuple[str, str], int] = {}
-    for r in rows:
-        totals[r.label] = totals.get(r.label, 0) + r.sections
-        cells[(r.label, r.period)] = cells.get((r.label, r.period), 0) + r.sections
-    labels = sorted(totals, key=lambda k: (-totals[k], k))[:top]
-    series = [Series(label=lab, name=name_of(lab), values=[cells.get((lab, p), 0) for p in periods], total=totals[lab],
-                     css=i % SERIES) for i, lab in enumerate(labels)]
-    return Trend(periods=periods, series=series, svg=_svg(periods, series))
+    top_labels = theme_series(rows, top=top)
+    series = [Series(label=lab, name=name_of(lab), values=top_labels.values[lab], total=top_labels.totals[lab],
+                     css=i % SERIES) for i, lab in enumerate(top_labels.labels)]
+    return Trend(periods=top_labels.periods, series=series, svg=_svg(top_labels.periods, series))
 
 
 def _nice_max(v: int) -> int:

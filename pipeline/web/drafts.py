@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from pipeline.draft.draft import Draft, DraftAction, DraftDecision
 from pipeline.core.errors import MinutebookError
+from pipeline.draft.model import Draft, DraftAction, DraftDecision
 from pipeline.web.config import UPLOAD_EXTENSIONS
 
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -46,7 +46,7 @@ class DraftJob:
 def make_draft(path: Path, *, max_bytes: int, max_pages: int) -> Draft:
     """The real pipeline (models loaded lazily by their stages) and the draft of its record."""
     from pipeline.api import analyse
-    from pipeline.draft.draft import build_draft
+    from pipeline.draft.build import build_draft
 
     return build_draft(analyse(path, max_bytes=max_bytes, max_pages=max_pages))
 

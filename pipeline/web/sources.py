@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from pipeline.archive.types import DocumentRow, content_hash
 from pipeline.core.errors import MinutebookError
 from pipeline.core.record import Meeting, Provenance
-from pipeline.archive.archive import DocumentRow, file_hash
 
 WHOLE_TEXT_CHARS = 60_000  # shorter documents are shown whole (the anchor scrolls to the mark)
 CONTEXT_CHARS = 4_000  # otherwise this much text either side of the span
@@ -76,7 +76,7 @@ class SourceTexts:
                 self._cache.move_to_end(key)
                 return hit, None
         try:
-            if file_hash(path) != doc.content_hash:
+            if content_hash(path) != doc.content_hash:
                 return None, "the original file has changed since it was tagged, so its spans no longer apply"
             from pipeline.extract import read_document
 

@@ -11,7 +11,14 @@ from fpdf import FPDF
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.core.errors import CorruptDocument, EmptyDocument, EncryptedDocument, LimitExceeded, MinutebookError, ScannedDocument
+from pipeline.core.errors import (
+    CorruptDocument,
+    EmptyDocument,
+    EncryptedDocument,
+    LimitExceeded,
+    MinutebookError,
+    ScannedDocument,
+)
 from pipeline.extract import ReadOptions, read_document
 
 REPO = Path(__file__).resolve().parents[2]

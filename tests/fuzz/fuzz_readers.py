@@ -27,9 +27,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE.parent))
 
 with atheris.instrument_imports(include=["pipeline"]):
-    import pipeline.detect.actions  # noqa: F401
-    import pipeline.structure.attendance  # noqa: F401
     import pipeline.core.dates  # noqa: F401
+    import pipeline.detect.actions  # noqa: F401
     import pipeline.detect.duedates  # noqa: F401
     import pipeline.extract  # noqa: F401
     import pipeline.extract.docx  # noqa: F401
@@ -37,6 +36,7 @@ with atheris.instrument_imports(include=["pipeline"]):
     import pipeline.extract.markdown  # noqa: F401
     import pipeline.extract.pdf  # noqa: F401
     import pipeline.extract.text  # noqa: F401
+    import pipeline.structure.attendance  # noqa: F401
 
 from fuzz.targets import SEED_EXT, TARGETS, call  # noqa: E402
 
@@ -54,7 +54,7 @@ def seeds(target: str, out: Path, limit: int = 300) -> int:
         if p.suffix.lower() not in (".txt", ".md", ".json", ".csv"):
             continue
         text = p.read_text(encoding="utf-8", errors="replace")
-        for chunk in [*text.split("\n\n")[:40], *[l for l in text.splitlines() if 8 < len(l) < 300][:40]]:
+        for chunk in [*text.split("\n\n")[:40], *[ln for ln in text.splitlines() if 8 < len(ln) < 300][:40]]:
             if n >= limit:
                 return n
             data = chunk.encode()

@@ -73,8 +73,8 @@ def duedates(data: bytes) -> None:
 
 
 def attendance(data: bytes) -> None:
-    from pipeline.structure.attendance import _split_items, find_attendance
     from pipeline.core.document import DocumentBuilder
+    from pipeline.structure.attendance import _split_items, find_attendance
 
     text = _text(data)
     for item, off in _split_items(text):
@@ -88,7 +88,7 @@ def attendance(data: bytes) -> None:
 
 
 def actions(data: bytes) -> None:
-    from pipeline.detect.actions import split_owners
+    from pipeline.detect.owners import split_owners
 
     out = split_owners(_text(data))
     assert isinstance(out, list) and all(isinstance(x, str) for x in out)

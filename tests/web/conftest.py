@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from helpers import CORPUS
 from web_helpers import LiveServer, build_small_archive
 

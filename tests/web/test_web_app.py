@@ -230,10 +230,12 @@ def test_marked_snippet_escapes_and_balances():
 
 def test_draft_edits_reach_markdown_and_word(tmp_path):
     """The edit form's fields become the downloaded draft (the draft made by the model-free stages)."""
-    from pipeline.api import analyse
-    from pipeline.draft.draft import build_draft, render_docx, render_markdown
-
     from web_helpers import MINUTES_A
+
+    from pipeline.api import analyse
+    from pipeline.draft.build import build_draft
+    from pipeline.draft.docx import render_docx
+    from pipeline.draft.markdown import render_markdown
 
     p = tmp_path / "m.txt"
     p.write_text(MINUTES_A, encoding="utf-8")
@@ -267,8 +269,8 @@ def test_cached_aggregates_follow_new_writes(tmp_path):
     """Facets, counts and trends are cached until the archive changes, then recomputed."""
     from web_helpers import build_small_archive
 
+    from pipeline.archive.types import TaggedDocument
     from pipeline.core.record import SectionThemes, ThemeLabel
-    from pipeline.archive.archive import TaggedDocument
 
     db = build_small_archive(tmp_path)
     with TestClient(create_app(WebConfig(db=db)), base_url=BASE) as c:

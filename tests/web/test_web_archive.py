@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.archive.archive import Archive
+from pipeline.archive.types import TaggedDocument
 from pipeline.core.record import Action, AttendanceEntry, Meeting, Person, Provenance
-from pipeline.archive.archive import Archive, TaggedDocument
 
 
 def prov(i: int) -> Provenance:

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from web_helpers import MINUTES_A, LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -58,9 +58,10 @@ def build_small_archive(folder: Path, db: str | Path | None = None) -> Path | st
     """Two meetings through the real extract + structure stages and the real write path, into ``db``
     (a SQLite file or a postgresql:// URL; default ``folder/small.db``). Returns ``db``."""
     from pipeline.api import analyse
-    from pipeline.extract import read_document
+    from pipeline.archive.archive import Archive
+    from pipeline.archive.types import TaggedDocument, content_hash
     from pipeline.core.record import Action, Decision, Person, Provenance, SectionThemes, ThemeLabel
-    from pipeline.archive.archive import Archive, TaggedDocument, file_hash
+    from pipeline.extract import read_document
 
     db = db or folder / "small.db"
     files = []
@@ -99,7 +100,7 @@ def build_small_archive(folder: Path, db: str | Path | None = None) -> Path | st
                 if h.heading.endswith("Water supply"):
                     m.theme_detail.append(SectionThemes(section=h.heading, section_index=i,
                                                         labels=[ThemeLabel(label="facilities_property", score=0.7)]))
-            archive.write(TaggedDocument(path=str(p), content_hash=file_hash(p), format=doc.format, meeting=m, text=text))
+            archive.write(TaggedDocument(path=str(p), content_hash=content_hash(p), format=doc.format, meeting=m, text=text))
     return db
 
 

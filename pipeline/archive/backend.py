@@ -1,0 +1,146 @@
+"""The contract both archive backends meet (Haystack's ``DocumentStore`` protocol): every statement the
+archive runs goes through one of these methods, so ``Archive`` holds the backend-neutral logic
+(rank fusion, people merging, action closing) once. ``SQLiteBackend`` and ``PostgresBackend``
+implement it; ``tests/archive/`` runs one suite against both.
+
+Rows are returned as mappings (``sqlite3.Row`` or psycopg's dict rows): read them by column name.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Protocol, Sequence, runtime_checkable
+
+from pipeline.archive.schema import Migration
+from pipeline.archive.types import Filters, TaggedDocument
+
+Row = Any  # sqlite3.Row or a psycopg dict row: read by column name
+Match = Any  # a backend's compiled text query (an FTS5 MATCH string, a PostgreSQL tsquery)
+
+
+@runtime_checkable
+class ArchiveBackend(Protocol):
+    path: Any  # what messages show: the file, or the URL with its password replaced
+    readonly: bool
+    Error: Any  # the driver's base exception (sqlite3.Error, psycopg.Error)
+
+    def close(self) -> None: ...
+
+    def applied_migrations(self) -> list[str]: ...
+
+    def migrate(self, migrations: Sequence[tuple[str, Migration]]) -> list[str]:
+        """Apply the migrations not yet recorded in ``migrations``, each in its own transaction. Returns the names
+        applied."""
+        ...
+
+    def check_schema(self) -> None: ...
+
+    def begin(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def data_version(self) -> int: ...
+
+    def existing_status(self, content_hash: str) -> str | None: ...
+
+    def document_id(self, content_hash: str) -> int | None: ...
+
+    def delete_document(self, content_hash: str, path: str) -> None:
+        """Remove the rows for this content, and for an older content of the same file path."""
+        ...
+
+    def insert_document(self, r: TaggedDocument, *, pages: int | None, models: dict[str, str]) -> int: ...
+
+    def insert_row(self, table: str, row: dict[str, Any]) -> int: ...
+
+    def insert_rows(self, table: str, rows: list[dict[str, Any]]) -> list[int]:
+        """Insert rows in order; their ids."""
+        ...
+
+    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None: ...
+
+    def action_candidates(self, words: Iterable[str], meeting_id: int) -> list[Row]:
+        """Actions of other dated meetings sharing a word with the task (via actions_fts)."""
+        ...
+
+    def set_closed_by(self, action_id: int, closer_id: int) -> None: ...
+
+    def seen(self, content_hash: str, pipeline_version: str) -> bool: ...
+
+    def documents(self, status: str | None=None) -> list[Row]: ...
+
+    def counts(self) -> dict[str, int]: ...
+
+    def meeting_json(self, meeting_id: int) -> str | None: ...
+
+    def text_query(self, query: str | None, *, any_term: bool=False) -> Match | None:
+        """The backend's form of the user's text (an FTS5 MATCH expression), or None."""
+        ...
+
+    def text_ranked(self, match: Match, f: Filters, k: int) -> list[Row]:
+        """The best ``k`` sections for a MATCH expression by bm25 (heading 3, text 1, summary 1.5)."""
+        ...
+
+    def snippets(self, match: Match, ids: Sequence[int], markers: tuple[str, str]) -> dict[int, str]:
+        """FTS snippets, computed only for the hits shown (snippet() is the costly part of a query)."""
+        ...
+
+    def embeddings_of(self, ids: Sequence[int]) -> list[Row]: ...
+
+    def filtered_section_ids(self, f: Filters, limit: int | None=None) -> list[int]:
+        """Sections passing the filters, newest meeting first."""
+        ...
+
+    def all_embeddings(self) -> list[Row]: ...
+
+    def section_details(self, ids: Sequence[int]) -> dict[int, Row]: ...
+
+    def alias_keys(self, key: str) -> list[str]:
+        """Keys that stand for the full name ``key`` by evidence: aliases some meeting lists for a person named ``key``
+        and for no other full name."""
+        ...
+
+    def actions(self, *, owner_keys: Sequence[str], open_only: bool, due_before: str | None) -> list[Row]: ...
+
+    def people_rows(self) -> list[Row]: ...
+
+    def theme_counts(self, by: str) -> list[dict[str, Any]]: ...
+
+    def document_row(self, document_id: int) -> Row | None: ...
+
+    def meeting_document_row(self, meeting_id: int) -> Row | None: ...
+
+    def label_counts(self) -> list[tuple[str, int]]:
+        """Every theme label with its number of sections, most used first."""
+        ...
+
+    def format_counts(self) -> list[tuple[str, int]]:
+        """Formats of the stored meetings' documents with their counts."""
+        ...
+
+    def action_page(self, *, owner_keys: Sequence[str], state: str, today: str, limit: int, offset: int) -> list[Row]:
+        """One page of actions in ``state`` (open, overdue, done, all), same columns as ``actions``. Open and overdue:
+        by due date (undated last), then id, read…"""
+        ...
+
+    def change_marker(self) -> tuple:
+        """Changes whenever a document is written or replaced (every write inserts a documents row)."""
+        ...
+
+    def action_state_counts(self, *, owner_keys: Sequence[str], today: str) -> dict[str, int]: ...
+
+    def person_index_rows(self, key_part: str | None, limit: int) -> list[Row]:
+        """Distinct person keys (optionally containing ``key_part``) with a display name and their number of meetings,
+        most meetings first."""
+        ...
+
+    def full_name_keys_for_alias(self, key: str) -> list[str]:
+        """Full-name keys of the people some meeting lists ``key`` as an alias for."""
+        ...
+
+    def has_person_key(self, key: str) -> bool: ...
+
+    def people_rows_for(self, keys: Sequence[str]) -> list[Row]:
+        """``people_rows`` restricted to entries with one of ``keys``, with each meeting's title."""
+        ...

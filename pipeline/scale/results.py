@@ -1,0 +1,156 @@
+"""Result types shared by the local and the cluster runner (docling's ``datamodel``): per-document
+status, what a worker sends back, the batch report, and the task and stop signal both runners use.
+Neither runner imports the other; both import this module."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, Any, Callable, Protocol
+
+from pipeline.core.errors import ErrorItem
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+    from pipeline.core.record import Meeting
+
+
+class Status(str, Enum):
+    SUCCESS = "SUCCESS"
+    PARTIAL = "PARTIAL"
+    FAILED = "FAILED"
+    SKIPPED = "SKIPPED"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per-document limits. ``seconds`` is wall time per document (None or 0 = no limit)."""
+
+    seconds: float | None = 300.0
+    max_bytes: int | None = None  # default: ReadOptions.max_bytes
+    max_pages: int | None = None  # default: ReadOptions.max_pages
+    max_words: int | None = None  # default: ReadOptions.max_words
+    # PARTIAL when this share of the characters could not be decoded (pdfminer "(cid:NN)", U+FFFD)
+    undecodable_ratio: float = 0.02
+    # how long past ``seconds`` the parent waits before killing a worker stuck inside C code
+    grace: float = 30.0
+
+
+@dataclass
+class DocResult:
+    """What a worker sends back for one document (and what the writer stores)."""
+
+    path: str
+    content_hash: str
+    status: Status
+    format: str | None = None
+    errors: list[ErrorItem] = field(default_factory=list)
+    meeting: "Meeting | None" = None
+    # one L2-normalised float32 row per entry of meeting.section_tree (one row for the whole
+    # document when the tree is empty); None when vectors are off or could not be computed
+    section_vectors: "np.ndarray | None" = None
+    section_texts: list[str] | None = None  # each section's own text, aligned with section_tree
+    text: str | None = None  # the document's plain text
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (and "vectors")
+
+    @property
+    def error(self) -> str | None:
+        return "; ".join(e.message for e in self.errors) or None
+
+
+@dataclass
+class BatchReport:
+    counts: dict[Status, int] = field(default_factory=lambda: {s: 0 for s in Status})
+    total: int = 0  # documents discovered
+    elapsed: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (path, error)
+    partial: list[tuple[str, str]] = field(default_factory=list)  # (path, what was wrong)
+    interrupted: bool = False
+    db: str | None = None
+    workers: int = 1
+    cluster: Any = None  # a pipeline.scale.cluster.ClusterInfo when the batch ran on a Dask cluster
+
+    @property
+    def processed(self) -> int:
+        """Documents run through the pipeline this time (not skipped)."""
+        return self.counts[Status.SUCCESS] + self.counts[Status.PARTIAL] + self.counts[Status.FAILED]
+
+    @property
+    def done(self) -> int:
+        return self.processed + self.counts[Status.SKIPPED]
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.processed / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """130 after Ctrl-C (the shell convention for SIGINT), else 0: failed files are reported, not fatal."""
+        return 130 if self.interrupted else 0
+
+    def summary(self) -> str:
+        c = self.counts
+        line = (f"{self.done}/{self.total} documents: {c[Status.SUCCESS]} tagged, {c[Status.PARTIAL]} partial, "
+                f"{c[Status.FAILED]} failed, {c[Status.SKIPPED]} skipped in {self.elapsed:.1f} s "
+                f"({self.docs_per_second:.2f} docs/s)")
+        if self.interrupted:
+            line += f"; interrupted with {self.total - self.done} left - run the same command again to finish"
+        return line
+
+
+class ArchiveLike(Protocol):
+    def seen(self, content_hash: str, pipeline_version: str) -> bool: ...
+
+    def write(self, doc: Any) -> Any: ...
+
+
+ProgressFn = Callable[[DocResult, int, int], None]  # (result, done, total)
+
+
+def main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread()
+
+
+@dataclass
+class Task:
+    path: str
+    digest: str
+    started: float | None = None  # when the parent first saw it running
+    overdue: bool = False
+
+
+class Stop:
+    """SIGINT handling: the first Ctrl-C asks to stop after the documents in progress, the second
+    stops now (KeyboardInterrupt)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._old: Any = None
+        self._installed = False
+
+    def __enter__(self) -> "Stop":
+        if main_thread():
+            self._old = signal.signal(signal.SIGINT, self._handle)
+            self._installed = True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._installed:
+            signal.signal(signal.SIGINT, self._old)
+
+    def _handle(self, signum, frame) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        note("interrupted: finishing the documents in progress and saving them (Ctrl-C again to stop now)")
+
+
+def note(msg: str) -> None:
+    print(f"minutebook: {msg}", file=sys.stderr, flush=True)
+
+

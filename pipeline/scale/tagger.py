@@ -1,0 +1,153 @@
+"""One document at a time, in a worker (or in this process when workers=1): the stage runner under the
+``degrade`` policy, a per-document time limit, and the result a worker sends back."""
+
+from __future__ import annotations
+
+import signal
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+from pipeline import PIPELINE_VERSION
+from pipeline.core.errors import ErrorItem, MinutebookError
+from pipeline.scale.results import DocResult, Limits, Status, main_thread
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pipeline.core.record import Meeting
+    from pipeline.core.stage import State
+
+
+def batch_version(stages: Sequence[str] | None) -> str:
+    """The version a stored record is marked with: PIPELINE_VERSION for the default stages, with the
+    stage list appended otherwise, so a quick ``extract,structure`` run never hides a full one.
+    ``sections`` and ``vectors`` do not count: they add nothing to the record."""
+    from pipeline.stages import DEFAULT_STAGES
+
+    named = [s for s in (stages or DEFAULT_STAGES) if s not in ("sections", "vectors")]
+    if named == [s for s in DEFAULT_STAGES if s != "sections"]:
+        return PIPELINE_VERSION
+    return f"{PIPELINE_VERSION}+{','.join(named)}"
+
+
+def tag_stages(stages: Sequence[str], vectors: bool) -> list[str]:
+    """The stages a batch runs: the user's, plus ``sections`` (the archive stores each section's own
+    text) and ``vectors`` when section embeddings are stored."""
+    out = list(stages)
+    if "sections" not in out:
+        out.append("sections")
+    if vectors:
+        out.append("vectors")
+    return out
+
+
+@dataclass(frozen=True)
+class TagConfig:
+    """Everything a worker needs to build its pipeline (picklable: sent once, to the initializer)."""
+
+    stages: tuple[str, ...]
+    options: tuple[tuple[str, Any], ...]
+    vectors: bool
+    limits: Limits
+    plugins: tuple[str, ...] = ()  # modules that register extra stages (imported in every worker)
+
+
+class _Timeout(BaseException):
+    """Raised by SIGALRM. A BaseException so that no stage's ``except Exception`` swallows it."""
+
+
+def _on_alarm(signum, frame):  # pragma: no cover - exercised in tests through signals
+    raise _Timeout()
+
+
+class Tagger:
+    """Runs the pipeline on one document at a time. Built once per worker (or once per batch)."""
+
+    def __init__(self, config: TagConfig):
+        from pipeline.stages import build_pipeline
+
+        self.config = config
+        self.pipeline = build_pipeline(tag_stages(config.stages, config.vectors), plugins=config.plugins)
+        self.version = batch_version(config.stages)
+
+    def warm_up(self) -> None:
+        """Load the models the stages (and the section vectors) will use, once."""
+        names = set(self.pipeline.names)
+        if names & {"detect", "themes", "summarise"}:
+            from pipeline.detect.nlp import shared_spacy
+
+            shared_spacy().warm_up()
+        if names & {"themes", "vectors"}:
+            from pipeline.themes.encoder import shared_encoder
+
+            try:
+                shared_encoder().warm_up()
+            except MinutebookError:
+                pass  # reported per document (PARTIAL), not fatal for the batch
+
+    def tag(self, path: str, digest: str) -> DocResult:
+        t0 = time.perf_counter()
+        seconds = self.config.limits.seconds
+        use_alarm = bool(seconds) and hasattr(signal, "setitimer") and main_thread()
+        old = None
+        try:
+            if use_alarm:
+                old = signal.signal(signal.SIGALRM, _on_alarm)
+                signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
+            try:
+                result = self._tag(Path(path), digest)
+            finally:
+                if use_alarm:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+        except _Timeout:
+            result = DocResult(path, digest, Status.FAILED, errors=[timeout_item(path, seconds)])
+        finally:
+            if use_alarm and old is not None:
+                signal.signal(signal.SIGALRM, old)
+        result.seconds = round(time.perf_counter() - t0, 4)
+        return result
+
+    def _tag(self, path: Path, digest: str) -> DocResult:
+        from pipeline.core.stage import State
+        from pipeline.extract import limit_options
+
+        opts = dict(self.config.options)
+        limits = self.config.limits
+        opts.update(limit_options(limits.max_bytes, limits.max_pages, limits.max_words))
+        state = State(path=path, options=opts)
+        try:
+            self.pipeline.run(state, policy="degrade")
+        except MinutebookError as e:
+            return DocResult(str(path), digest, Status.FAILED, format=_doc_format(state),
+                             errors=[ErrorItem("extract" if state.document is None else "pipeline", e.one_line(), e.code)])
+        except Exception as e:
+            return DocResult(str(path), digest, Status.FAILED, format=_doc_format(state),
+                             errors=[ErrorItem.from_exception("pipeline", e, path)])
+        meeting = state.meeting
+        errors = list(state.errors) + self._quality(meeting)
+        status = Status.PARTIAL if errors else Status.SUCCESS
+        return DocResult(str(path), digest, status, format=meeting.format, errors=errors, meeting=meeting,
+                         section_vectors=state.vectors, section_texts=[x.text.strip() for x in state.sections or []],
+                         text=state.document.text, timings=dict(state.timings))
+
+    def _quality(self, meeting: "Meeting") -> list[ErrorItem]:
+        q = meeting.quality
+        out = []
+        if q.likely_scan:
+            pages = f" (empty pages: {', '.join(map(str, q.empty_pages[:10]))})" if q.empty_pages else ""
+            out.append(ErrorItem("quality", f"{meeting.file}: some pages look like scans with no text layer{pages}; "
+                                 "run OCR on it (e.g. ocrmypdf) and tag it again with --force", "likely_scan"))
+        if q.undecodable_ratio >= self.config.limits.undecodable_ratio:
+            out.append(ErrorItem("quality", f"{meeting.file}: {q.undecodable_glyphs} characters could not be decoded "
+                                 f"({q.undecodable_ratio:.0%}); the PDF's fonts lack a text mapping, so names and "
+                                 "dates may be missing", "undecodable_glyphs"))
+        return out
+
+
+def _doc_format(state: "State") -> str | None:
+    return getattr(state.document, "format", None)
+
+
+def timeout_item(path: str, seconds: float | None) -> ErrorItem:
+    return ErrorItem("batch", f"{path}: took longer than {seconds:g} s [MB009]; raise the limit with "
+                     "--timeout if the file is genuine", "MB009")

@@ -1,0 +1,444 @@
+"""The batch runner (pipeline/batch.py): discovery, statuses, skip-by-hash, workers, limits, resume."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline import PIPELINE_VERSION
+from pipeline.archive.types import content_hash
+from pipeline.core.errors import InputNotFound
+from pipeline.core.stage import State, stage
+from pipeline.scale.batch import run_batch
+from pipeline.scale.discover import discover
+from pipeline.scale.results import Limits, Status
+from pipeline.scale.tagger import batch_version
+from pipeline.themes.vectors import vector_texts
+
+FAST = ["extract", "structure"]  # no model: keeps most tests well under a second
+
+
+# ---- plugin stages (this module is imported in the workers too: plugins=[__name__]) ----------------
+
+@stage("boom", requires=("meeting",))
+def _boom(state: State) -> None:
+    if "boom" in state.path.name:
+        raise RuntimeError("kaboom")
+
+
+@stage("garble", requires=("meeting",))
+def _garble(state: State) -> None:
+    if "garbled" in state.path.name:
+        state.meeting.quality.undecodable_glyphs = 500
+        state.meeting.quality.undecodable_ratio = 0.4
+
+
+@stage("sleepy", requires=("meeting",))
+def _sleepy(state: State) -> None:
+    if "slow" in state.path.name:
+        time.sleep(30)
+
+
+@stage("stuck", requires=("meeting",))
+def _stuck(state: State) -> None:
+    """Like a reader stuck in C code: SIGALRM cannot interrupt it."""
+    if "stuck" in state.path.name:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        try:
+            time.sleep(30)
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+
+
+@stage("crash", requires=("meeting",))
+def _crash(state: State) -> None:
+    if "crash" in state.path.name:
+        os._exit(3)  # a segfault or the OOM killer, as far as the parent can tell
+
+
+# ---- a stand-in archive with the store's semantics (seen = stored SUCCESS/PARTIAL) ----------------
+
+class _Row:
+    def __init__(self, doc):
+        self.content_hash, self.pipeline_version, self.status = doc.content_hash, doc.pipeline_version, doc.status
+
+
+class FakeArchive:
+    def __init__(self):
+        self.docs: dict[str, object] = {}
+        self.writes = 0
+
+    def seen(self, content_hash: str, pipeline_version: str) -> bool:
+        d = self.docs.get(content_hash)
+        return d is not None and d.pipeline_version == pipeline_version and d.status in ("SUCCESS", "PARTIAL")
+
+    def documents(self, *, status: str | None = None):
+        return [_Row(d) for d in self.docs.values() if status is None or d.status == status]
+
+    def write(self, doc) -> int:
+        assert doc.status in ("SUCCESS", "PARTIAL", "FAILED")
+        self.writes += 1
+        self.docs[doc.content_hash] = doc
+        return len(self.docs)
+
+    def by_name(self) -> dict[str, object]:
+        return {Path(d.path).name: d for d in self.docs.values()}
+
+
+MINUTES = """\
+Parish Council Meeting
+Minutes of the meeting held on 3 June 2024
+
+Present: Cllr Ann Smith (Chair), Cllr Bob Jones, Cllr Carol White
+Apologies: Cllr Dan Green
+
+1. Finance
+The clerk presented the accounts for {topic}. It was resolved to approve them.
+Action: Bob Jones to circulate the budget by 30 June 2024.
+
+2. Playground
+The council discussed repairs to the swings in the {topic} area.
+Action: Carol White to obtain three quotes.
+
+3. Date of next meeting
+The next meeting will be held on 1 July 2024.
+"""
+
+MARKDOWN = """\
+# Working Group Call {n}
+
+**Date:** 11 February 2025
+
+## Attendees
+- Alice Brown
+- Ben Carter
+
+## Discussion
+The group reviewed the draft specification for {topic} and agreed to publish it.
+
+## Actions
+- [ ] Alice Brown to update the {topic} issue tracker
+"""
+
+
+def _write_folder(root: Path) -> dict[str, Path]:
+    root.mkdir(parents=True, exist_ok=True)
+    files = {
+        "council.txt": MINUTES.format(topic="the first quarter"),
+        "council-2.txt": MINUTES.format(topic="the second quarter"),
+        "call.md": MARKDOWN.format(n=1, topic="thing descriptions"),
+        "notes": MARKDOWN.format(n=2, topic="discovery"),  # Markdown saved without an extension
+    }
+    out = {}
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+        out[name] = root / name
+    (root / "empty.txt").write_bytes(b"")
+    (root / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (root / "corrupt.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nthis is not really a pdf\n")
+    for name in ("empty.txt", "binary.txt", "corrupt.pdf"):
+        out[name] = root / name
+    return out
+
+
+# ---- discovery ------------------------------------------------------------------------------------
+
+def test_discover_walks_folders_and_skips_hidden_and_non_documents(tmp_path):
+    _write_folder(tmp_path / "a")
+    sub = tmp_path / "a" / "2024" / "june"
+    sub.mkdir(parents=True)
+    (sub / "deep.md").write_text(MARKDOWN.format(n=3, topic="x"), encoding="utf-8")
+    (tmp_path / "a" / ".hidden.txt").write_text(MINUTES.format(topic="x"), encoding="utf-8")
+    (tmp_path / "a" / ".git").mkdir()
+    (tmp_path / "a" / ".git" / "HEAD.txt").write_text("ref: refs/heads/main\n")
+    (tmp_path / "a" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    (tmp_path / "a" / "script.py").write_text("print('hi')\n")
+    (tmp_path / "a" / "blob").write_bytes(bytes(range(256)))  # extensionless binary
+    (tmp_path / "a" / "~$council.docx").write_bytes(b"lock")
+
+    found = discover([tmp_path / "a"])
+    names = [p.relative_to((tmp_path / "a").resolve()).as_posix() for p in found]
+    assert set(names) == {"2024/june/deep.md", "binary.txt", "call.md", "corrupt.pdf", "council-2.txt",
+                          "council.txt", "empty.txt", "notes"}
+    assert found == sorted(found, key=str)
+    assert all(p.is_absolute() for p in found)
+
+
+def test_discover_globs_dedupes_and_explicit_files(tmp_path):
+    files = _write_folder(tmp_path)
+    found = discover([str(tmp_path / "*.txt"), tmp_path / "council.txt", tmp_path, str(tmp_path / "**" / "*.md")])
+    assert len(found) == len(set(found)) == len(files)
+    assert discover([str(tmp_path / "council*.txt")]) == [files["council-2.txt"].resolve(), files["council.txt"].resolve()]
+    assert discover([files["notes"]]) == [files["notes"].resolve()]
+
+
+def test_discover_missing_path_is_an_error(tmp_path):
+    with pytest.raises(InputNotFound):
+        discover([tmp_path / "nope"])
+    with pytest.raises(InputNotFound):
+        discover([str(tmp_path / "*.nothing")])
+
+
+def test_content_hash_streams_sha256(tmp_path):
+    p = tmp_path / "big.bin"
+    data = os.urandom(3 * (1 << 20) + 17)
+    p.write_bytes(data)
+    assert content_hash(p, chunk=4096) == hashlib.sha256(data).hexdigest()
+
+
+def test_batch_version_marks_partial_stage_runs():
+    assert batch_version(None) == PIPELINE_VERSION
+    assert batch_version(FAST) == f"{PIPELINE_VERSION}+extract,structure"
+
+
+# ---- statuses, skip, force ------------------------------------------------------------------------
+
+def test_batch_statuses_failures_rerun_and_force(tmp_path):
+    _write_folder(tmp_path / "docs")
+    archive = FakeArchive()
+    seen_progress = []
+    report = run_batch([tmp_path / "docs"], archive=archive, stages=FAST, vectors=False,
+                       progress=lambda r, done, total: seen_progress.append((r.status, done, total)))
+    by = archive.by_name()
+    assert {n: d.status for n, d in by.items()} == {
+        "council.txt": "SUCCESS", "council-2.txt": "SUCCESS", "call.md": "SUCCESS", "notes": "SUCCESS",
+        "empty.txt": "FAILED", "binary.txt": "FAILED", "corrupt.pdf": "FAILED"}
+    assert "[MB004]" in by["empty.txt"].error
+    assert "[MB002]" in by["binary.txt"].error
+    assert "[MB006]" in by["corrupt.pdf"].error or "[MB002]" in by["corrupt.pdf"].error
+    assert by["notes"].format == "markdown" and by["notes"].meeting.title
+    assert len(by["council.txt"].meeting.section_tree) >= 3 and by["council.txt"].error is None
+    assert by["council.txt"].section_texts and by["council.txt"].text
+    assert report.counts[Status.SUCCESS] == 4 and report.counts[Status.FAILED] == 3
+    assert sorted(Path(p).name for p, _ in report.failures) == ["binary.txt", "corrupt.pdf", "empty.txt"]
+    assert all(err for _, err in report.failures)
+    assert [d for _, d, _ in seen_progress] == list(range(1, 8)) and seen_progress[-1][2] == 7
+    assert report.total == 7 and report.done == 7 and not report.interrupted and report.exit_code == 0
+    assert "4 tagged" in report.summary()
+
+    again = run_batch([tmp_path / "docs"], archive=archive, stages=FAST, vectors=False)
+    assert again.counts[Status.SKIPPED] == 7 and again.processed == 0
+    assert archive.writes == 7
+
+    retry = run_batch([tmp_path / "docs"], archive=archive, stages=FAST, vectors=False, retry_failed=True)
+    assert retry.counts[Status.SKIPPED] == 4 and retry.counts[Status.FAILED] == 3
+
+    forced = run_batch([tmp_path / "docs"], archive=archive, stages=FAST, vectors=False, force=True)
+    assert forced.counts[Status.SUCCESS] == 4 and forced.counts[Status.FAILED] == 3
+    assert len(archive.docs) == 7  # re-tagged in place, one record per content
+
+    # a different stage list is a different version: nothing is skipped
+    other = run_batch([tmp_path / "docs" / "council.txt"], archive=archive, stages=FAST + ["garble"], vectors=False,
+                      plugins=[__name__])
+    assert other.counts[Status.SUCCESS] == 1
+
+
+def test_duplicate_content_is_skipped_once(tmp_path):
+    files = _write_folder(tmp_path)
+    (tmp_path / "copy-of-council.txt").write_bytes(files["council.txt"].read_bytes())
+    archive = FakeArchive()
+    report = run_batch([files["council.txt"], tmp_path / "copy-of-council.txt"], archive=archive, stages=FAST,
+                       vectors=False)
+    assert report.counts[Status.SUCCESS] == 1 and report.counts[Status.SKIPPED] == 1
+    assert len(archive.docs) == 1
+
+
+def test_partial_for_stage_error_and_poor_text(tmp_path):
+    files = _write_folder(tmp_path)
+    (tmp_path / "boom.txt").write_text(MINUTES.format(topic="boom"), encoding="utf-8")
+    (tmp_path / "garbled.txt").write_text(MINUTES.format(topic="garbled"), encoding="utf-8")
+    archive = FakeArchive()
+    report = run_batch([tmp_path / "boom.txt", tmp_path / "garbled.txt", files["council.txt"]], archive=archive,
+                       stages=FAST + ["boom", "garble"], vectors=False, plugins=[__name__])
+    by = archive.by_name()
+    assert by["boom.txt"].status == "PARTIAL" and "RuntimeError: kaboom" in by["boom.txt"].error
+    assert by["boom.txt"].meeting is not None and by["boom.txt"].meeting.title
+    assert by["garbled.txt"].status == "PARTIAL" and "could not be decoded" in by["garbled.txt"].error
+    assert by["council.txt"].status == "SUCCESS"
+    assert report.counts[Status.PARTIAL] == 2 and len(report.partial) == 2
+
+
+def test_time_limit_in_process(tmp_path):
+    files = _write_folder(tmp_path)
+    (tmp_path / "slow.txt").write_text(MINUTES.format(topic="slow"), encoding="utf-8")
+    archive = FakeArchive()
+    before = signal.getsignal(signal.SIGALRM)
+    t0 = time.monotonic()
+    run_batch([tmp_path / "slow.txt", files["council.txt"]], archive=archive, stages=FAST + ["sleepy"],
+              vectors=False, plugins=[__name__], limits=Limits(seconds=0.5))
+    assert time.monotonic() - t0 < 10
+    by = archive.by_name()
+    assert by["slow.txt"].status == "FAILED" and "took longer than 0.5 s" in by["slow.txt"].error
+    assert by["council.txt"].status == "SUCCESS"
+    assert signal.getsignal(signal.SIGALRM) == before
+
+
+# ---- workers --------------------------------------------------------------------------------------
+
+def _records(archive: FakeArchive) -> dict[str, tuple]:
+    return {n: (d.status, d.error, d.meeting.model_dump_json() if d.meeting else None)
+            for n, d in archive.by_name().items()}
+
+
+def test_two_workers_give_the_same_records(tmp_path):
+    _write_folder(tmp_path)
+    one, two = FakeArchive(), FakeArchive()
+    r1 = run_batch([tmp_path], archive=one, stages=FAST, vectors=False, workers=1)
+    r2 = run_batch([tmp_path], archive=two, stages=FAST, vectors=False, workers=2)
+    assert r2.workers == 2
+    assert _records(one) == _records(two)
+    assert r1.counts == r2.counts
+
+
+def test_workers_survive_timeouts_stuck_workers_and_crashes(tmp_path):
+    files = _write_folder(tmp_path)
+    for name in ("slow.txt", "stuck.txt", "crash.txt"):
+        (tmp_path / name).write_text(MINUTES.format(topic=name), encoding="utf-8")
+    archive = FakeArchive()
+    t0 = time.monotonic()
+    report = run_batch([tmp_path], archive=archive, stages=FAST + ["sleepy", "stuck", "crash"], vectors=False,
+                       workers=2, plugins=[__name__], limits=Limits(seconds=1.0, grace=1.0))
+    assert time.monotonic() - t0 < 60
+    by = archive.by_name()
+    assert by["slow.txt"].status == "FAILED" and "took longer than 1 s" in by["slow.txt"].error
+    assert by["stuck.txt"].status == "FAILED" and "took longer than 1 s" in by["stuck.txt"].error
+    assert by["crash.txt"].status == "FAILED" and "worker process died" in by["crash.txt"].error
+    for name in ("council.txt", "council-2.txt", "call.md", "notes"):
+        assert by[name].status == "SUCCESS", (name, by[name].error)
+    assert report.total == len(files) + 3 == len(archive.docs)
+
+
+# ---- with the real archive and models -------------------------------------------------------------
+
+@pytest.mark.slow
+def test_real_archive_with_models_and_vectors(tmp_path):
+    from pipeline.archive.archive import Archive
+
+    _write_folder(tmp_path / "docs")
+    db = tmp_path / "archive.db"
+    report = run_batch([tmp_path / "docs"], db=db, stages=["extract", "structure", "detect"], workers=1)
+    assert report.counts[Status.SUCCESS] == 4 and report.counts[Status.FAILED] == 3
+    with Archive.open(db) as archive:
+        counts = archive.counts()
+        assert counts.success == 4 and counts.failed == 3
+        assert counts.embeddings == counts.sections > 0
+        failed = archive.documents(status="FAILED")
+        assert {Path(d.path).name for d in failed} == {"empty.txt", "binary.txt", "corrupt.pdf"}
+        assert all(d.error for d in failed)
+    again = run_batch([tmp_path / "docs"], db=db, stages=["extract", "structure", "detect"])
+    assert again.counts[Status.SKIPPED] == 7
+
+
+def test_vector_texts_follow_the_section_tree(tmp_path):
+    from pipeline.stages import build_pipeline
+
+    p = tmp_path / "council.txt"
+    p.write_text(MINUTES.format(topic="x"), encoding="utf-8")
+    state = build_pipeline([*FAST, "sections"]).run(State(path=p))
+    texts = vector_texts(state.meeting, state.document, state.sections)
+    assert len(texts) == len(state.meeting.section_tree) > 0
+    assert all(t.startswith(h.heading) for t, h in zip(texts, state.meeting.section_tree))
+
+
+# ---- kill -9 and Ctrl-C, in a real process ---------------------------------------------------------
+
+_RUNNER = textwrap.dedent("""
+    import sys, time
+    from pipeline.scale.batch import run_batch
+    from pipeline.core.stage import stage
+
+    @stage("pace", requires=("meeting",))
+    def pace(state):
+        time.sleep(0.05)
+
+    if __name__ == "__main__":
+        report = run_batch([sys.argv[1]], db=sys.argv[2], workers=1, stages=["extract", "structure", "pace"],
+                           vectors=False)
+        print(report.summary())
+        sys.exit(report.exit_code)
+""")
+
+
+def _many_docs(root: Path, n: int) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (root / f"m{i:03d}.txt").write_text(MINUTES.format(topic=f"item {i}"), encoding="utf-8")
+
+
+def _stored(db: Path) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def _start(script: Path, docs: Path, db: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, str(script), str(docs), str(db)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for(db: Path, n: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while _stored(db) < n:
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < end, "no documents committed"
+        time.sleep(0.02)
+
+
+def _check_db(db: Path, expected: int) -> None:
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        rows = conn.execute("SELECT path, count(*) FROM documents GROUP BY path").fetchall()
+        assert len(rows) == expected and all(c == 1 for _, c in rows)
+        assert conn.execute("SELECT count(DISTINCT content_hash) FROM documents").fetchone()[0] == expected
+        assert conn.execute("SELECT count(*) FROM meetings").fetchone()[0] == expected
+
+
+@pytest.mark.slow
+def test_kill_9_then_resume_loses_and_duplicates_nothing(tmp_path):
+    docs, db, script = tmp_path / "docs", tmp_path / "archive.db", tmp_path / "runner.py"
+    _many_docs(docs, 40)
+    script.write_text(_RUNNER)
+    for kill_after in (3, 15):
+        proc = _start(script, docs, db)
+        _wait_for(db, kill_after, proc)
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        assert proc.returncode == -signal.SIGKILL
+        assert kill_after <= _stored(db) < 40
+    proc = _start(script, docs, db)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "skipped" in out
+    _check_db(db, 40)
+
+
+@pytest.mark.slow
+def test_ctrl_c_saves_what_finished_and_exits_130(tmp_path):
+    docs, db, script = tmp_path / "docs", tmp_path / "archive.db", tmp_path / "runner.py"
+    _many_docs(docs, 40)
+    script.write_text(_RUNNER)
+    proc = _start(script, docs, db)
+    _wait_for(db, 3, proc)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "run the same command again" in err
+    stored = _stored(db)
+    assert 3 <= stored < 40
+    proc = _start(script, docs, db)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    _check_db(db, 40)
