@@ -25,9 +25,12 @@ _WORD = re.compile(r"[^\W_\d]+(?:[-'’][^\W_\d]+)*")
 
 def words_of(name: str) -> list[str]:
     """Lower-case name words without leading titles, brackets, handles or punctuation ('Cllr Mrs D
-    Clements' -> ['d', 'clements']; 'Ege_Korkan' -> ['ege', 'korkan'])."""
-    s = re.sub(r"\([^)]*\)|\[[^\]]*\]|@[\w-]+", " ", name.replace("_", " "))
-    out = [w.lower().replace("’", "'") for w in _WORD.findall(s)]
+    Clements' -> ['d', 'clements']; 'Ege_Korkan' -> ['ege', 'korkan']; a handle alone: '@anguyen' ->
+    ['anguyen'])."""
+    s = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", name.replace("_", " "))
+    out = [w.lower().replace("’", "'") for w in _WORD.findall(re.sub(r"@[\w-]+", " ", s))]
+    if not out:  # a handle alone ('@anguyen') is the name it is known by
+        out = [w.lower() for w in _WORD.findall(s.replace("@", " "))]
     k = 0
     while k < len(out) and out[k] in TITLES:
         k += 1

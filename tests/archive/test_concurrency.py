@@ -189,7 +189,7 @@ def test_two_tag_runs_with_overlapping_files_on_one_postgres_archive(tmp_path: P
 
 WRITE = textwrap.dedent("""
     import random, sys
-    sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
+    sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests", sys.argv[1] + "/tests/archive"]
     from test_concurrency import synthetic_docs
     from pipeline.archive.archive import Archive
     url, first, last, seed = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])

@@ -12,6 +12,7 @@ def test_one_name_key_folds_accents_titles_and_brackets():
     assert name_key("Ian Ho-Smith") == "ian ho-smith"
     assert name_key("Dr  José  Núñez") == "jose nunez"
     assert words_of("MS") == ["ms"]  # initials alone are not a title
+    assert name_key("@anguyen") == "anguyen" and name_key("Anh Nguyen (@anguyen)") == "anh nguyen"
 
 
 def test_the_evaluation_and_the_archive_use_the_same_key():
