@@ -84,13 +84,14 @@ ThemesOpt = Annotated[Optional[Path], typer.Option("--themes", help="Your own th
 
 def _analyse(file: Path, as_format: "InFormat | None", encoding: str | None, themes: Path | None,
              summariser: str | None, limits: tuple[int | None, int | None, int | None], on_stage=None):
-    """The options analyse and summarise share, passed to ``pipeline.api.analyse``."""
-    from pipeline.api import analyse
+    """The options analyse and summarise share, passed to ``pipeline.api.analyse_all``: one record per
+    meeting in the file."""
+    from pipeline.api import analyse_all
 
     max_mb, max_pages, max_words = limits
-    return analyse(file, as_format=as_format.value if as_format else None, encoding=encoding, themes_file=themes,
-                   summariser=summariser, on_stage=on_stage, max_bytes=_mb(max_mb), max_pages=max_pages,
-                   max_words=max_words)
+    return analyse_all(file, as_format=as_format.value if as_format else None, encoding=encoding,
+                       themes_file=themes, summariser=summariser, on_stage=on_stage, max_bytes=_mb(max_mb),
+                       max_pages=max_pages, max_words=max_words)
 
 
 @app.command()
@@ -107,12 +108,18 @@ def analyse(
     max_words: MaxWordsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Read one file and print its meeting record (JSON, or Markdown for people)."""
+    """Read one file and print its meeting record (JSON, or Markdown for people). A file that holds
+    several meetings gives one record each: a JSON list (Markdown: one after another)."""
     from pipeline.draft.markdown import meeting_markdown
 
     with _errors(debug, file):
-        meeting = _analyse(file, as_format, encoding, themes, summariser, (max_mb, max_pages, max_words))
-        text = (meeting.model_dump_json(indent=2) + "\n") if format == OutFormat.json else meeting_markdown(meeting)
+        meetings = _analyse(file, as_format, encoding, themes, summariser, (max_mb, max_pages, max_words))
+        if format == OutFormat.json and len(meetings) == 1:
+            text = meetings[0].model_dump_json(indent=2) + "\n"
+        elif format == OutFormat.json:
+            text = json.dumps([m.model_dump(mode="json") for m in meetings], indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = "\n\n---\n\n".join(meeting_markdown(m) for m in meetings)
         if output:
             output.write_text(text, encoding="utf-8")
         else:
@@ -153,6 +160,7 @@ def summarise(
     as_format: AsOpt = None,
     encoding: EncodingOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or timing on stderr.")] = False,
+    meeting: Annotated[str, typer.Option("--meeting", help="Which meeting of a file that holds several: its number (1 = the first), 'last' (default) or 'all'.")] = "last",
     max_mb: MaxMbOpt = None,
     max_pages: MaxPagesOpt = None,
     max_words: MaxWordsOpt = None,
@@ -162,20 +170,22 @@ def summarise(
     from pipeline.core.errors import MinutebookError
     from pipeline.draft.build import build_draft
     from pipeline.draft.ics import render_ics
-    from pipeline.draft.render import render_draft
+    from pipeline.draft.render import choose_meetings, render_drafts
 
     with _errors(debug, file):
         if format == DraftFormat.docx and output is None:
             raise MinutebookError(file, "a DOCX draft needs a file to go to", "add -o draft.docx")
-        meeting = _analyse(file, as_format, encoding, themes, summariser, (max_mb, max_pages, max_words),
-                           on_stage=_progress(quiet))
-        data = render_draft(build_draft(meeting), format.value)
-        if output:
-            output.write_bytes(data)
-        else:
-            sys.stdout.write(data.decode("utf-8"))
+        chosen = choose_meetings(file, meeting)  # a bad --meeting fails before the analysis
+        meetings = chosen(_analyse(file, as_format, encoding, themes, summariser, (max_mb, max_pages, max_words),
+                                   on_stage=_progress(quiet)))
+        drafts = [build_draft(m) for m in meetings]
+        for target, data in render_drafts(drafts, format.value, output):
+            if target is None:
+                sys.stdout.write(data.decode("utf-8"))
+            else:
+                target.write_bytes(data)
         if calendar:
-            calendar.write_bytes(render_ics(meeting))
+            calendar.write_bytes(render_ics(meetings[-1]))
         if not quiet and output:
             typer.echo(f"minutebook: wrote {output}" + (f" and {calendar}" if calendar else ""), err=True)
 
@@ -405,17 +415,32 @@ def schema() -> None:
 
 @app.command(name="eval")
 def eval_cmd(
-    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold annotation JSON files (<document name>.json).")],
-    docs_dirs: Annotated[list[Path], typer.Argument(help="Folder(s) holding the documents the gold files name.")],
+    gold_dir: Annotated[Optional[Path], typer.Argument(help="Folder of gold annotation JSON files (<document name>.json). Without it: every gold set of this checkout (corpus/expected, ../shared/corpus batch 1 and 2, corpus/external).")] = None,
+    docs_dirs: Annotated[Optional[list[Path]], typer.Argument(help="Folder(s) holding the documents the gold files name.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Score the pipeline against hand-made gold annotations (precision, recall, F1 per field)."""
-    from pipeline.evaluate import evaluate, format_report
+    from pipeline.core.errors import MinutebookError
+    from pipeline.evaluate import evaluate, find_suites, format_report, format_summary
 
     with _errors(debug, gold_dir):
-        report = evaluate(gold_dir, docs_dirs)
-        sys.stdout.write(json.dumps(report, indent=2) + "\n" if as_json else format_report(report))
+        if gold_dir is not None:
+            if not docs_dirs:
+                raise MinutebookError(gold_dir, "no document folder given", "name the folder(s) holding the documents")
+            report = evaluate(gold_dir, docs_dirs)
+            sys.stdout.write(json.dumps(report, indent=2) + "\n" if as_json else format_report(report))
+            return
+        suites, notes = find_suites(Path.cwd())
+        if not suites:
+            raise MinutebookError(Path.cwd(), "no gold sets here", "run it in a minutebook checkout, or pass GOLD_DIR DOCS...")
+        reports = {s.name: evaluate(s.gold, list(s.docs)) for s in suites}
+        if as_json:
+            sys.stdout.write(json.dumps(reports, indent=2) + "\n")
+        else:
+            sys.stdout.write(format_summary(reports))
+        for n in notes:
+            _err(n)
 
 
 @app.command()

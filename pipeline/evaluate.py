@@ -273,3 +273,70 @@ def format_report(report: dict) -> str:
         for k, s in report["theme_labels"].items():
             lines.append(f"{k:24} {s['precision']:6.3f} {s['recall']:6.3f} {s['f1']:6.3f} {s['tp']:5} {s['fp']:5} {s['fn']:5}")
     return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------- suites
+
+@dataclass(frozen=True)
+class Suite:
+    """A gold set and where its documents are."""
+
+    name: str
+    gold: Path
+    docs: tuple[Path, ...]
+    note: str = ""
+
+
+EXTERNAL_DOCS_ENV = "MINUTEBOOK_EXTERNAL_DOCS"
+
+
+def external_docs(root: Path) -> Path | None:
+    """Where the documents of ``corpus/external`` are (they are not redistributable, so not in the
+    repository): ``$MINUTEBOOK_EXTERNAL_DOCS``, else ``corpus/external/docs`` when it exists."""
+    import os
+
+    env = os.environ.get(EXTERNAL_DOCS_ENV)
+    for p in ([Path(env)] if env else []) + [root / "corpus" / "external" / "docs"]:
+        if p.is_dir() and any(p.iterdir()):
+            return p
+    return None
+
+
+def find_suites(root: Path) -> tuple[list[Suite], list[str]]:
+    """The gold sets of a checkout: the project's own corpus, batch 1 and batch 2 of ``../shared/corpus``
+    and ``corpus/external``. Returns the suites found and one line for each one that is absent."""
+    root = Path(root)
+    shared = root.parent / "shared"
+    found: list[Suite] = []
+    missing: list[str] = []
+    candidates = [
+        Suite("corpus", root / "corpus" / "expected", (root / "corpus" / "seed", root / "corpus" / "samples")),
+        Suite("batch1", shared / "corpus" / "gold", (shared / "corpus" / "real", shared)),
+        Suite("batch2", shared / "corpus" / "batch2" / "gold", (shared / "corpus" / "batch2" / "real",)),
+    ]
+    for s in candidates:
+        (found if s.gold.is_dir() and all(d.is_dir() for d in s.docs) else missing).append(s)
+    ext_gold = root / "corpus" / "external" / "gold"
+    ext_docs = external_docs(root)
+    if ext_gold.is_dir() and ext_docs is not None:
+        found.append(Suite("external", ext_gold, (ext_docs,)))
+    elif ext_gold.is_dir():
+        missing.append(Suite("external", ext_gold, (), f"its documents are not here: put them in corpus/external/docs "
+                             f"or set ${EXTERNAL_DOCS_ENV} (corpus/external/SOURCES.tsv says where each comes from)"))
+    notes = [f"{s.name}: skipped, " + (s.note or f"{s.gold} or its documents are not here") for s in missing
+             if s not in found]
+    return found, notes
+
+
+SUMMARY_FIELDS = ("present", "apologies", "guests", "chair", "sections", "actions", "action_owners", "action_due",
+                  "themes")
+
+
+def format_summary(reports: dict[str, dict]) -> str:
+    """One line of F1 per field for each suite (and the meeting-date accuracy)."""
+    head = f"{'suite':10} {'docs':>4} {'date':>5} " + " ".join(f"{f[:8]:>8}" for f in SUMMARY_FIELDS)
+    lines = [head]
+    for name, r in reports.items():
+        lines.append(f"{name:10} {len(r['documents']):4d} {r['meeting_date_accuracy'] or 0:5.2f} "
+                     + " ".join(f"{r['fields'][f]['f1']:8.2f}" for f in SUMMARY_FIELDS))
+    return "\n".join(lines) + "\n"

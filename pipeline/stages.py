@@ -23,10 +23,17 @@ DEFAULT_STAGES = ("extract", "structure", "detect", "sections", "themes", "summa
 
 def build_pipeline(names: Sequence[str] | None = None, *, plugins: Sequence[str] = ()) -> Pipeline:
     """A checked pipeline of the named stages (default: ``DEFAULT_STAGES``). ``plugins`` are modules
-    imported first so that the stages they register can be named."""
+    imported first so that the stages they register can be named. ``run_all`` splits a file that holds
+    several meetings (``pipeline.structure.meetings``)."""
     for module in plugins:
         importlib.import_module(module)
-    return Pipeline(list(names or DEFAULT_STAGES), registry=registered())
+    return Pipeline(list(names or DEFAULT_STAGES), registry=registered(), splitter=_split_meetings)
+
+
+def _split_meetings(document):
+    from pipeline.structure.meetings import split_document
+
+    return split_document(document)
 
 
 @stage("extract", requires=("path",), assigns=("document",))

@@ -10,6 +10,8 @@ CORPUS = REPO / "corpus"
 SHARED = REPO.parent / "shared"
 SHARED_REAL = SHARED / "corpus" / "real"
 SHARED_GOLD = SHARED / "corpus" / "gold"
+SHARED2_REAL = SHARED / "corpus" / "batch2" / "real"
+SHARED2_GOLD = SHARED / "corpus" / "batch2" / "gold"
 
 # Golden snapshots are rewritten only when this is set, and never in CI (tests/test_golden.py checks).
 REGEN = os.environ.get("MINUTEBOOK_REGEN_GOLDEN") == "1"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import CORPUS, SHARED, SHARED_GOLD, SHARED_REAL
+from helpers import CORPUS, SHARED, SHARED2_GOLD, SHARED2_REAL, SHARED_GOLD, SHARED_REAL
 from typer.testing import CliRunner
 
 from pipeline.api import analyse
@@ -24,10 +24,16 @@ SHARED_FLOORS = {"present": 0.95, "apologies": 0.9, "actions": 0.85, "action_own
                  "sections": 0.9}
 
 
-def check(report: dict, floors: dict) -> None:
+# batch 2 of ../shared/corpus: minutes the rules were not written against (raised as detection improves)
+BATCH2_FLOORS = {"present": 0.70, "apologies": 0.45, "actions": 0.45, "action_owners": 0.55, "action_due": 0.35,
+                 "sections": 0.70}
+BATCH2_DATE = 0.85
+
+
+def check(report: dict, floors: dict, date: float = 1.0) -> None:
     errors = [d for d in report["documents"] if "error" in d]
     assert not errors, errors
-    assert report["meeting_date_accuracy"] == 1.0, [d for d in report["documents"] if not d.get("date_ok")]
+    assert report["meeting_date_accuracy"] >= date, [d for d in report["documents"] if not d.get("date_ok")]
     low = {k: report["fields"][k]["f1"] for k, floor in floors.items() if report["fields"][k]["f1"] < floor}
     assert not low, f"below the floor: {low}"
 
@@ -40,6 +46,13 @@ def test_corpus_scores_meet_the_floors():
 def test_shared_gold_scores_meet_the_floors(shared_corpus):
     report = evaluate(SHARED_GOLD, [SHARED_REAL, SHARED])
     check(report, SHARED_FLOORS)
+
+
+def test_shared_batch2_scores_meet_the_floors(shared_corpus):
+    if not SHARED2_GOLD.is_dir():
+        pytest.skip("../shared/corpus/batch2 is not here")
+    report = evaluate(SHARED2_GOLD, [SHARED2_REAL])
+    check(report, BATCH2_FLOORS, date=BATCH2_DATE)
 
 
 SEED_TABLE = [

@@ -229,23 +229,27 @@ class Archive:
         pages = r.pages if r.pages is not None else (m.quality.pages if m else None)
         doc_id = b.insert_document(r, pages=pages, models=dict(m.models) if m else {})
         if m is not None:
-            self._write_meeting(doc_id, r, m)
+            self._write_meeting(doc_id, r, m, r.section_vectors, r.section_texts,
+                                r.meeting_text if r.meeting_text is not None else r.text)
+            for extra in r.more_meetings:
+                self._write_meeting(doc_id, r, extra.meeting, extra.section_vectors, extra.section_texts, extra.text)
         return doc_id
 
-    def _write_meeting(self, doc_id: int, r: TaggedDocument, m: Meeting) -> None:
+    def _write_meeting(self, doc_id: int, r: TaggedDocument, m: Meeting, section_vectors: Any,
+                       section_texts: list[str] | None, own_text: str | None) -> None:
         import numpy as np
 
         b = self.backend
         d = iso_or_none(m.meeting_date)
         year, month = (int(d[:4]), int(d[5:7])) if d else (None, None)
         meeting_id = b.insert_row("meetings", {
-            "document_id": doc_id, "title": m.title, "meeting_date": d, "year": year, "month": month,
+            "document_id": doc_id, "meeting_index": m.meeting_index, "title": m.title, "meeting_date": d, "year": year, "month": month,
             "quarter": (month - 1) // 3 + 1 if month else None, "record_json": m.model_dump_json()})
 
         # sections: the tree, or one section for the whole document when there is none
         tree = m.section_tree
         summaries = {s.section_index: s.summary for s in m.summaries}
-        texts = _section_texts(r, m)
+        texts = _section_texts(r.text, own_text, m, section_texts)
         if tree:
             section_ids = b.insert_rows("sections", [{
                 "meeting_id": meeting_id, "idx": i, "number": h.number, "heading": h.heading, "level": h.level,
@@ -255,7 +259,7 @@ class Archive:
             section_ids = [b.insert_row("sections", {
                 "meeting_id": meeting_id, "idx": 0, "number": None, "heading": m.title or Path(r.path).name,
                 "level": 1, "parent_idx": None, "text": texts[0], "summary": summaries.get(0), "page": None,
-                "char_start": 0, "char_end": len(r.text) if r.text else None})]
+                "char_start": 0, "char_end": len(own_text) if own_text else None})]
 
         # themes: theme_detail (with scores), else the {heading: labels} map
         theme_rows: dict[tuple[int, str], float | None] = {}
@@ -274,8 +278,8 @@ class Archive:
                                          for (s, lab), sc in theme_rows.items()])
 
         # embeddings
-        if r.section_vectors is not None:
-            vecs = np.asarray(r.section_vectors, dtype="<f4")
+        if section_vectors is not None:
+            vecs = np.asarray(section_vectors, dtype="<f4")
             if vecs.ndim == 1:
                 vecs = vecs.reshape(1, -1)
             if len(vecs) != len(section_ids):
@@ -735,22 +739,24 @@ def _split(joined: str | None) -> list[str]:
     return [x for x in (joined or "").split("; ") if x]
 
 
-def _section_texts(r: TaggedDocument, m: Meeting) -> list[str]:
-    """Each section's own text (its body up to its first sub-section), aligned with section_tree."""
+def _section_texts(text: str | None, own_text: str | None, m: Meeting, given: list[str] | None) -> list[str]:
+    """Each section's own text (its body up to its first sub-section), aligned with section_tree:
+    ``given`` when the worker sent it, else sliced from the file's ``text`` (the meeting's ``own_text``
+    when it has no sections)."""
     tree = m.section_tree
     n = max(len(tree), 1)
-    if r.section_texts is not None and len(r.section_texts) == len(tree) and tree:
-        return [t or "" for t in r.section_texts]
-    if r.text is not None:
+    if given is not None and len(given) == len(tree) and tree:
+        return [t or "" for t in given]
+    if text is not None:
         if not tree:
-            return [r.text]
+            return [own_text if own_text is not None else text]
         out = []
         for i, h in enumerate(tree):
             end = h.body_end
             children = [t for t in tree if t.parent == i]
             if children:
                 end = min(end, children[0].provenance.start)
-            out.append(r.text[h.body_start:end].strip())
+            out.append(text[h.body_start:end].strip())
         return out
     # no text: what the record itself says about each section
     parts: list[list[str]] = [[] for _ in range(n)]

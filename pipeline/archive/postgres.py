@@ -321,7 +321,7 @@ class PostgresBackend:
     def documents(self, status: str | None = None) -> list[dict]:
         sql = ("SELECT d.id, d.path, d.content_hash, d.format, d.status, d.error, d.pages, d.pipeline_version, "
                "d.models, d.tagged_at, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
-               "LEFT JOIN meetings m ON m.document_id = d.id")
+               "LEFT JOIN meetings m ON m.document_id = d.id AND m.meeting_index = 0")
         params: tuple = ()
         if status:
             sql += " WHERE d.status = %s"
@@ -574,7 +574,7 @@ class PostgresBackend:
 
     _DOC_SELECT = ("SELECT d.id, d.path, d.content_hash, d.format, d.status, d.error, d.pages, d.pipeline_version, "
                    "d.models, d.tagged_at, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
-                   "LEFT JOIN meetings m ON m.document_id = d.id")
+                   "LEFT JOIN meetings m ON m.document_id = d.id AND m.meeting_index = 0")
 
     def document_row(self, document_id: int) -> dict | None:
         return self._x(self._DOC_SELECT + " WHERE d.id = %s", (document_id,)).fetchone()

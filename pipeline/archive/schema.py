@@ -251,16 +251,51 @@ class PerBackend:
 
     sqlite: "Migration"
     postgresql: "Migration | None" = None
+    # SQLite table rebuild (the 12-step ALTER TABLE procedure): run with foreign keys off, so that
+    # dropping the old table cascades nothing, and check them after
+    rebuild: bool = False
 
 
 Migration = Union[str, Callable[[Any], None], PerBackend]  # a callable gets the backend's DB-API connection
 
+
+_DROP_VIEWS = "".join(f"DROP VIEW IF EXISTS {v};\n" for v in
+                      ("meeting_overview", "open_actions", "theme_sections", "person_attendance"))
+
+# 0004: a file may hold several meetings (one record each): meetings are unique per (document,
+# meeting_index), no longer per document.
+SQLITE_MEETINGS_PER_DOCUMENT = _DROP_VIEWS + """
+CREATE TABLE meetings_new (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    meeting_index INTEGER NOT NULL DEFAULT 0,   -- which meeting of the file (0 = the first)
+    title TEXT,
+    meeting_date TEXT,
+    year INTEGER,
+    month INTEGER,
+    quarter INTEGER,
+    record_json TEXT NOT NULL,
+    UNIQUE (document_id, meeting_index)
+);
+INSERT INTO meetings_new (id, document_id, meeting_index, title, meeting_date, year, month, quarter, record_json)
+    SELECT id, document_id, 0, title, meeting_date, year, month, quarter, record_json FROM meetings;
+DROP TABLE meetings;
+ALTER TABLE meetings_new RENAME TO meetings;
+CREATE INDEX meetings_date ON meetings(meeting_date);
+CREATE INDEX meetings_year_month ON meetings(year, month);
+""" + VIEWS
+PG_MEETINGS_PER_DOCUMENT = """
+ALTER TABLE meetings DROP CONSTRAINT IF EXISTS meetings_document_id_key;
+ALTER TABLE meetings ADD COLUMN meeting_index integer NOT NULL DEFAULT 0;
+CREATE UNIQUE INDEX meetings_document_index ON meetings(document_id, meeting_index);
+"""
 
 # Ordered, append-only: never edit or reorder an applied migration; add a new one at the end.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_schema", PerBackend(SQLITE_SCHEMA)),
     ("0002_fts", PerBackend(SQLITE_FTS)),
     ("0003_views", PerBackend(VIEWS)),
+    ("0004_meetings_per_document", PerBackend(SQLITE_MEETINGS_PER_DOCUMENT, PG_MEETINGS_PER_DOCUMENT, rebuild=True)),
 ]
 
 

@@ -96,6 +96,9 @@ class SQLiteBackend:
                           "name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
         applied = []
         for name, step in todo:
+            rebuild = isinstance(step, PerBackend) and step.rebuild
+            if rebuild:
+                self.conn.execute("PRAGMA foreign_keys = OFF")  # no effect inside a transaction: set it first
             self.conn.execute("BEGIN IMMEDIATE")
             try:
                 if self.conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
@@ -108,12 +111,17 @@ class SQLiteBackend:
                 elif isinstance(step, str):
                     for stmt in sqlite_statements(step):
                         self.conn.execute(stmt)
+                if rebuild and self.conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise sqlite3.IntegrityError("the rebuilt tables break a foreign key")
                 self.conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now_utc()))
                 self.conn.execute("COMMIT")
             except sqlite3.Error as e:
                 self.conn.execute("ROLLBACK")
                 raise ArchiveError(self.path, f"migration {name} failed ({e})",
                                    "the archive is unchanged; report this with the archive's minutebook version") from e
+            finally:
+                if rebuild:
+                    self.conn.execute("PRAGMA foreign_keys = ON")
             applied.append(name)
         return applied
 
@@ -199,7 +207,7 @@ class SQLiteBackend:
 
     def documents(self, status: str | None = None) -> list[sqlite3.Row]:
         sql = ("SELECT d.*, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
-               "LEFT JOIN meetings m ON m.document_id = d.id")
+               "LEFT JOIN meetings m ON m.document_id = d.id AND m.meeting_index = 0")
         params: tuple = ()
         if status:
             sql += " WHERE d.status = ?"
@@ -361,7 +369,7 @@ class SQLiteBackend:
     # same title. A PostgreSQL backend implements these too.
 
     _DOC_SELECT = ("SELECT d.*, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
-                   "LEFT JOIN meetings m ON m.document_id = d.id")
+                   "LEFT JOIN meetings m ON m.document_id = d.id AND m.meeting_index = 0")
 
     def document_row(self, document_id: int) -> sqlite3.Row | None:
         return self.conn.execute(self._DOC_SELECT + " WHERE d.id = ?", (document_id,)).fetchone()

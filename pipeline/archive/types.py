@@ -33,6 +33,17 @@ class Row:
 
 
 @dataclass
+class TaggedMeeting:
+    """One more meeting of a file that holds several (``TaggedDocument.more_meetings``), with its own
+    section vectors and texts (aligned with its ``section_tree``)."""
+
+    meeting: Meeting
+    section_vectors: Any = None
+    section_texts: list[str] | None = None
+    text: str | None = None  # this meeting's own part of the file's text
+
+
+@dataclass
 class TaggedDocument:
     """What a batch worker hands to the single writer for one file.
 
@@ -40,7 +51,8 @@ class TaggedDocument:
     from which each section's own body is sliced) give the searchable section text; without either,
     a section is indexed by its heading, summary and the actions and decisions in it.
     ``section_vectors`` are aligned with ``meeting.section_tree`` (one vector for the whole document
-    when the tree is empty)."""
+    when the tree is empty). A file that holds several meetings has the first in ``meeting`` and the
+    others, in file order, in ``more_meetings``."""
 
     path: str
     content_hash: str
@@ -53,6 +65,8 @@ class TaggedDocument:
     section_texts: list[str] | None = None
     text: str | None = None
     pages: int | None = None
+    more_meetings: list[TaggedMeeting] = field(default_factory=list)
+    meeting_text: str | None = None  # the first meeting's own part of ``text`` when there are several
 
 
 @dataclass

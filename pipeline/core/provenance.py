@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from pipeline.core.document import Document
-from pipeline.core.record import Provenance
+from pipeline.core.record import Heading, Provenance
 
 
 def provenance(doc: Document, start: int, end: int, block: int | None = None) -> Provenance:
@@ -33,3 +35,37 @@ def block_at(doc: Document, offset: int) -> int | None:
         else:
             return mid
     return None
+
+
+def relocate(record: BaseModel, char_offset: int, block_offset: int) -> None:
+    """Move every character span and block index in ``record`` (a ``Meeting`` read from one part of a
+    file, see ``pipeline.structure.meetings``) by the part's offsets, in place, so that provenance
+    points into the whole file's text."""
+    if not char_offset and not block_offset:
+        return
+    seen: set[int] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, BaseModel):
+            if id(value) in seen:
+                return
+            seen.add(id(value))
+            if isinstance(value, Provenance):
+                value.start += char_offset
+                value.end += char_offset
+                if value.block is not None:
+                    value.block += block_offset
+                return
+            if isinstance(value, Heading):
+                value.body_start += char_offset
+                value.body_end += char_offset
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                walk(v)
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+
+    walk(record)

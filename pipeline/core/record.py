@@ -156,6 +156,9 @@ class Meeting(BaseModel):
     pipeline_version: str = PIPELINE_VERSION
     file: str
     format: str
+    meeting_index: int = Field(default=0, description="which meeting of the file this is (0 = the first); "
+                                                      "a file holding several meetings gives one record each")
+    meetings_in_file: int = Field(default=1, description="how many meetings the file holds")
     title: str | None = None
     title_provenance: Provenance | None = None
     meeting_date: str | None = None

@@ -34,6 +34,7 @@ class State:
     parsed: Any = None  # pipeline.detect.parsed.ParsedDocument
     sections: Any = None  # list[pipeline.structure.sections.SectionText]
     vectors: Any = None  # numpy array, one row per section (the "vectors" stage)
+    whole: Any = None  # the whole file's Document when ``document`` is one meeting of several
     timings: dict[str, float] = field(default_factory=dict)
     errors: list[ErrorItem] = field(default_factory=list)  # stages that failed under the "degrade" policy
 

@@ -139,6 +139,7 @@ def _store(archive: ArchiveLike, result: DocResult, version: str) -> None:
         result.status = Status.FAILED
         result.errors.append(ErrorItem("archive", e.one_line(), e.code))
         result.meeting, result.section_vectors, result.section_texts, result.text = None, None, None, None
+        result.more_meetings, result.meeting_text = [], None
         archive.write(_to_tagged(result, version))
 
 
@@ -186,6 +187,7 @@ def _to_tagged(result: DocResult, version: str) -> Any:
                           status=result.status.value, error=result.error, meeting=result.meeting,
                           section_vectors=result.section_vectors, pipeline_version=version,
                           section_texts=result.section_texts, text=result.text,
+                          more_meetings=list(result.more_meetings), meeting_text=result.meeting_text,
                           pages=result.meeting.quality.pages if result.meeting is not None else None)
 
 

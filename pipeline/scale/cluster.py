@@ -202,11 +202,16 @@ def _relocate(result: DocResult, local: str, original: str) -> DocResult:
 
     result.path = original
     result.errors = [ErrorItem(e.component, e.message.replace(local, original), e.code) for e in result.errors]
+    a, b = json.dumps(local)[1:-1], json.dumps(original)[1:-1]
+
+    def moved(meeting):
+        dumped = meeting.model_dump_json()
+        return type(meeting).model_validate_json(dumped.replace(a, b)) if a in dumped else meeting
+
     if result.meeting is not None:
-        dumped = result.meeting.model_dump_json()
-        a, b = json.dumps(local)[1:-1], json.dumps(original)[1:-1]
-        if a in dumped:
-            result.meeting = type(result.meeting).model_validate_json(dumped.replace(a, b))
+        result.meeting = moved(result.meeting)
+    for extra in result.more_meetings:
+        extra.meeting = moved(extra.meeting)
     return result
 
 

@@ -54,9 +54,12 @@ class DocResult:
     # document when the tree is empty); None when vectors are off or could not be computed
     section_vectors: "np.ndarray | None" = None
     section_texts: list[str] | None = None  # each section's own text, aligned with section_tree
-    text: str | None = None  # the document's plain text
+    text: str | None = None  # the document's plain text (the whole file's)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage (and "vectors")
+    # a file holding several meetings: the others, in file order (the first is ``meeting``)
+    more_meetings: list = field(default_factory=list)  # list[pipeline.archive.types.TaggedMeeting]
+    meeting_text: str | None = None  # the first meeting's own part of ``text`` when there are several
 
     @property
     def error(self) -> str | None:

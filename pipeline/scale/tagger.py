@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 from pipeline import PIPELINE_VERSION
+from pipeline.archive.types import TaggedMeeting
 from pipeline.core.errors import ErrorItem, MinutebookError
 from pipeline.scale.results import DocResult, Limits, Status, main_thread
 
@@ -116,19 +117,24 @@ class Tagger:
         opts.update(limit_options(limits.max_bytes, limits.max_pages, limits.max_words))
         state = State(path=path, options=opts)
         try:
-            self.pipeline.run(state, policy="degrade")
+            states = self.pipeline.run_all(state, policy="degrade")
         except MinutebookError as e:
             return DocResult(str(path), digest, Status.FAILED, format=_doc_format(state),
                              errors=[ErrorItem("extract" if state.document is None else "pipeline", e.one_line(), e.code)])
         except Exception as e:
             return DocResult(str(path), digest, Status.FAILED, format=_doc_format(state),
                              errors=[ErrorItem.from_exception("pipeline", e, path)])
-        meeting = state.meeting
-        errors = list(state.errors) + self._quality(meeting)
+        first = states[0]
+        meeting = first.meeting
+        errors = [e for s in states for e in s.errors] + self._quality(meeting)
         status = Status.PARTIAL if errors else Status.SUCCESS
+        whole = first.whole if first.whole is not None else first.document
+        more = [TaggedMeeting(meeting=s.meeting, section_vectors=s.vectors, section_texts=_texts(s),
+                              text=s.document.text) for s in states[1:]]
         return DocResult(str(path), digest, status, format=meeting.format, errors=errors, meeting=meeting,
-                         section_vectors=state.vectors, section_texts=[x.text.strip() for x in state.sections or []],
-                         text=state.document.text, timings=dict(state.timings))
+                         section_vectors=first.vectors, section_texts=_texts(first), text=whole.text,
+                         timings=dict(first.timings), more_meetings=more,
+                         meeting_text=first.document.text if more else None)
 
     def _quality(self, meeting: "Meeting") -> list[ErrorItem]:
         q = meeting.quality
@@ -142,6 +148,10 @@ class Tagger:
                                  f"({q.undecodable_ratio:.0%}); the PDF's fonts lack a text mapping, so names and "
                                  "dates may be missing", "undecodable_glyphs"))
         return out
+
+
+def _texts(state: "State") -> list[str]:
+    return [x.text.strip() for x in state.sections or []]
 
 
 def _doc_format(state: "State") -> str | None:

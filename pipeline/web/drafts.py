@@ -44,11 +44,12 @@ class DraftJob:
 
 
 def make_draft(path: Path, *, max_bytes: int, max_pages: int) -> Draft:
-    """The real pipeline (models loaded lazily by their stages) and the draft of its record."""
-    from pipeline.api import analyse
+    """The real pipeline (models loaded lazily by their stages) and the draft of its record (of the
+    last meeting, when the file holds several: the one just held)."""
+    from pipeline.api import analyse_all
     from pipeline.draft.build import build_draft
 
-    return build_draft(analyse(path, max_bytes=max_bytes, max_pages=max_pages))
+    return build_draft(analyse_all(path, max_bytes=max_bytes, max_pages=max_pages)[-1])
 
 
 class DraftJobs:

@@ -193,6 +193,54 @@ def test_a_later_migration_is_applied_once_and_keeps_the_data(db):
     assert e.value.code == "MB013" and "newer minutebook" in str(e.value) and str(db) in str(e.value)
 
 
+def test_an_archive_from_before_0004_keeps_its_meetings(db):
+    """0004 lets a file hold several meetings (a table rebuild on SQLite): every row survives, the
+    old meetings become meeting 0 of their file, and deleting a document still cascades."""
+    class Old(Archive):
+        MIGRATIONS = MIGRATIONS[:3]
+
+    m, text = make_meeting("a.txt", "Board", "2024-01-10", [("Budget", "The budget was set.")],
+                           actions=[{"owner": ["Clerk"], "task": "Pay the invoice"}])
+    with Old.open(db) as a:
+        a.backend.begin()
+        doc = a.backend.insert_row("documents", {"path": "a.txt", "content_hash": "h-a", "format": "text",
+                                                 "status": "SUCCESS", "tagged_at": "2024-01-11"})
+        mid = a.backend.insert_row("meetings", {"document_id": doc, "title": "Board", "meeting_date": "2024-01-10",
+                                                "record_json": m.model_dump_json()})
+        a.backend.insert_row("sections", {"meeting_id": mid, "idx": 0, "heading": "Budget",
+                                          "text": "The budget was set."})
+        a.backend.commit()
+    with Archive.open(db) as a:
+        assert a.applied_migrations()[-1] == "0004_meetings_per_document"
+        assert column(a, "SELECT meeting_index FROM meetings") == [0]
+        assert [h.heading for h in a.search("budget")] == ["Budget"]
+        assert [d.meeting_id for d in a.documents()] == [mid]
+        a.write(tagged(m, text, content_hash="h-a"))  # the same content again replaces its rows
+        assert a.counts().meetings == 1 and a.counts().sections == 1
+
+
+def test_a_file_with_several_meetings_stores_each(db):
+    from pipeline.archive.types import TaggedMeeting
+    from pipeline.core.provenance import relocate
+
+    m1, text1 = make_meeting("term.md", "Meeting 1", "2025-03-03", [("Project", "We chose the planner.")])
+    m2, text2 = make_meeting("term.md", "Meeting 2", "2025-03-10", [("Mock-ups", "We reviewed the colours.")],
+                             actions=[{"owner": ["Ana"], "task": "Send the mock-ups"}])
+    relocate(m2, len(text1), 0)  # both records point into the one file's text
+    m2.meeting_index, m1.meetings_in_file, m2.meetings_in_file = 1, 2, 2
+    with Archive.open(db) as a:
+        a.write(TaggedDocument(path="term.md", content_hash="h-term", format="markdown", meeting=m1,
+                               text=text1 + text2, meeting_text=text1,
+                               more_meetings=[TaggedMeeting(meeting=m2, text=text2)]))
+        c = a.counts()
+        assert (c.documents, c.meetings, c.sections) == (1, 2, 2)
+        assert len(a.documents()) == 1 and a.documents()[0].meeting_date == "2025-03-03"
+        hit = a.search("colours")[0]
+        assert (hit.heading, hit.meeting_date) == ("Mock-ups", "2025-03-10")
+        assert [x.task for x in a.actions()] == ["Send the mock-ups"]
+        assert a.meeting(hit.meeting_id).meeting_index == 1
+
+
 def test_a_failing_migration_rolls_back_and_is_not_recorded(db):
     class Broken(Archive):
         MIGRATIONS = MIGRATIONS + [("0099_broken", "CREATE TABLE extra (x INTEGER);\nSELECT * FROM no_such_table;")]
