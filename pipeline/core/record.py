@@ -88,6 +88,8 @@ class Decision(BaseModel):
     unanimous: bool | None = None
     opposed_by: list[str] = Field(default_factory=list)
     abstained_by: list[str] = Field(default_factory=list)
+    items: list[str] = Field(default_factory=list, description="the list a decision ends in, item by item "
+                                                                "(``text`` joins them with '; ')")
     section: str | None = None
     provenance: Provenance
 

@@ -53,6 +53,7 @@ class DecisionFound:
     opposed_by: list[str] = field(default_factory=list)  # names given as voting against
     abstained_by: list[str] = field(default_factory=list)
     triggers: list[str] = field(default_factory=list)  # which patterns fired (for debugging / tests)
+    items: list[str] = field(default_factory=list)  # the list a decision ends in ("... in terms of:" + items)
 
 
 # ------------------------------------------------------------------------------------ sentences
@@ -724,9 +725,27 @@ def _keep(g: _Group) -> bool:
     return False
 
 
+def _list_parts(doc: Document, start: int, end: int) -> tuple[str, list[str]]:
+    """A decision whose span runs over list items: the lead-in and each item, kept apart."""
+    lead, items = [], []
+    for b in doc.blocks:
+        if b.end <= start or b.start >= end:
+            continue
+        piece = " ".join(doc.text[max(b.start, start):min(b.end, end)].replace("**", "").replace("__", "").split())
+        if b.kind == "list_item" and (lead or items):
+            items.append(piece.strip(" ;,."))
+        else:
+            (items.append(piece) if items else lead.append(piece))
+    return " ".join(lead), [i for i in items if i]
+
+
 def _make(doc: Document, g: _Group, start: int, end: int, st) -> DecisionFound | None:
     raw = doc.text[start:end]
-    text = " ".join(raw.replace("**", "").replace("__", "").split())
+    lead, items = _list_parts(doc, start, end)
+    if items:  # "... in terms of: their positions; the function of the group; diversity."
+        text = lead + " " + "; ".join(items) + ("." if lead.rstrip().endswith(":") else "")
+    else:
+        text = " ".join(raw.replace("**", "").replace("__", "").split())
     text = _LABEL_PREFIX.sub("", text) if not _RESULT_ONLY.match(text) else text
     text = text.strip(" -–:;")
     if not re.search(r"[^\W\d_]", text):
@@ -769,7 +788,7 @@ def _make(doc: Document, g: _Group, start: int, end: int, st) -> DecisionFound |
                          section=_section_for(st, start, g.units[0].block), mover=mover, seconder=seconder,
                          result=result, votes_for=votes.get("votes_for"), votes_against=votes.get("votes_against"),
                          abstentions=votes.get("abstentions"), unanimous=unanimous, opposed_by=opposed,
-                         abstained_by=abstained, triggers=triggers)
+                         abstained_by=abstained, triggers=triggers, items=items)
 
 
 def to_record(found: list[DecisionFound], doc: Document) -> list["Decision"]:
@@ -782,7 +801,8 @@ def to_record(found: list[DecisionFound], doc: Document) -> list["Decision"]:
     for f in found:
         data = dict(text=f.text, kind=f.kind, mover=f.mover, seconder=f.seconder, result=f.result,
                     section=f.section, provenance=provenance(doc, f.start, f.end, f.block))
-        for extra in ("votes_for", "votes_against", "abstentions", "unanimous", "opposed_by", "abstained_by"):
+        for extra in ("votes_for", "votes_against", "abstentions", "unanimous", "opposed_by", "abstained_by",
+                      "items"):
             if extra in fields:
                 data[extra] = getattr(f, extra)
         out.append(Decision(**data))

@@ -197,8 +197,8 @@ def build_draft(meeting: Meeting, *, theme_labels: dict[str, str] | None = None,
     attendance = DraftAttendance(present=list(a.present), apologies=list(a.apologies), guests=list(a.guests),
                                  absent=list(a.absent), chair=a.chair, minutes=a.minutes)
     decisions = [DraftDecision(text=d.text, kind=d.kind, mover=d.mover, seconder=d.seconder, result=d.result,
-                               votes=_votes(d), section=ref_at(d.provenance, d.section))
-                 for d in meeting.decisions]
+                               votes=_votes(d), section=ref_at(d.provenance, d.section), lead=_lead(d),
+                               items=list(d.items)) for d in meeting.decisions]
     actions = []
     for act in meeting.actions:
         resolved = [r for r in act.owner_resolved if r]
@@ -264,6 +264,14 @@ def build_draft(meeting: Meeting, *, theme_labels: dict[str, str] | None = None,
         source_file=meeting.file, source_format=meeting.format, pages=meeting.quality.pages,
         pipeline_version=meeting.pipeline_version, attendance=attendance, decisions=decisions, actions=actions,
         discussion=discussion, next_meetings=nexts, warnings=warnings, sections=sections)
+
+
+def _lead(d) -> str | None:
+    """The words before a decision's list ("... in terms of:"), when it ends in one."""
+    if not d.items:
+        return None
+    at = d.text.rfind("; ".join(d.items))
+    return d.text[:at].rstrip() if at > 0 else None
 
 
 def _votes(d) -> str | None:

@@ -51,7 +51,7 @@ def render_docx(draft: Draft, path: str | Path | IO[bytes]) -> str | Path | IO[b
     doc.add_heading("Decisions", level=1)
     if draft.decisions:
         for d in draft.decisions:
-            p = doc.add_paragraph(c(d.text), style="List Number")
+            p = doc.add_paragraph(c(d.lead or d.text), style="List Number")
             extra = decision_extra(d)
             if extra:
                 p.add_run(f" — {c(extra)}").italic = True
@@ -59,6 +59,9 @@ def render_docx(draft: Draft, path: str | Path | IO[bytes]) -> str | Path | IO[b
                 p.add_run(" (")
                 _docx_link(p, d.section)
                 p.add_run(")")
+            if d.lead:
+                for item in d.items:
+                    doc.add_paragraph(c(item), style="List Bullet 2")
     else:
         doc.add_paragraph("No decisions recorded.")
 

@@ -130,7 +130,9 @@ def render_markdown(draft: Draft) -> str:
         for k, d in enumerate(draft.decisions, 1):
             extra = decision_extra(d)
             where = f" ({_md_link(ref_label(d.section), d.section)}{_page(d.section)})" if d.section else ""
-            out.append(f"{k}. {e(d.text)}" + (f" — {e(extra)}" if extra else "") + where)
+            out.append(f"{k}. {e(d.lead or d.text)}" + (f" — {e(extra)}" if extra else "") + where)
+            if d.lead:
+                out += [f"    - {e(item)}" for item in d.items]
     else:
         out.append("_No decisions recorded._")
 

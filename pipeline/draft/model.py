@@ -50,6 +50,8 @@ class DraftDecision(BaseModel):
     result: str | None = None
     votes: str | None = Field(default=None, description="the vote as a phrase, e.g. '5 for, 1 against, 0 abstentions'")
     section: SectionRef | None = None
+    lead: str | None = Field(default=None, description="the text before the list a decision ends in")
+    items: list[str] = Field(default_factory=list, description="that list's items (shown as sub-bullets)")
 
 
 class DraftAction(BaseModel):

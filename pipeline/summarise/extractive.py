@@ -45,6 +45,40 @@ def _cues(text: str) -> dict[str, float]:
     }
 
 
+# A sentence that opens with a personal pronoun needs the sentence before it to say who is meant.
+_PRONOUN_LEAD = re.compile(r"^\W*(He|She|His|Her)\b")
+_NOT_A_PERSON = re.compile(r"\b(Council|Committee|Board|Trust|University|Group|Team|Ltd|Limited|Library|Society|"
+                           r"Association|Foundation|Department|Office|Service|Services|School|Church|Club|Fund|"
+                           r"Project|Report|Meeting|Minutes|Chair|Clerk|Treasurer|Secretary)\b")
+_LEAD_NAME = re.compile(r"^\W*((?:(?:Mr|Mrs|Ms|Dr|Cllr|Prof)\.?\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){0,2})"
+                        r"(?=\s+(?:[a-z]|\())")
+
+
+def _referent(previous: str) -> str | None:
+    """The one person the sentence before names (its subject, or a name in it); None when there is
+    none or more than one: a summary must not guess who "he" is."""
+    found: list[str] = []
+    m = _LEAD_NAME.match(previous)
+    if m and m.group(1).split()[-1].lower() not in ("the", "this", "it", "we", "they", "there", "a", "an"):
+        found.append(m.group(1))
+    found += names_in(previous)
+    if any(re.search(r"\s(and|&)\s", n) for n in found):
+        return None  # "Marc and Sarah": which one?
+    people = {n for n in found if not _NOT_A_PERSON.search(n) and len(n.split()) <= 3 and n[:1].isupper()}
+    # "Laura Cream" and "Laura" are one person
+    people = {n for n in people if not any(n != o and n in o for o in people)}
+    return next(iter(people)) if len(people) == 1 else None
+
+
+def _name_pronoun(text: str, who: str) -> str:
+    """'He pointed out ...' -> 'Graham pointed out ...'; 'His report ...' -> "Graham's report ..."."""
+    m = _PRONOUN_LEAD.match(text)
+    if not m:
+        return text
+    name = who + ("’s" if m.group(1) in ("His", "Her") else "")
+    return text[:m.start(1)] + name + text[m.end(1):]
+
+
 @dataclass(frozen=True)
 class ExtractiveConfig:
     short_sentences: int = 2  # sentences in the summary of a short section
@@ -170,6 +204,7 @@ class ExtractiveSummariser(Summariser):
         max_words = cfg.long_words if long else cfg.short_words
         scores, sim = self.score(cands, section.heading)
         chosen: list[int] = []
+        named: dict[int, str] = {}  # a chosen sentence that opens with a pronoun -> the person it means
         words = 0
         remaining = set(range(len(cands)))
         while remaining and len(chosen) < max_sents:
@@ -179,6 +214,11 @@ class ExtractiveSummariser(Summariser):
 
             pick = None
             for i in sorted(remaining, key=lambda i: (-mmr(i), i)):
+                if _PRONOUN_LEAD.match(cands[i].text) and i - 1 not in chosen and i not in named:
+                    who = _referent(cands[i - 1].text) if i > 0 else None
+                    if who is None:
+                        continue  # "He pointed out ..." with nobody to point to: not a summary sentence
+                    named[i] = who
                 if not chosen or words + len(word_tokens(cands[i].text)) <= max_words:
                     pick = i
                     break
@@ -187,7 +227,13 @@ class ExtractiveSummariser(Summariser):
             chosen.append(pick)
             words += len(word_tokens(cands[pick].text))
             remaining.discard(pick)
-        return [cands[i] for i in sorted(chosen, key=lambda i: cands[i].start)]
+        out = []
+        for i in sorted(chosen, key=lambda i: cands[i].start):
+            p = cands[i]
+            if i in named and i - 1 not in chosen:
+                p = replace(p, text=_name_pronoun(p.text, named[i]))
+            out.append(p)
+        return out
 
     def _with_list(self, pieces: list[Piece], section: "SectionText", doc: "Document | None") -> list[Piece]:
         """A chosen lead-in ("The following were elected:") brings the short items it introduces."""

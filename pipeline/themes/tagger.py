@@ -1,34 +1,40 @@
-"""Theme tags for each section: a fixed, editable taxonomy (``models/themes.toml``) and an encoder-based tagger.
+"""Theme tags for each section: an editable taxonomy (``models/themes.toml``) and a model learnt from
+labelled sections (``pipeline/themes/head.py``).
 
-Every label of the taxonomy has a description and a few example phrases; they are embedded with the
-packaged sentence encoder (``pipeline.themes.encoder``) and become the label's *prototypes*. A section is
-scored against every label from three views, each the similarity to the label's closest prototypes:
+Every label of the taxonomy has a description and example phrases; embedded with the packaged sentence
+encoder (``pipeline.themes.encoder``) they are the label's *prototypes*. A section is described by the
+encoder's view of its heading, opening text and sentences, their closeness to each label's prototypes,
+and its words; the model that ships (``models/themes_head.npz``, trained by
+``bench/train_themes.py`` on the gold sets' labelled sections) gives each label a probability, and
+``head.decide`` keeps the best label and the others above the model's threshold (at most three; the
+procedural label never beside a topic that outranks it).
 
-- its heading ("Treasurer's report" says a lot),
-- its best sentences (the mean of the top two sentence scores: one clear sentence on a theme is evidence),
-- the section as a whole (heading and the start of its text in one embedding).
-
-Each view's similarities are turned into a distribution over the labels (a softmax, so labels compete:
-a section that is a bit like everything is not tagged with everything); the weighted views, scaled into
-[0, 1], are the label's ``score``. A label is given at or above its threshold (calibrated on the
-project's own corpus by ``bench/calibrate_themes.py`` and stored in ``models/themes_thresholds.toml``);
-a section with content always gets at least its best label, and at most ``max_labels``.
-Purely procedural sections (apologies, approval of minutes, next meeting...) are recognised from their
-heading and get the taxonomy's procedural label only; containers (a heading that only holds
-sub-headings) get nothing. The evidence of a label is the section's sentences that score best on it,
-with their provenance.
+A user's own taxonomy (``--themes FILE``): the labels the shipped model knows keep it; a model for the
+others is trained on the taxonomy's descriptions and examples when the tagger first runs (seconds), and
+kept in ``$XDG_CACHE_HOME/minutebook``. Containers (a heading that only holds sub-headings) get nothing.
+The evidence of a label is the section's sentences closest to its prototypes, with their provenance.
 """
 
 from __future__ import annotations
 
 import functools
-import re
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from pipeline.core.record import SectionThemes, ThemeEvidence, ThemeLabel
-from pipeline.themes.taxonomy import Taxonomy, load_thresholds
+from pipeline.core.resources import model_path
+from pipeline.themes.head import (
+    SectionView,
+    ThemeModel,
+    decide,
+    embedding_features,
+    fit_model,
+    taxonomy_hash,
+    view_texts,
+)
+from pipeline.themes.taxonomy import Taxonomy
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -37,55 +43,32 @@ if TYPE_CHECKING:  # pragma: no cover
     from pipeline.structure.sections import SectionText
     from pipeline.themes.encoder import Encoder
 
-# Headings of purely procedural items. STRONG: always procedural. WEAK: procedural unless the section
-# has real content of its own (then it is tagged like any other section).
-_STRONG_PROCEDURAL = re.compile(
-    r"\b(apolog\w*|attend(ance|ees|ing)|present\b|members present|those present|regrets|quorum|call to order|"
-    r"(previous|last|prior)\s+minutes|minutes\s+(of|from)\b|approv\w*\s+(of\s+)?(the\s+)?(minutes|agenda)|"
-    r"adoption of (the )?(previous )?minutes|minutes review|review of (the )?minutes|"
-    r"next meeting|future meetings?|upcoming meetings?|date of (the )?next|adjourn\w*|when and where|"
-    r"roll call|links)\b", re.IGNORECASE)
-_WEAK_PROCEDURAL = re.compile(
-    r"^\W*(welcome( and introductions)?|matters arising|any other business|a\.?o\.?b\.?|other business|"
-    r"action items?|actions?|action summary|summary of actions|agenda|members|"
-    r"other information|close|closing)\b", re.IGNORECASE)
-_ACTIONS_HEADING = re.compile(r"^\W*(action items?|actions?|action summary|summary of actions|action log)\b", re.IGNORECASE)
-_CONTENT_WORDS = 25  # a weak-procedural section with at least this many words of its own is tagged as content
+SHIPPED_MODEL = "themes_head.npz"
+_EXAMPLE_WEIGHT = 0.5
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "minutebook"
 
 
 @dataclass
 class ThemeTagger:
     """Tags sections with the labels of a taxonomy (Haystack style: configuration here, models on first use).
 
-    ``thresholds`` override the calibrated ones per label; ``default_threshold`` applies to labels with
-    no threshold anywhere. At most ``max_labels`` labels per section, most relevant first, each with
-    up to ``max_evidence`` supporting sentences.
+    ``threshold`` overrides the model's; ``max_evidence`` supporting sentences per label.
     """
 
     taxonomy: Taxonomy | None = None
     encoder: "Encoder | None" = None
-    thresholds: dict[str, float] | None = None
-    default_threshold: float = 0.35
-    max_labels: int = 3
+    threshold: float | None = None
     max_evidence: int = 3
-    # weights of the three views (heading, best sentences, whole section)
-    w_heading: float = 0.45
-    w_sentences: float = 0.3
-    w_body: float = 0.25
-    # each view is turned into a distribution over labels (softmax of the similarities / temperature),
-    # so labels compete within a section; score = clip(gain * weighted mean of the views, 0, 1).
-    # temperature None: score = clip(0.5 + gain * (raw - mean raw over labels), 0, 1) instead.
-    gain: float = 3.0
-    body_words: int = 200
-    temperature: float | None = 0.1
-    proto_k: int = 2
-    use_calibrated: bool = True
+    model_file: Path | None = None  # default: the shipped model
 
     def __post_init__(self) -> None:
         self._protos: "np.ndarray | None" = None
         self._proto_label: "np.ndarray | None" = None
         self._names: list[str] = []
-        self._thr: dict[str, float] = {}
+        self._models: list[tuple[ThemeModel, list[int]]] = []  # each model and the label columns it fills
 
     # -- set-up -------------------------------------------------------------------------------
 
@@ -110,15 +93,55 @@ class ThemeTagger:
         self._protos = (self.encoder.encode_persistent(texts) if hasattr(self.encoder, "encode_persistent")
                         else self._encode(texts))
         self._proto_label = np.array(owner)
-        calibrated = load_thresholds() if self.use_calibrated else {}
-        for name in self._names:
-            d = self.taxonomy.labels[name]
-            thr = (self.thresholds or {}).get(name)
-            if thr is None:
-                thr = d.threshold
-            if thr is None:
-                thr = calibrated.get(name, calibrated.get("_default", self.default_threshold))
-            self._thr[name] = float(thr)
+        self._models = self._load_models(texts, owner)
+
+    def _load_models(self, ptexts: list[str], powner: list[int]) -> list[tuple[ThemeModel, list[int]]]:
+        """The shipped model for the labels it knows (unchanged in this taxonomy); a model trained on the
+        taxonomy's examples for the others."""
+        shipped_path = self.model_file or model_path(SHIPPED_MODEL)
+        out: list[tuple[ThemeModel, list[int]]] = []
+        covered: set[int] = set()
+        if shipped_path.exists():
+            shipped = ThemeModel.load(shipped_path)
+            default = Taxonomy.load()
+            same = [n for n in shipped.labels if n in self._names and n in default.names
+                    and self.taxonomy.labels[n] == default.labels[n]]
+            if len(same) == len(shipped.labels) and len(same) == len(self._names):
+                return [(shipped, list(range(len(self._names))))]
+            if same:
+                out.append((shipped, [self._names.index(n) for n in same]))
+                covered = {self._names.index(n) for n in same}
+        rest = [i for i in range(len(self._names)) if i not in covered]
+        if rest:
+            out.append((self._examples_model(ptexts, powner), rest))
+        return out
+
+    def _examples_model(self, ptexts: list[str], powner: list[int]) -> ThemeModel:
+        """A model trained on the taxonomy's descriptions and examples alone (cached by taxonomy)."""
+        import numpy as np
+
+        assert self.taxonomy is not None
+        key = taxonomy_hash(self.taxonomy)
+        path = _cache_dir() / f"themes-model-{key}.npz"
+        try:
+            model = ThemeModel.load(path)
+            if model.labels == self._names:
+                return model
+        except (OSError, ValueError, KeyError):
+            pass
+        views = [SectionView(t, "") for t in ptexts]
+        vecs, where = self._encode_views(views)
+        X = self._features(vecs, where, self._names)
+        Y = np.eye(len(self._names))[np.array(powner)]
+        model = fit_model(X, [v.words for v in views], Y, self._names, taxonomy_hash=key, min_df=1)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+            model.save(tmp)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home: trained again next time, same result
+        return model
 
     @property
     def model_name(self) -> str:
@@ -130,10 +153,6 @@ class ThemeTagger:
         self.warm_up()
         return list(self._names)
 
-    def threshold(self, label: str) -> float:
-        self.warm_up()
-        return self._thr[label]
-
     # -- scoring ------------------------------------------------------------------------------
 
     def _encode(self, texts: list[str]) -> "np.ndarray":
@@ -143,162 +162,95 @@ class ThemeTagger:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         distinct = sorted(set(texts), key=len)
+        assert self.encoder is not None
         vecs = self.encoder.encode(distinct)
         row = {t: i for i, t in enumerate(distinct)}
         return vecs[[row[t] for t in texts]]
 
-    def _label_sims(self, vecs: "np.ndarray") -> "np.ndarray":
-        """(n, labels): per label, the mean of the two best prototype similarities."""
+    def _encode_views(self, views: Sequence[SectionView]) -> tuple["np.ndarray", list]:
+        """Every text of the views encoded in one batch, and where each view's texts sit."""
+        texts: list[str] = []
+        where = []
+        for v in views:
+            t, w = view_texts(v)
+            where.append((len(texts), w))
+            texts.extend(t)
+        return self._encode(texts), where
+
+    def _features(self, vecs: "np.ndarray", where: list, labels: Sequence[str]) -> "np.ndarray":
+        """Feature rows for a model that knows ``labels`` (its prototype similarities are to those)."""
         import numpy as np
 
-        sims = vecs @ self._protos.T  # (n, prototypes)
-        out = np.zeros((len(vecs), len(self._names)), dtype=np.float32)
-        for li in range(len(self._names)):
-            s = sims[:, self._proto_label == li]
-            k = min(self.proto_k, s.shape[1])
-            out[:, li] = np.sort(s, axis=1)[:, -k:].mean(axis=1)
-        return out
+        assert self._protos is not None and self._proto_label is not None
+        cols = [self._names.index(n) for n in labels]
+        mask = np.isin(self._proto_label, cols)
+        remap = {c: k for k, c in enumerate(cols)}
+        owner = np.array([remap[int(x)] for x in self._proto_label[mask]])
+        rows = [embedding_features(vecs[off:], w, self._protos[mask], owner, len(labels)) for off, w in where]
+        return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
-    def section_features(self, sections: Sequence["SectionText"]) -> list[dict]:
-        """Per section: heading, sentence and whole-section similarities to every label (one batch encode)."""
+    def probabilities(self, sections: Sequence["SectionText"]) -> tuple["np.ndarray", list]:
+        """(sections, labels) probabilities, and each section's sentence vectors (for the evidence)."""
         import numpy as np
 
         self.warm_up()
-        texts: list[str] = []
-        index: list[tuple[int, int, int, int]] = []  # heading row, body row, first sentence row, n sentences
-        for s in sections:
-            h = len(texts)
-            texts.append(_clean_heading(s.heading) or s.heading)
-            words = " ".join(x.text for x in s.sentences).split() or s.text.split()
-            b = -1
-            if words:
-                b = len(texts)
-                texts.append(f"{_clean_heading(s.heading)}. " + " ".join(words[: self.body_words]))
-            first = len(texts)
-            texts.extend(x.text for x in s.sentences)
-            index.append((h, b, first, len(s.sentences)))
-        vecs = self._encode(texts)
-        sims = self._label_sims(vecs) if len(vecs) else np.zeros((0, len(self._names)))
-        out = []
-        for (h, b, first, n) in index:
-            sent = sims[first:first + n]
-            out.append({"heading": sims[h], "body": sims[b] if b >= 0 else None, "sentences": sent})
+        views = [SectionView.of(s) for s in sections]
+        P = np.zeros((len(views), len(self._names)))
+        if not views:
+            return P, []
+        vecs, where = self._encode_views(views)
+        sent_vecs = [vecs[off + w[2]:off + w[2] + w[3]] for off, w in where]
+        texts = [v.words for v in views]
+        for model, cols in self._models:
+            Pm = model.predict_proba(self._features(vecs, where, model.labels), texts)
+            for col in cols:
+                P[:, col] = Pm[:, model.labels.index(self._names[col])]
+        return P, sent_vecs
+
+    def thresholds(self) -> "np.ndarray":
+        """Per label: ``threshold`` when given, else the label's own ``threshold`` in the taxonomy file,
+        else the threshold of the model that scores it."""
+        import numpy as np
+
+        self.warm_up()
+        assert self.taxonomy is not None
+        out = np.full(len(self._names), 0.5)
+        for model, cols in self._models:
+            out[cols] = model.threshold
+        for i, n in enumerate(self._names):
+            if self.taxonomy.labels[n].threshold is not None:
+                out[i] = self.taxonomy.labels[n].threshold
+        if self.threshold is not None:
+            out[:] = self.threshold
         return out
-
-    def _soft(self, x: "np.ndarray") -> "np.ndarray":
-        import numpy as np
-
-        if not self.temperature:
-            return x
-        z = (x - x.max(axis=-1, keepdims=True)) / self.temperature
-        e = np.exp(z)
-        return e / e.sum(axis=-1, keepdims=True)
-
-    def combine(self, f: dict) -> "np.ndarray":
-        """Raw similarity per label from the three views (weights renormalised over the views present)."""
-        import numpy as np
-
-        parts, weights = [self._soft(f["heading"])], [self.w_heading]
-        sent = self._soft(f["sentences"]) if len(f["sentences"]) else f["sentences"]
-        if len(sent):
-            k = min(2, len(sent))
-            parts.append(np.sort(sent, axis=0)[-k:].mean(axis=0))
-            weights.append(self.w_sentences)
-        if f["body"] is not None:
-            parts.append(self._soft(f["body"]))
-            weights.append(self.w_body)
-        w = np.array(weights) / sum(weights)
-        return sum(wi * p for wi, p in zip(w, parts))
-
-    def scores(self, f: dict) -> "np.ndarray":
-        import numpy as np
-
-        raw = self.combine(f)
-        if self.temperature:
-            return np.clip(raw * self.gain, 0.0, 1.0)
-        return np.clip(0.5 + self.gain * (raw - raw.mean()), 0.0, 1.0)
 
     # -- tagging ------------------------------------------------------------------------------
 
-    def procedural_kind(self, section: "SectionText") -> str | None:
-        """'strong' / 'weak' when the heading names a procedural item, else None."""
-        h = _clean_heading(section.heading)
-        if _STRONG_PROCEDURAL.search(h):
-            return "strong"
-        if _WEAK_PROCEDURAL.match(h):
-            return "weak"
-        return None
-
-    def is_procedural(self, section: "SectionText") -> bool:
-        """Only procedural: a procedural heading, and (for the weak ones) nothing of substance below it."""
-        kind = self.procedural_kind(section)
-        if kind == "strong":
-            return True
-        if kind != "weak":
-            return False
-        return len(section.text.split()) < _CONTENT_WORDS or _mostly_names(section.text)
-
-    def is_action_list(self, section: "SectionText") -> bool:
-        """An actions list or table ("Actions", "Action items"): procedural, plus any clear topic."""
-        return bool(_ACTIONS_HEADING.match(_clean_heading(section.heading)))
-
-    def choose(self, scores: "np.ndarray", force: bool = True) -> list[int]:
-        """Label indices given for one (non-procedural, non-container) section, best first."""
-        order = [int(i) for i in scores.argsort()[::-1]]
-        proc = self.taxonomy.procedural_label
-        picked = [i for i in order if self._names[i] != proc and scores[i] >= self._thr[self._names[i]]]
-        if not picked and force:  # a section with content of its own is about something: keep its best label
-            best = next(i for i in order if self._names[i] != proc)
-            picked = [best]
-        return picked[: self.max_labels]
-
     def tag(self, sections: Sequence["SectionText"], doc: "Document") -> list[SectionThemes]:
+        import numpy as np
+
         from pipeline.core.provenance import provenance
 
-        self.warm_up()
-        feats = self.section_features(sections)
-        proc = self.taxonomy.procedural_label
+        P, sent_vecs = self.probabilities(sections)
+        chosen = decide(P, self.thresholds(), self._names) if len(P) else np.zeros((0, 0), dtype=int)
         out: list[SectionThemes] = []
-        for s, f in zip(sections, feats):
+        assert self._protos is not None and self._proto_label is not None
+        for i, s in enumerate(sections):
             st = SectionThemes(section=s.heading, section_index=s.index, labels=[])
             out.append(st)
-            if s.is_container:
+            if s.is_container or (not s.sentences and not s.text.strip() and s.has_children):
                 continue
-            sc = self.scores(f)
-            if proc is not None and self.is_procedural(s):
-                chosen = [self._names.index(proc)]
-            elif proc is not None and self.is_action_list(s):
-                chosen = [self._names.index(proc)] + self.choose(sc, force=False)[: self.max_labels - 1]
-            elif not s.sentences and not s.text.strip() and s.has_children:
-                continue
-            else:
-                chosen = self.choose(sc)
-            for li in chosen:
+            for li in sorted(np.flatnonzero(chosen[i]), key=lambda j: -P[i, j]):
                 ev = []
-                if len(f["sentences"]):
-                    col = f["sentences"][:, li]
-                    for si in col.argsort()[::-1][: self.max_evidence]:
+                vecs = sent_vecs[i]
+                if len(vecs):
+                    sims = (vecs @ self._protos[self._proto_label == li].T).max(axis=1)
+                    for si in sims.argsort()[::-1][: self.max_evidence]:
                         sent = s.sentences[int(si)]
-                        ev.append(ThemeEvidence(text=sent.text, score=round(float(col[si]), 3),
+                        ev.append(ThemeEvidence(text=sent.text, score=round(float(sims[si]), 3),
                                                 provenance=provenance(doc, sent.start, sent.end, sent.block)))
-                st.labels.append(ThemeLabel(label=self._names[li], score=round(float(sc[li]), 3), evidence=ev))
+                st.labels.append(ThemeLabel(label=self._names[li], score=round(float(P[i, li]), 3), evidence=ev))
         return out
-
-
-def _mostly_names(text: str) -> bool:
-    """A list of people ("Members: Jane Smith (Chair), Ravi Patel, ..."): most words are capitalised."""
-    words = re.findall(r"[A-Za-z][\w'’-]*", text)
-    if len(words) < 4:
-        return False
-    caps = sum(w[0].isupper() for w in words)
-    return caps / len(words) >= 0.6
-
-
-def _clean_heading(h: str) -> str:
-    h = re.sub(r"^\s*(?:item\s+)?\d+(?:\.\d+)*[.)]?\s*", "", h, flags=re.IGNORECASE)
-    h = re.sub(r"\((standing item|cont(inued)?)\)", "", h, flags=re.IGNORECASE)
-    h = re.sub(r"^agenda item\s*:?\s*", "", h, flags=re.IGNORECASE)
-    return " ".join(h.split())
 
 
 @functools.lru_cache(maxsize=8)
@@ -308,5 +260,5 @@ def _shared_tagger(path: str | None) -> ThemeTagger:
 
 def shared_tagger(themes_file: str | Path | None = None) -> ThemeTagger:
     """The process-wide tagger for a taxonomy file (None: the default taxonomy); the taxonomy is read
-    (and validated) now, the encoder on first use."""
+    (and validated) now, the encoder and the model on first use."""
     return _shared_tagger(str(Path(themes_file).resolve()) if themes_file else None)

@@ -17,7 +17,6 @@ from pipeline.core.errors import MinutebookError
 from pipeline.core.resources import model_path
 
 DEFAULT_TAXONOMY = model_path("themes.toml")
-DEFAULT_THRESHOLDS = model_path("themes_thresholds.toml")
 FORMAT_VERSION = 1
 _LABEL_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -133,12 +132,5 @@ def _read_taxonomy(path: Path, *, user: bool) -> tuple[str, dict[str, ThemeDef]]
                              float(thr) if thr is not None else None, proc)
     return mode, out
 
-
-def load_thresholds(path: Path = DEFAULT_THRESHOLDS) -> dict[str, float]:
-    """Calibrated per-label thresholds (``bench/calibrate_themes.py --write``); {} when there are none."""
-    if not path.exists():
-        return {}
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return {k: float(v) for k, v in data.get("thresholds", {}).items()}
 
 
