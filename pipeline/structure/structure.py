@@ -373,12 +373,19 @@ def find_meeting_date(doc: Document, title_blocks: list[int], sections: list[Sec
                 scored.append((score, i, DateMatch(d.start + (b.start if b.kind != "table_row" else _cell_offset(b, t)),
                                                    d.end + (b.start if b.kind != "table_row" else _cell_offset(b, t)),
                                                    d.text, d.value, d.year_inferred, d.ambiguous)))
+    scored.extend(_title_span_dates(doc, title_blocks, day_first, ctx_years))
+    meta = _metadata_dates(doc, title_blocks, day_first, ctx_years)
+    scored.extend((score, -1, d) for score, d in meta)
     nxt = [(d, i) for i in sorted(next_blocks) for d in _dates_in_block(doc.blocks[i], day_first, ctx_years)]
     notes: list[str] = []
     if not scored:
         return None, None, notes, nxt
-    scored.sort(key=lambda x: (-x[0], x[1]))
+    scored.sort(key=lambda x: (-x[0], x[1] if x[1] >= 0 else len(doc.blocks)))
     best_score, block, best = scored[0]
+    if block < 0:
+        # only the file's metadata (a Markdown front-matter date, a metadata title) gives it
+        notes.append(f"meeting date '{best.text}' taken from the document's metadata, not its text")
+        block = None
     if best.year_inferred:
         notes.append(f"meeting date '{best.text}' has no year; {best.value.year} was inferred from context")
     # The next meeting comes after this one: a meeting date later than every stated next-meeting
@@ -390,6 +397,42 @@ def find_meeting_date(doc: Document, title_blocks: list[int], sections: list[Sec
             notes.append(f"meeting date '{best.text}' falls after the next meeting's date; read as {earlier.isoformat()}")
             best = DateMatch(best.start, best.end, best.text, earlier, best.year_inferred, best.ambiguous)
     return best, block, notes, nxt
+
+
+def _title_span_dates(doc: Document, title_blocks: list[int], day_first: bool, ctx_years: list[int]
+                      ) -> list[tuple[float, int, DateMatch]]:
+    """Dates broken over the title's lines ("... BALLSTON SPA, NY, November" / "24, 2025")."""
+    if len(title_blocks) < 2:
+        return []
+    first, last = doc.blocks[title_blocks[0]], doc.blocks[title_blocks[-1]]
+    if any(doc.blocks[i].kind == "table_row" for i in title_blocks):
+        return []
+    span = doc.text[first.start:last.end].replace("\n", " ")  # same length: offsets stay valid
+    out = []
+    for d in find_dates(span, day_first=day_first, context_years=ctx_years):
+        s, e = first.start + d.start, first.start + d.end
+        if d.value is None or "\n" not in doc.text[s:e]:
+            continue  # dates inside one line are scored block by block
+        i = next(k for k in title_blocks if doc.blocks[k].start <= s <= doc.blocks[k].end)
+        score = 6 + 3 + 1 - i * 0.05 - (1 if d.year_inferred else 0)
+        out.append((score, i, DateMatch(s, e, d.text, d.value, d.year_inferred, d.ambiguous)))
+    return out
+
+
+def _metadata_dates(doc: Document, title_blocks: list[int], day_first: bool, ctx_years: list[int]
+                    ) -> list[tuple[float, DateMatch]]:
+    """Candidates from the metadata: a title taken from it (no title line in the text) weighs like a
+    title line; a Markdown front-matter ``date`` (often the posting date) only beats dates deep in the body."""
+    out: list[tuple[float, DateMatch]] = []
+    title = doc.metadata.get("title") or ""
+    for d in find_dates(title, day_first=day_first, context_years=ctx_years):
+        if d.value is not None and not _OTHER_MEETING.search(title[max(0, d.start - 60):d.start]):
+            out.append((9.0 if not title_blocks else 2.0, DateMatch(0, 0, d.text, d.value, d.year_inferred, d.ambiguous)))
+    fm = doc.metadata.get("date") or "" if doc.format == "markdown" else ""
+    for d in find_dates(fm, day_first=day_first, context_years=ctx_years)[:1]:
+        if d.value is not None:
+            out.append((4.0, DateMatch(0, 0, d.text, d.value, d.year_inferred, d.ambiguous)))
+    return out
 
 
 def _cell_offset(b: Block, cell_text: str) -> int:
