@@ -14,9 +14,9 @@ from datetime import date
 from pipeline.core.dates import DateMatch, find_dates, locale_day_first, years_in
 from pipeline.core.document import Block, Document
 from pipeline.structure.attendance import AttendanceBlock, find_attendance, is_attendance_label
+from pipeline.structure.numbering import Number, item_title, split_number
 
 MAX_TITLE_BLOCKS = 3
-_NUMBERED = re.compile(r"^(?P<num>(?:\d{1,2})(?:\.\d{1,2}){0,2})(?:[.)]|\s)\s*(?P<rest>\S.*)$")
 _LABEL_VALUE = re.compile(r"^(?P<label>[A-Z][\w’'/&() -]{1,60}?)\s*:\s*(?P<value>.*)$")
 _METADATA_LABEL = re.compile(
     r"^(date|time|venue|location|place|where|when|meeting date|meeting time|meeting location|"
@@ -124,7 +124,7 @@ def find_title_blocks(doc: Document) -> list[int]:
                 out.append(j)
             elif b.kind == "paragraph" and _short_line(b.text) and not _is_label_line(b.text) \
                     and not b.text.rstrip().endswith(":") \
-                    and (b.bold or _is_date_only(b.text) or _titleish(b.text)) and not _NUMBERED.match(b.text):
+                    and (b.bold or _is_date_only(b.text) or _titleish(b.text)) and not split_number(b.text):
                 out.append(j)
             else:
                 break
@@ -140,7 +140,7 @@ def find_title_blocks(doc: Document) -> list[int]:
         dated_heading = b.kind == "heading" and bool(find_dates(b.text)) and not _OTHER_MEETING.search(b.text)
         if not (b.kind == "paragraph" or dated_heading) or not _short_line(b.text) or _is_label_line(b.text):
             break
-        if _NUMBERED.match(b.text):
+        if split_number(b.text):
             break
         out.append(j)
         j += 1
@@ -192,29 +192,75 @@ def _strip_markup(text: str) -> str:
 
 def _heading_from_numbered(text: str) -> tuple[str, str, int] | None:
     """'4. Finance' -> ('4', 'Finance', end of title); '1. Those Attending: Cllr ...' -> title before ':'."""
-    m = _NUMBERED.match(text)
-    if not m:
+    n = split_number(text)
+    if n is None or not n.style.startswith("arabic"):
         return None
-    rest = m.group("rest")
-    rest_start = m.start("rest")
-    title = rest
-    colon = re.search(r":(\s|$)", rest)
-    if colon:
-        title = rest[:colon.start()]
-    title = title.strip()
-    if not title or not title[0].isupper() or len(title.split()) > 16 or len(title) > 120:
+    got = item_title(text[n.rest:])
+    if got is None:
         return None
-    if not colon and (_SENTENCE_END.search(title) or len(title.split()) > 12):
-        return None
-    if re.match(r"^\d", title):
-        return None
-    return m.group("num"), title, rest_start + len(rest[:colon.start()] if colon else rest)
+    return n.num, got[0], n.rest + got[1]
+
+
+_ACTION_LABEL = re.compile(r"^(?:agreed\s+)?actions?(?:\s+(?:by|on|for))?\s*[:\-–]\s*\S", re.IGNORECASE)
+_FORM_LINE = re.compile(r"_{3,}|\.{6,}|…{3,}")
+_URLISH = re.compile(r"^\S+@\S+\.\w+$|^(?:https?://|www\.)\S+$|^[/\\]\S+$", re.IGNORECASE)
+# a label with a value after it ("Minutes-taker: Ann", "ACTION: MS") is a field, not a heading,
+# unless the label names a part of the minutes ("Agenda: SIG meeting")
+_SECTION_LABEL = re.compile(r"^(agenda|actions?|action items|minutes|notes|discussion( points)?|summary|decisions?|"
+                            r"updates?|any other business|aob|next meeting|next steps|matters arising|"
+                            r"reports?|correspondence|finance|planning|other business|new business|old business|"
+                            r"open forum|apologies|attendees|attendance|present|welcome)\b", re.IGNORECASE)
+
+
+_TEMPLATE_PART = re.compile(r"^(agenda|discussion( points)?|action items|actions|decisions|notes|minutes|next steps|"
+                            r"summary|updates|outcomes?)$", re.IGNORECASE)
+
+
+def _not_a_heading_line(text: str) -> bool:
+    """Lines that are never section headings whatever their format: action markers, form fields to
+    fill in ("Signed ______"), addresses, bracketed fragments."""
+    t = text.strip()
+    if _ACTION_LABEL.match(t) or _FORM_LINE.search(t) or _URLISH.match(t):
+        return True
+    if t.startswith("(") and not re.match(r"^\([a-zA-Z0-9]{1,4}\)\s", t) and (t.count("(") != t.count(")") or t.endswith(")")):
+        return True  # "(Microchip)", "(Esperanto": a note beside something, not a heading
+    return t.endswith(")") and t.count(")") > t.count("(")
+
+
+def _bold_is_signal(doc: Document) -> bool:
+    """Bold marks headings only when most of the text is not bold (some minutes are set in bold throughout)."""
+    total = bold = 0
+    for b in doc.blocks:
+        if b.kind in ("paragraph", "list_item"):
+            total += len(b.text)
+            if b.bold:
+                bold += len(b.text)
+    return not total or bold <= 0.5 * total
 
 
 def _is_bold_heading(b: Block) -> bool:
-    t = b.text.rstrip(":").strip()
-    return (b.bold and b.kind == "paragraph" and 0 < len(t.split()) <= 14 and len(t) <= 120
-            and not _SENTENCE_END.search(t))
+    t = _strip_markup(b.text).rstrip(":").strip()
+    if not (b.bold and b.kind in ("paragraph", "list_item") and 0 < len(t.split()) <= 14 and len(t) <= 120
+            and not _SENTENCE_END.search(t)):
+        return False
+    m = _LABEL_VALUE.match(t)
+    if m and m.group("value").strip() and not _SECTION_LABEL.match(m.group("label")):
+        return False  # "Minutes-taker: Ann Lee"
+    return not _not_a_heading_line(t) and not t.endswith((",", "-", "–"))
+
+
+def _is_caps_heading(b: Block) -> bool:
+    """A capitalised part heading on a line of its own ("MATTERS ARISING", "CORRESPONDENCE")."""
+    t = b.text.strip().rstrip(":").strip()
+    letters = [c for c in t if c.isalpha()]
+    if b.kind != "paragraph" or len(letters) < 4 or any(c.islower() for c in letters):
+        return False
+    words = t.split()
+    if len(words) > 8 or _SENTENCE_END.search(t) or not t[0].isalpha() or _LABEL_VALUE.match(t):
+        return False
+    if _is_date_only(t) or is_attendance_label(t) or _METADATA_LABEL.match(t) or _not_a_heading_line(t):
+        return False
+    return sum(len(w) >= 3 and w.isalpha() for w in words) >= 1
 
 
 _AGENDA_ITEM_LABEL = re.compile(r"^(agenda item|item|topic|subject)\s*:?$", re.IGNORECASE)
@@ -232,6 +278,8 @@ def _table_row_heading(b: Block, nxt: Block | None, use_numbered: bool) -> tuple
 
     - "Agenda item: | Assign roles | Presenter: | ..."  -> "Agenda item: Assign roles"
     - a row of labels only ("Discussion:", "Next Steps: | Owner: | Due date:") followed by content
+    - a template's part label in a row of its own ("Discussion: (items shared)"), or heading a
+      table's columns ("Agenda: | PIC")
     - an agenda table's "3 | Treasurer's report | MS" rows (when there are several)
     """
     cells = b.cells or []
@@ -247,9 +295,42 @@ def _table_row_heading(b: Block, nxt: Block | None, use_numbered: bool) -> tuple
             nxt.kind == "table_row" and all(t.endswith(":") for t in nxt.cell_texts() if t))
         if followed and not _METADATA_LABEL.match(label):
             return label, None, (filled[0].start, filled[0].end)
+    first = filled[0].text
+    m = re.match(r"^(?P<label>[A-Z][\w /&'’-]{1,40}?):(?:\s+\((?P<note>[^)]{1,60})\))?$", first)
+    if m and _TEMPLATE_PART.match(m.group("label")) and nxt is not None and (
+            len(filled) == 1 or all(len(c.text.split()) <= 3 and not c.text.endswith(":") for c in filled[1:])):
+        return first.rstrip(":").strip(), None, (filled[0].start, filled[0].end)
+    n = split_number(first) if filled[0] is cells[0] else None
+    if n and n.style.startswith(("arabic", "ROMAN", "minute")) and all(not c.text for c in cells[1:]):
+        # a numbered heading that a right-hand column (actions, initials) put into a table row
+        got = item_title(first[n.rest:], run_in=not n.plain)
+        if got:
+            return got[0], n.num, (cells[0].start, cells[0].start + n.rest + got[1])
     if use_numbered and _numbered_row(b):
         return texts[1], _ROW_NUMBER.match(texts[0]).group(1), (cells[1].start, cells[1].end)
     return None
+
+
+@dataclass
+class _Cand:
+    block: int
+    heading: str
+    number: Number | None
+    start: int
+    end: int
+    kind: str  # heading | numbered | bold | caps | row
+    level: int | None = None
+    whole: bool = True  # the heading is all of its block (not run into a paragraph)
+
+
+def _title_key(text: str) -> str:
+    return " ".join(re.findall(r"[^\W\d_]+", text.lower()))
+
+
+def _repeats_title(text: str, title_keys: list[str]) -> bool:
+    """A running header that repeats the document's title ("MINUTES OF THE ANNUAL MEETING 2018")."""
+    k = _title_key(text)
+    return len(k.split()) >= 4 and any(t.startswith(k) or k.startswith(t) for t in title_keys if t)
 
 
 def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = frozenset()) -> list[SectionInfo]:
@@ -257,22 +338,13 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
     real_headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and i not in title_blocks]
     levels = [blocks[i].level or 1 for i in real_headings]
     deepest = max(levels) if levels else 0
-    numbered: list[tuple[int, str, str, int]] = []
-    for i, b in enumerate(blocks):
-        if i in title_blocks or b.kind not in ("paragraph", "list_item"):
-            continue
-        if b.kind == "list_item" and len(real_headings) >= 3:
-            continue  # numbered lists under real headings are content, not agenda items
-        got = _heading_from_numbered(b.text)
-        if got:
-            numbered.append((i, *got))
-    use_numbered = len(numbered) >= 2
-    numbered_at = {n[0]: n for n in numbered} if use_numbered else {}
+    bold_signal = _bold_is_signal(doc)
+    title_keys = [_title_key(blocks[i].text) for i in title_blocks]
 
     table_numbered = [i for i, b in enumerate(blocks) if b.kind == "table_row" and _numbered_row(b)]
     use_table_numbered = len(table_numbered) >= 2
 
-    raw: list[SectionInfo] = []
+    cands: list[_Cand] = []
     skip_until_heading = False
     for i, b in enumerate(blocks):
         if i in title_blocks or i in exclude:
@@ -281,7 +353,8 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
             got = _table_row_heading(b, blocks[i + 1] if i + 1 < len(blocks) else None, use_table_numbered)
             if got:
                 heading, number, (hs, he) = got
-                raw.append(SectionInfo(block=i, heading=heading, level=deepest + 1, number=number, start=hs, end=he))
+                num = (split_number(b.text) or Number(number, "arabic1", 0)) if number else None
+                cands.append(_Cand(i, heading, num, hs, he, "row", level=deepest + 1))
             continue
         if b.kind == "heading":
             text = _strip_markup(b.text).rstrip(":").strip()
@@ -291,24 +364,183 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
                 continue
             if not re.search(r"[^\W\d_]", text) and not _is_date_only(text):
                 continue
-            num_m = _NUMBERED.match(text)
-            number = num_m.group("num") if num_m and _heading_from_numbered(text) else None
-            heading = _heading_from_numbered(text)[1] if number else text
-            raw.append(SectionInfo(block=i, heading=heading, level=b.level or 1, number=number,
-                                   start=b.start, end=b.end))
-        elif skip_until_heading:
+            if _not_a_heading_line(text) or _repeats_title(text, title_keys):
+                continue
+            lead = len(b.text) - len(b.text.lstrip(" #*_"))
+            n = split_number(text)
+            got = item_title(text[n.rest:], strong=True) if n else None
+            if n and got:
+                cands.append(_Cand(i, got[0], n, b.start + lead, b.start + lead + n.rest + got[1], "heading",
+                                   level=b.level or 1))
+            else:
+                leader = re.search(r"\s*(?:-{3,}|\.{4,}|_{3,}|\t)", text)
+                heading = text[:leader.start()].strip() if leader and leader.start() > 0 else text
+                cands.append(_Cand(i, heading, None, b.start, b.end, "heading", level=b.level or 1))
             continue
-        elif i in numbered_at:
-            _, num, title, title_end = numbered_at[i]
-            depth = num.count(".") + 1
-            raw.append(SectionInfo(block=i, heading=title, level=deepest + depth, number=num,
-                                   start=b.start, end=b.start + title_end))
-        elif _is_bold_heading(b):
-            raw.append(SectionInfo(block=i, heading=_strip_markup(b.text).rstrip(":").strip(),
-                                   level=deepest + 1 + (1 if use_numbered else 0), number=None,
-                                   start=b.start, end=b.end))
+        if skip_until_heading or b.kind not in ("paragraph", "list_item"):
+            continue
+        text = b.text
+        n = split_number(text)
+        strong = b.bold and bold_signal
+        if n:
+            run_in = not n.plain and (not n.style.lower().startswith(("letter", "roman")) or n.style == "ROMAN")
+            got = item_title(text[n.rest:], strong=strong, run_in=run_in)
+            meta = _METADATA_LABEL.match(got[0]) and len(got[0].split()) <= 3 if got else False
+            if got and not meta and not _not_a_heading_line(got[0]):
+                cands.append(_Cand(i, got[0], n, b.start, b.start + n.rest + got[1], "numbered", whole=got[2]))
+            continue
+        # a bold list item heads the items under it only where the format marks no headings of its own
+        if strong and _is_bold_heading(b) and (b.kind == "paragraph" or (len(real_headings) < 3 and _titleish(b.text))):
+            t = _strip_markup(b.text).rstrip(":").strip()
+            leader = re.search(r"\s*(?:-{3,}|\.{4,}|_{3,}|\t)", t)
+            heading = t[:leader.start()].strip() if leader and leader.start() > 0 else t
+            if heading and not _repeats_title(heading, title_keys):
+                cands.append(_Cand(i, heading, None, b.start, b.end, "bold"))
+            continue
+        if _is_caps_heading(b):
+            cands.append(_Cand(i, text.strip().rstrip(":").strip(), None, b.start, b.end, "caps"))
+
+    cands = _accept_numbered(doc, cands, len(real_headings))
+    cands.extend(_run_in_minutes(doc, cands, title_blocks | set(exclude)))
+    cands.sort(key=lambda c: (c.start, c.end))
+    cands = _drop_unnumbered_text_headings(doc, cands)
+    # caps part headings only where they are a few among the text, not a document typed in capitals
+    caps = [c for c in cands if c.kind == "caps"]
+    paras = sum(1 for b in blocks if b.kind == "paragraph")
+    if caps and (len(caps) < 2 or len(caps) > 0.4 * paras):
+        cands = [c for c in cands if c.kind != "caps"]
+
+    numbered_used = any(c.kind == "numbered" for c in cands)
+    style_level = _style_levels(cands, deepest)
+    raw: list[SectionInfo] = []
+    for c in cands:
+        if c.kind == "numbered":
+            level = style_level[c.number.style]
+        elif c.kind in ("bold", "caps"):
+            level = deepest + 1 + (1 if numbered_used else 0)
+        else:
+            level = c.level or 1
+        raw.append(SectionInfo(block=c.block, heading=c.heading, level=level, number=c.number.num if c.number else None,
+                               start=c.start, end=c.end))
     _link_tree(raw, doc)
     return raw
+
+
+_SUB_STYLES = ("letter", "LETTER", "roman", "sub")
+
+
+def _accept_numbered(doc: Document, cands: list[_Cand], n_real: int) -> list[_Cand]:
+    """Keep the numbered lines that read as a sequence of agenda items.
+
+    A numbering style counts when at least two items use it (minute numbers "70/17" also share their
+    year). Lettered and other sub-items ("(a)", "b)", "ii)", "4-A") are headings only when the title is
+    alone on its line and text follows before the next item: "a) Motion made by ..." or a run of
+    "a. / b. / c." lines with nothing between is a list. Under a document's own headings, a numbered
+    list item is a heading only in the same way.
+    """
+    blocks = doc.blocks
+    numbered = [c for c in cands if c.kind == "numbered"]
+    by_style: dict[str, list[_Cand]] = {}
+    for c in numbered:
+        by_style.setdefault(c.number.style, []).append(c)
+    heading_styles = {c.number.style for c in cands if c.kind == "heading" and c.number}
+    ok_styles = set()
+    arabic = sum(1 for c in cands if c.number and c.number.style.startswith("arabic"))
+    for style, cs in by_style.items():
+        same = sum(1 for c in cands if c.kind == "heading" and c.number and c.number.style == style)
+        if len(cs) + same < 2 and not (style.startswith("arabic") and arabic >= 2):
+            continue
+        if style == "minute":
+            years = [c.number.num.split("/")[1] for c in cs]
+            top = max(set(years), key=years.count)
+            if years.count(top) < 2:
+                continue
+        if style in ("LETTER", "ROMAN", "letter", "roman"):
+            values = {c.number.value for c in cs}
+            if not ({1, 2} <= values or len(values) >= 3):
+                continue
+        ok_styles.add(style)
+    cand_blocks = {c.block: c for c in cands}
+    out = []
+    for c in cands:
+        if c.kind != "numbered":
+            out.append(c)
+            continue
+        style = c.number.style
+        if style not in ok_styles and style not in heading_styles:
+            continue
+        if style == "minute":
+            years = [x.number.num.split("/")[1] for x in by_style[style]]
+            if c.number.num.split("/")[1] != max(set(years), key=years.count):
+                continue
+        b = blocks[c.block]
+        sub = style in _SUB_STYLES or (b.kind == "list_item" and n_real >= 3)
+        if sub:
+            nxt = blocks[c.block + 1] if c.block + 1 < len(blocks) else None
+            sibling = nxt is not None and (c.block + 1) in cand_blocks and cand_blocks[c.block + 1].kind == "numbered" \
+                and cand_blocks[c.block + 1].number.style == style
+            if not c.whole or nxt is None or sibling or nxt.kind == "heading":
+                continue
+        out.append(c)
+    return out
+
+
+def _run_in_minutes(doc: Document, cands: list[_Cand], skip: set[int]) -> list[_Cand]:
+    """Minute numbers run together in one paragraph ("... detained at work. 71/17 Declaration of Interest
+    on agenda items No declarations were made. 72/17 ..."): each starts a section where it stands."""
+    years = [c.number.num.split("/")[1] for c in cands if c.number and c.number.style == "minute"]
+    if len(years) < 2:
+        return []
+    yy = max(set(years), key=years.count)
+    pat = re.compile(rf"(?:(?<=[.!?”\"’)])|(?<=[.!?”\"’)]\s))\s*(?P<num>\d{{1,3}}/{yy})\s+(?:[-–—]\s+)?(?=[A-Z])")
+    out = []
+    for i, b in enumerate(doc.blocks):
+        if i in skip or b.kind not in ("paragraph", "list_item"):
+            continue
+        for m in pat.finditer(b.text):
+            if m.start("num") == 0:
+                continue
+            seg_end = len(b.text)
+            nxt = pat.search(b.text, m.end())
+            if nxt:
+                seg_end = nxt.start("num")
+            got = item_title(b.text[m.end():seg_end].strip(), run_in=True)
+            if got:
+                s = b.start + m.start("num")
+                title_start = b.start + m.end()
+                out.append(_Cand(i, got[0], Number(m.group("num"), "minute", 0), s, title_start + got[1], "numbered",
+                                 whole=False))
+    return out
+
+
+def _drop_unnumbered_text_headings(doc: Document, cands: list[_Cand]) -> list[_Cand]:
+    """In plain text, headings are guessed from layout; where the document numbers its items
+    ("I. CALL TO ORDER", "II. ROLL CALL"), a short unnumbered line among them (a nominee's name, a
+    vote record) is not a heading."""
+    if doc.format != "text":
+        return cands
+    heads = [c for c in cands if c.kind in ("heading", "numbered")]
+    numbered = [c for c in heads if c.number is not None]
+    if len(numbered) < 4 or len(numbered) < 0.6 * len(heads):
+        return cands
+    first = min(c.start for c in numbered)
+    return [c for c in cands if c.number is not None or c.kind != "heading" or c.start < first]
+
+
+def _style_levels(cands: list[_Cand], deepest: int) -> dict[str, int]:
+    """Levels of numbering styles: that of the document's own numbered headings where they use the
+    style, else below the headings in order of first use (4. before 4.1 before (a))."""
+    out: dict[str, int] = {}
+    for c in cands:
+        if c.kind == "heading" and c.number and c.number.style not in out:
+            out[c.number.style] = c.level or 1
+    rank = 0
+    base = max(out.values()) if out else deepest
+    for c in cands:
+        if c.kind == "numbered" and c.number.style not in out:
+            rank += 1
+            out[c.number.style] = base + rank
+    return out
 
 
 def _link_tree(sections: list[SectionInfo], doc: Document) -> None:
