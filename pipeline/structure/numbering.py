@@ -179,7 +179,7 @@ def item_title(rest: str, *, strong: bool = False, run_in: bool = False) -> tupl
             end = d.start()
     title = _clean_end(text[:end])
     # "82/17 Finance." -- a short title with a full stop
-    if title.endswith(".") and len(title.split()) <= 6 and title.count(".") == 1 and not strong:
+    if title.endswith(".") and len(title.split()) <= 6 and title.count(".") == 1 and not strong and titleish(title):
         title = title[:-1].strip()
         end = text.find(title) + len(title)
     whole = end >= len(text.rstrip(" :.")) - 0

@@ -202,7 +202,7 @@ def _heading_from_numbered(text: str) -> tuple[str, str, int] | None:
 
 
 _ACTION_LABEL = re.compile(r"^(?:agreed\s+)?actions?(?:\s+(?:by|on|for))?\s*[:\-–]\s*\S", re.IGNORECASE)
-_FORM_LINE = re.compile(r"_{3,}|\.{6,}|…{3,}")
+_FORM_LINE = re.compile(r"_{3,}|\.{6,}\s*$|…{3,}\s*$")
 _URLISH = re.compile(r"^\S+@\S+\.\w+$|^(?:https?://|www\.)\S+$|^[/\\]\S+$", re.IGNORECASE)
 # a label with a value after it ("Minutes-taker: Ann", "ACTION: MS") is a field, not a heading,
 # unless the label names a part of the minutes ("Agenda: SIG meeting")
@@ -227,14 +227,15 @@ def _not_a_heading_line(text: str) -> bool:
     return t.endswith(")") and t.count(")") > t.count("(")
 
 
-def _bold_is_signal(doc: Document) -> bool:
+def _bold_is_signal(doc: Document, title_blocks: set[int] = frozenset()) -> bool:
     """Bold marks headings only when most of the text is not bold (some minutes are set in bold throughout)."""
     total = bold = 0
-    for b in doc.blocks:
-        if b.kind in ("paragraph", "list_item"):
-            total += len(b.text)
+    for i, b in enumerate(doc.blocks):
+        if b.kind in ("paragraph", "list_item") and i not in title_blocks:
+            letters = sum(c.isalpha() for c in b.text)
+            total += letters
             if b.bold:
-                bold += len(b.text)
+                bold += letters
     return not total or bold <= 0.5 * total
 
 
@@ -338,7 +339,7 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
     real_headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and i not in title_blocks]
     levels = [blocks[i].level or 1 for i in real_headings]
     deepest = max(levels) if levels else 0
-    bold_signal = _bold_is_signal(doc)
+    bold_signal = _bold_is_signal(doc, title_blocks)
     title_keys = [_title_key(blocks[i].text) for i in title_blocks]
 
     table_numbered = [i for i, b in enumerate(blocks) if b.kind == "table_row" and _numbered_row(b)]
@@ -364,7 +365,7 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
                 continue
             if not re.search(r"[^\W\d_]", text) and not _is_date_only(text):
                 continue
-            if _not_a_heading_line(text) or _repeats_title(text, title_keys):
+            if _not_a_heading_line(text) or _not_a_heading_line(b.text) or _repeats_title(text, title_keys):
                 continue
             lead = len(b.text) - len(b.text.lstrip(" #*_"))
             n = split_number(text)
@@ -460,7 +461,6 @@ def _accept_numbered(doc: Document, cands: list[_Cand], n_real: int) -> list[_Ca
             if not ({1, 2} <= values or len(values) >= 3):
                 continue
         ok_styles.add(style)
-    cand_blocks = {c.block: c for c in cands}
     out = []
     for c in cands:
         if c.kind != "numbered":
@@ -476,13 +476,19 @@ def _accept_numbered(doc: Document, cands: list[_Cand], n_real: int) -> list[_Ca
         b = blocks[c.block]
         sub = style in _SUB_STYLES or (b.kind == "list_item" and n_real >= 3)
         if sub:
+            # alone on its line, with its own text after it: not one of a run of items ("a. / b. / c.")
             nxt = blocks[c.block + 1] if c.block + 1 < len(blocks) else None
-            sibling = nxt is not None and (c.block + 1) in cand_blocks and cand_blocks[c.block + 1].kind == "numbered" \
-                and cand_blocks[c.block + 1].number.style == style
-            if not c.whole or nxt is None or sibling or nxt.kind == "heading":
+            prev = blocks[c.block - 1] if c.block > 0 else None
+            if not c.whole or nxt is None or nxt.kind == "heading" or _same_style(nxt, style) \
+                    or (prev is not None and _same_style(prev, style)):
                 continue
         out.append(c)
     return out
+
+
+def _same_style(b: Block, style: str) -> bool:
+    n = split_number(b.text) if b.kind != "table_row" else None
+    return n is not None and n.style == style
 
 
 def _run_in_minutes(doc: Document, cands: list[_Cand], skip: set[int]) -> list[_Cand]:
