@@ -906,7 +906,7 @@ def _title_line_ends(cur: Item, f: Frag, main_x1: float | None) -> bool:
     if _line_kind(last.text) != "enum" and not last.gutter_num:
         return False
     title = _ENUM_LEAD_RE.sub("", last.text).strip()
-    if not title or len(title.split()) > 12 or title[-1] in ".,;" or not (title[0].isupper() or title[0].isdigit()):
+    if not title or len(title.split()) > 16 or title[-1] in ".,;" or not (title[0].isupper() or title[0].isdigit()):
         return False
     width = main_x1 - cur.x0
     if width <= 0 or last.x1 > main_x1 - max(0.25 * width, 6 * last.size):

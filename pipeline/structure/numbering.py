@@ -117,6 +117,9 @@ _OPENERS = {"the", "this", "these", "that", "those", "there", "it", "its", "no",
             "several", "one", "two", "three", "everyone", "discussion", "noted", "agreed", "resolved"}
 
 
+_AUXILIARY = re.compile(r"\b(was|were|is|are|has|had|have|will|would|shall|should|can|could|did|does)\b")
+
+
 def titleish(text: str) -> bool:
     """ALL CAPS or Title Case words (small words aside): a title, not a sentence."""
     words = [w for w in _WORD.findall(text) if w.lower() not in SMALL_WORDS]
@@ -175,8 +178,11 @@ def item_title(rest: str, *, strong: bool = False, run_in: bool = False) -> tupl
         after = text[d.end():end].strip()
         if after and after[0].isupper() and not titleish(after) and len(after.split()) >= 2:
             end = d.start()
-        elif after and len(after.split()) > 8:
-            end = d.start()
+        elif after and (len(after.split()) > 8 or _SENTENCE_END.search(after)):
+            end = d.start()  # "Secretary's Report – all in order."
+    caps = re.match(r"^((?:[A-Z][A-Z'’&/-]*[A-Z]\b[,]?\s+){1,10}?(?:[A-Z][A-Z'’&/-]*[A-Z]))\s+(?=[A-Z][a-z])", text[:end])
+    if caps and len(caps.group(1).split()) >= 2 and len(text[caps.end():end].split()) >= 3:
+        end = len(caps.group(1))  # "ACCOUNTS FOR PAYMENT The following payments were agreed"
     title = _clean_end(text[:end])
     # "82/17 Finance." -- a short title with a full stop
     if title.endswith(".") and len(title.split()) <= 6 and title.count(".") == 1 and not strong and titleish(title):
@@ -220,7 +226,7 @@ def run_in_title(text: str) -> tuple[str, int] | None:
         if not cue:
             continue
         title = _clean_end(text[:toks[k - 1][2]])
-        if re.search(r"[a-z]ed$", title):
+        if re.search(r"[a-z]ed$", title) or _AUXILIARY.search(title):
             return None  # "The Chairman welcomed | County Councillor ...": a sentence, not a title
         if title.endswith(".") and title.count(".") == 1:
             title = title[:-1]  # "Suffolk Library meetings. Anyone wishing to attend ..."

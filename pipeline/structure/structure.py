@@ -122,6 +122,9 @@ def find_title_blocks(doc: Document) -> list[int]:
             b = blocks[j]
             if b.kind == "heading" and _is_date_only(b.text) and not _dated_sections(blocks, b):
                 out.append(j)
+            elif b.kind == "heading" and (b.level or 1) < (first.level or 1) and j - i <= 2 \
+                    and not split_number(b.text) and _short_line(b.text):
+                out.append(j)  # a small line (the organisation) above the bigger title
             elif b.kind == "paragraph" and _short_line(b.text) and not _is_label_line(b.text) \
                     and not b.text.rstrip().endswith(":") \
                     and (b.bold or _is_date_only(b.text) or _titleish(b.text)) and not split_number(b.text):
@@ -209,22 +212,35 @@ _URLISH = re.compile(r"^\S+@\S+\.\w+$|^(?:https?://|www\.)\S+$|^[/\\]\S+$", re.I
 _SECTION_LABEL = re.compile(r"^(agenda|actions?|action items|minutes|notes|discussion( points)?|summary|decisions?|"
                             r"updates?|any other business|aob|next meeting|next steps|matters arising|"
                             r"reports?|correspondence|finance|planning|other business|new business|old business|"
-                            r"open forum|apologies|attendees|attendance|present|welcome)\b", re.IGNORECASE)
+                            r"open forum|apologies|attendees|attendance|present|welcome)$", re.IGNORECASE)
 
 
 _TEMPLATE_PART = re.compile(r"^(agenda|discussion( points)?|action items|actions|decisions|notes|minutes|next steps|"
                             r"summary|updates|outcomes?)$", re.IGNORECASE)
 
 
+_TRAILING_FUNCTION_WORD = re.compile(r"\b(the|a|an|of|to|and|or|will|would|shall|is|are|was|were|by|with|for|that)$")
+
+
 def _not_a_heading_line(text: str) -> bool:
     """Lines that are never section headings whatever their format: action markers, form fields to
-    fill in ("Signed ______"), addresses, bracketed fragments."""
+    fill in ("Signed ______"), addresses, bracketed fragments, a line that starts in lower case or
+    breaks off after a function word ("The task group will"), a code with hardly a letter ("E/38751")."""
     t = text.strip()
     if _ACTION_LABEL.match(t) or _FORM_LINE.search(t) or _URLISH.match(t):
+        return True
+    if sum(c.isalpha() for c in t) < 3:
         return True
     if t.startswith("(") and not re.match(r"^\([a-zA-Z0-9]{1,4}\)\s", t) and (t.count("(") != t.count(")") or t.endswith(")")):
         return True  # "(Microchip)", "(Esperanto": a note beside something, not a heading
     return t.endswith(")") and t.count(")") > t.count("(")
+
+
+def _broken_off(text: str, lowercase_too: bool) -> bool:
+    """A line that breaks off after a function word ("The task group will") or, in a PDF, starts in
+    lower case ("see /documents"): a piece of a sentence that a reader took for a heading by its font."""
+    t = text.strip().rstrip(":").strip()
+    return bool(_TRAILING_FUNCTION_WORD.search(t)) or (lowercase_too and t[:1].islower())
 
 
 def _bold_is_signal(doc: Document, title_blocks: set[int] = frozenset()) -> bool:
@@ -245,9 +261,13 @@ def _is_bold_heading(b: Block) -> bool:
             and not _SENTENCE_END.search(t)):
         return False
     m = _LABEL_VALUE.match(t)
-    if m and m.group("value").strip() and not _SECTION_LABEL.match(m.group("label")):
+    if m and m.group("value").strip() and not _SECTION_LABEL.match(m.group("label").strip()):
         return False  # "Minutes-taker: Ann Lee"
-    return not _not_a_heading_line(t) and not t.endswith((",", "-", "–"))
+    label = (m.group("label") if m else t).strip()
+    labelled = bool(m) or _strip_markup(b.text).rstrip().endswith(":")
+    if labelled and ((_METADATA_LABEL.match(label) and len(label.split()) <= 5) or is_attendance_label(label)):
+        return False  # "Date and time of meeting:", "Participants:" (metadata lines)
+    return not _not_a_heading_line(t) and not t.endswith((",", "-", "–")) and not _broken_off(t, False)
 
 
 def _is_caps_heading(b: Block) -> bool:
@@ -350,6 +370,15 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
     for i, b in enumerate(blocks):
         if i in title_blocks or i in exclude:
             continue
+        if b.kind == "table_row" and b.style in ("paragraph", "list_item") and len(b.cells or []) == 2 \
+                and len(b.cells[1].text.split()) <= 3:
+            # a flow line with an entry in a right-hand column ("6.2 Amendment: Add an officer | ML")
+            cell = b.cells[0]
+            n = split_number(cell.text)
+            got = item_title(cell.text[n.rest:], run_in=not n.plain) if n else None
+            if n and got:
+                cands.append(_Cand(i, got[0], n, cell.start, cell.start + n.rest + got[1], "numbered", whole=got[2]))
+                continue
         if b.kind == "table_row":
             got = _table_row_heading(b, blocks[i + 1] if i + 1 < len(blocks) else None, use_table_numbered)
             if got:
@@ -366,6 +395,9 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
             if not re.search(r"[^\W\d_]", text) and not _is_date_only(text):
                 continue
             if _not_a_heading_line(text) or _not_a_heading_line(b.text) or _repeats_title(text, title_keys):
+                continue
+            inferred = doc.format in ("pdf", "text") or b.style == "layout"  # by font or layout, not markup
+            if inferred and _broken_off(text, doc.format == "pdf" and not split_number(text)):
                 continue
             lead = len(b.text) - len(b.text.lstrip(" #*_"))
             n = split_number(text)
@@ -405,6 +437,7 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
     cands.extend(_run_in_minutes(doc, cands, title_blocks | set(exclude)))
     cands.sort(key=lambda c: (c.start, c.end))
     cands = _drop_unnumbered_text_headings(doc, cands)
+    cands = _drop_repeated_agenda(cands)
     # caps part headings only where they are a few among the text, not a document typed in capitals
     caps = [c for c in cands if c.kind == "caps"]
     paras = sum(1 for b in blocks if b.kind == "paragraph")
@@ -440,6 +473,7 @@ def _accept_numbered(doc: Document, cands: list[_Cand], n_real: int) -> list[_Ca
     list item is a heading only in the same way.
     """
     blocks = doc.blocks
+    continuing = _continues_headings(doc, cands)
     numbered = [c for c in cands if c.kind == "numbered"]
     by_style: dict[str, list[_Cand]] = {}
     for c in numbered:
@@ -474,7 +508,7 @@ def _accept_numbered(doc: Document, cands: list[_Cand], n_real: int) -> list[_Ca
             if c.number.num.split("/")[1] != max(set(years), key=years.count):
                 continue
         b = blocks[c.block]
-        sub = style in _SUB_STYLES or (b.kind == "list_item" and n_real >= 3)
+        sub = style in _SUB_STYLES or (b.kind == "list_item" and n_real >= 3 and c.block not in continuing)
         if sub:
             # alone on its line, with its own text after it: not one of a run of items ("a. / b. / c.")
             nxt = blocks[c.block + 1] if c.block + 1 < len(blocks) else None
@@ -483,6 +517,55 @@ def _accept_numbered(doc: Document, cands: list[_Cand], n_real: int) -> list[_Ca
                     or (prev is not None and _same_style(prev, style)):
                 continue
         out.append(c)
+    return out
+
+
+def _continues_headings(doc: Document, cands: list[_Cand]) -> set[int]:
+    """Numbered list items that fill the gaps in the numbering of the document's own headings
+    ("1. Call to order" as a list item before the heading "2. Roll Call"): the item before it in the
+    same style is number n-1 and a heading (or such an item), or the one after it is n+1 and a heading."""
+    heads = {c.block for c in cands if c.kind == "heading" and c.number}
+    lines: list[tuple[int, Number]] = []
+    for i, b in enumerate(doc.blocks):
+        n = split_number(b.text) if b.kind in ("heading", "list_item", "paragraph") else None
+        if n is not None and n.style.startswith("arabic") and n.value:
+            lines.append((i, n))
+    items = {c.block for c in cands if c.kind == "numbered" and doc.blocks[c.block].kind == "list_item"}
+    out: set[int] = set()
+    for k, (i, n) in enumerate(lines):
+        if i not in items:
+            continue
+        prev = next(((j, m) for j, m in reversed(lines[:k]) if m.style == n.style), None)
+        nxt = next(((j, m) for j, m in lines[k + 1:] if m.style == n.style), None)
+        if (prev and prev[1].value == n.value - 1 and (prev[0] in heads or prev[0] in out)) or \
+                (nxt and nxt[1].value == n.value + 1 and nxt[0] in heads):
+            out.add(i)
+    return out
+
+
+def _drop_repeated_agenda(cands: list[_Cand]) -> list[_Cand]:
+    """An agenda whose items are set as headings and then repeated as the minutes' own headings: the
+    agenda's copies are not sections (the items under "Meeting Agenda" that come back later)."""
+    out = list(cands)
+    keys = [_title_key(c.heading) for c in cands]
+    for a, c in enumerate(cands):
+        if not re.search(r"\bagenda\b", c.heading, re.IGNORECASE) or c.kind not in ("heading", "bold", "numbered"):
+            continue
+        run = []
+        for d in range(a + 1, len(cands)):
+            o = cands[d]
+            if o.kind == "heading" and o.number is None and (c.kind != "heading" or (o.level or 1) <= (c.level or 1)):
+                break
+            if o.number is None and o.kind != "heading":
+                break
+            run.append(d)
+        if len(run) < 2:
+            continue
+        later = set(keys[run[-1] + 1:])
+        again = [d for d in run if keys[d] in later]
+        if len(again) * 2 >= len(run):
+            drop = {id(cands[d]) for d in run}
+            out = [x for x in out if id(x) not in drop]
     return out
 
 

@@ -166,3 +166,76 @@ def test_numbered_heading_in_a_row_with_an_empty_action_column():
         b.add("heading", "6. LIGHTING", level=1)
     secs, _ = _sections(f)
     assert secs == ["MATTERS ARISING", "CORRESPONDENCE", "LIGHTING"]
+
+
+def test_organisation_line_above_a_bigger_title_and_its_running_header():
+    def f(b):
+        b.add("heading", "ST. ANNE'S CHURCH, UPTON", level=2)
+        b.add("heading", "MINUTES OF THE ANNUAL MEETING held in the Church on Monday 5th March 2018", level=1)
+        b.add("heading", "1. Electoral Roll", level=2)
+        b.add("paragraph", "The roll has 120 names.")
+        b.add("heading", "MINUTES OF THE ANNUAL MEETING 2018", level=2)  # page 2's running header
+        b.add("heading", "2. Elections", level=2)
+    secs, m = _sections(f)
+    assert secs == ["Electoral Roll", "Elections"]
+    assert m.meeting_date == "2018-03-05"
+
+
+def test_list_items_that_fill_the_gaps_in_numbered_headings():
+    def f(b):
+        b.add("heading", "LIBRARY BOARD REGULAR MEETING", level=1)
+        b.add("list_item", "1. Call to order – President Kay called the meeting to order at 7 p.m.")
+        b.add("heading", "2. Roll Call", level=1)
+        b.add("paragraph", "All present.")
+        b.add("heading", "3. Public comments", level=1)
+        b.add("paragraph", "None.")
+        b.add("list_item", "4. Treasurer's Report – Trustee Lim reported on the levy.")
+        b.add("list_item", "5. Secretary's Report – all in order.")
+        b.add("heading", "6. Adjournment", level=1)
+        b.add("heading", "Action list from the last meeting", level=1)
+        b.add("list_item", "1. Ann - order the posters")
+        b.add("list_item", "2. Bo - book the room")
+    secs, _ = _sections(f)
+    assert secs == ["Call to order", "Roll Call", "Public comments", "Treasurer's Report", "Secretary's Report",
+                    "Adjournment", "Action list from the last meeting"]
+
+
+def test_agenda_items_repeated_as_the_minutes_headings():
+    def f(b):
+        b.add("heading", "Task Group Call", level=1)
+        b.add("heading", "Meeting Agenda", level=2)
+        b.add("heading", "1. Pull requests", level=3)
+        b.add("heading", "2. Release plan", level=3)
+        b.add("heading", "3. Licensing", level=3)
+        b.add("heading", "Discussion", level=2)
+        b.add("heading", "1. Pull requests", level=4)
+        b.add("list_item", "Merged two.")
+        b.add("heading", "2. Release plan", level=4)
+        b.add("list_item", "Due in June.")
+    secs, _ = _sections(f)
+    assert secs == ["Meeting Agenda", "Discussion", "Pull requests", "Release plan"]
+
+
+def test_pdf_headings_that_break_off_are_sentence_pieces():
+    def f(b):
+        b.add("heading", "Task Group Call", level=1)
+        b.add("heading", "Charter", level=2)
+        b.add("heading", "The task group will", level=3)
+        b.add("list_item", "Develop a test framework.")
+        b.add("heading", "see the /documents folder", level=3)
+        b.add("heading", "Attendees", level=2)
+    assert _sections(f)[0] == ["Charter", "Attendees"]
+
+
+def test_bold_metadata_labels_with_a_colon_are_not_headings():
+    def f(b):
+        b.add("heading", "Group 3 Meeting Minutes", level=1)
+        b.add("paragraph", "Date and time of meeting:", bold=True)
+        b.add("paragraph", "13:00 20/04/2016")
+        b.add("paragraph", "Participants:", bold=True)
+        b.add("paragraph", "Ann, Bo, Cy")
+        b.add("paragraph", "Approval of minutes:", bold=True)
+        b.add("paragraph", "Fine.")
+        b.add("paragraph", "Attendance", bold=True)
+        b.add("paragraph", "All three were there, and the chair thanked them for coming in the exam week.")
+    assert _sections(f, "markdown")[0] == ["Approval of minutes", "Attendance"]
