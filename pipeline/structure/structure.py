@@ -229,7 +229,7 @@ def _not_a_heading_line(text: str) -> bool:
     t = text.strip()
     if _ACTION_LABEL.match(t) or _FORM_LINE.search(t) or _URLISH.match(t):
         return True
-    if sum(c.isalpha() for c in t) < 3:
+    if sum(c.isalpha() for c in t) < 3 and not _is_date_only(t):
         return True
     if t.startswith("(") and not re.match(r"^\([a-zA-Z0-9]{1,4}\)\s", t) and (t.count("(") != t.count(")") or t.endswith(")")):
         return True  # "(Microchip)", "(Esperanto": a note beside something, not a heading

@@ -239,3 +239,14 @@ def test_bold_metadata_labels_with_a_colon_are_not_headings():
         b.add("paragraph", "Attendance", bold=True)
         b.add("paragraph", "All three were there, and the chair thanked them for coming in the exam week.")
     assert _sections(f, "markdown")[0] == ["Approval of minutes", "Attendance"]
+
+
+def test_a_log_whose_sections_are_its_days_keeps_its_date_headings():
+    def f(b):
+        b.add("heading", "Council updates for October 2024", level=1)
+        b.add("heading", "2024-10-02", level=2)
+        b.add("paragraph", "Release management:")
+        b.add("list_item", "RC3 released.")
+        b.add("heading", "2024-10-09", level=2)
+        b.add("list_item", "Nothing new.")
+    assert _sections(f, "markdown")[0] == ["2024-10-02", "2024-10-09"]
