@@ -110,8 +110,12 @@ def find_dates(text: str, *, day_first: bool = True, context_years: list[int] | 
     return found
 
 
+_YEAR_IN_TEXT = re.compile(r"(?<![£$€¥#\d.,])(?<![£$€¥#][ ])\b((?:19|20)\d\d)\b(?![.,]\d)")
+
+
 def years_in(text: str) -> list[int]:
-    return [int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", text)]
+    """The years a text mentions; amounts ("£2032.66", "$1,950") and numbers like "2019.5" are not years."""
+    return [int(y) for y in _YEAR_IN_TEXT.findall(text)]
 
 
 def _to_match(m: re.Match, *, day_first: bool, context_years: list[int], reference: date | None) -> DateMatch | None:

@@ -84,20 +84,78 @@ def read_docx(path: Path, data: bytes, options: ReadOptions) -> Document:
         if "EncryptionInfo" in names or "EncryptedPackage" in names:
             raise EncryptedDocument(path, "the Office document is password-protected")
         budget = [options.max_unpacked_total]
-        body_xml = _read_member(zf, "word/document.xml", path, required=True, options=options, budget=budget)
-        styles_xml = _read_member(zf, "word/styles.xml", path, required=False, options=options, budget=budget)
+        main = _main_part(zf, names, path, options, budget)
+        body_xml = _read_member(zf, main, path, required=True, options=options, budget=budget)
+        styles_xml = _read_member(zf, _related_part(zf, names, main, "/styles", "word/styles.xml", path, options,
+                                                    budget), path, required=False, options=options, budget=budget)
         core_xml = _read_member(zf, "docProps/core.xml", path, required=False, options=options, budget=budget)
 
-    root = _parse_xml(body_xml, path, "word/document.xml")
+    root = _parse_xml(body_xml, path, main)
     body = root.find(W + "body")
     if body is None:
-        raise CorruptDocument(path, "word/document.xml has no w:body")
+        raise CorruptDocument(path, f"{main} has no w:body")
     styles = _read_styles(styles_xml, path)
     builder = DocumentBuilder(str(path), "docx")
     if core_xml:
         _read_core(builder, data, core_xml)
     _BodyWalker(builder, styles).walk(body)
     return builder.build()
+
+
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+
+
+def _relationships(zf: zipfile.ZipFile, names: set[str], rels: str, path: Path, options: ReadOptions,
+                   budget: list[int]) -> list[tuple[str, str]]:
+    """(type, target) pairs of a relationships part; [] when it is missing or unreadable."""
+    if rels not in names:
+        return []
+    xml = _read_member(zf, rels, path, required=False, options=options, budget=budget)
+    if not xml:
+        return []
+    try:
+        root = etree.fromstring(xml, _parser())
+    except (etree.LxmlError, ValueError):
+        return []
+    if root is None:
+        return []
+    return [(r.get("Type") or "", r.get("Target") or "") for r in root.iter(_REL)]
+
+
+def _resolve(base_dir: str, target: str) -> str:
+    """A relationship target as a zip member name ("/word/document2.xml", "../x.xml", "styles.xml")."""
+    parts = [] if target.startswith("/") else [p for p in base_dir.split("/") if p]
+    for seg in target.lstrip("/").split("/"):
+        if seg == "..":
+            if parts:
+                parts.pop()
+        elif seg and seg != ".":
+            parts.append(seg)
+    return "/".join(parts)
+
+
+def _main_part(zf: zipfile.ZipFile, names: set[str], path: Path, options: ReadOptions, budget: list[int]) -> str:
+    """The main document part: the package's officeDocument relationship names it (Word saves
+    ``word/document.xml``, but other writers use other names, e.g. ``word/document2.xml``)."""
+    for typ, target in _relationships(zf, names, "_rels/.rels", path, options, budget):
+        if typ.endswith("/officeDocument") and target:
+            name = _resolve("", target)
+            if name in names:
+                return name
+    return "word/document.xml"
+
+
+def _related_part(zf: zipfile.ZipFile, names: set[str], main: str, type_suffix: str, default: str, path: Path,
+                  options: ReadOptions, budget: list[int]) -> str:
+    """The part the main part relates to by ``type_suffix`` (its styles), else ``default``."""
+    folder, _, fname = main.rpartition("/")
+    rels = f"{folder}/_rels/{fname}.rels" if folder else f"_rels/{fname}.rels"
+    for typ, target in _relationships(zf, names, rels, path, options, budget):
+        if typ.endswith(type_suffix) and target:
+            name = _resolve(folder, target)
+            if name in names:
+                return name
+    return default
 
 
 def _read_member(zf: zipfile.ZipFile, name: str, path: Path, *, required: bool,

@@ -52,7 +52,7 @@ def read_html(path: Path, data: bytes, options: ReadOptions) -> Document:
     text, encoding = decode_text(path, data, options.encoding)
     builder = DocumentBuilder(str(path), "html")
     builder.quality.encoding = encoding
-    emit_html(builder, text, path=path, metadata=True, max_depth=options.max_html_depth)
+    emit_html(builder, text, path=path, metadata=True, max_depth=options.max_html_depth, main_only=True)
     return builder.build()
 
 
@@ -68,7 +68,7 @@ def parse_html(text: str, path: Path | str | None = None) -> BeautifulSoup:
 
 
 def emit_html(builder: DocumentBuilder, text: str, *, path: Path | str | None = None, metadata: bool = False,
-              max_depth: int | None = None) -> None:
+              max_depth: int | None = None, main_only: bool = False) -> None:
     """Append the blocks of the HTML ``text`` to ``builder``.
 
     Raises ``LimitExceeded`` when elements nest deeper than ``max_depth`` (default
@@ -83,7 +83,129 @@ def emit_html(builder: DocumentBuilder, text: str, *, path: Path | str | None = 
                             "check the file's origin; it is not a normal document")
     if metadata:
         _read_metadata(builder, soup)
+    region = main_content(soup, builder) if main_only else None
+    if region:
+        walker = _Walker(builder)
+        walker.walk_nodes(region)
+        walker.flush()
+        walker._flush_dt()
+        return
     _Walker(builder).walk(soup)
+
+
+# -------------------------------------------------------------------------------- main content
+#
+# A web page holds the minutes among a site's header, menus, sidebars ("Recent posts", "Archives")
+# and footer; their headings and link lists would be read as sections and names. Finding a page's
+# main content is a solved problem: readability-lxml (Mozilla Readability's scoring, a small pure
+# Python package over lxml) picks the element holding the article. It is used only to *locate* that
+# element: the element is then read whole by the walker, because readability also prunes short lists
+# and tables inside the article (attendee lists, action tables), which minutes need.
+
+_MARK = "data-mb-node"
+MAX_MARKED = 20000  # elements tagged for the look-up; bigger pages are read whole
+
+
+def main_content(soup: BeautifulSoup, builder: DocumentBuilder | None = None) -> list[Tag] | None:
+    """The elements of ``soup`` that hold the page's main content, in document order, or None when
+    the whole page should be read (no boilerplate around the content, readability unavailable or
+    unsure, or what it would leave out is more than menus and link lists)."""
+    body = soup.body or soup
+    # the page says where its content is (HTML5 <main>, ARIA role="main")
+    mains = [m for m in body.find_all(["main", "article"]) + body.find_all(attrs={"role": "main"})
+             if not any(p in body.find_all(["main", "article"]) for p in m.parents)]
+    if len(mains) == 1 and len(_visible_text(mains[0])) >= 200 and _worth_cutting(body, mains):
+        if builder is not None:
+            builder.quality.notes.append("web page: read its <main> content only (menus, sidebars and footer left out)")
+        return mains
+    try:
+        from readability import Document as Readable  # readability-lxml
+    except ImportError:  # pragma: no cover - a declared dependency; without it the whole page is read
+        return None
+    tags = body.find_all(True, limit=MAX_MARKED + 1)
+    if len(tags) > MAX_MARKED or len(tags) < 8:
+        return None
+    for k, t in enumerate(tags):
+        t.attrs[_MARK] = str(k)
+    try:
+        summary = Readable(str(soup)).summary(html_partial=True)
+    except Exception:  # noqa: BLE001 - readability raises several types on odd markup
+        return None
+    finally:
+        for t in tags:
+            t.attrs.pop(_MARK, None)
+    roots = [tags[k] for k in _outermost_marks(summary) if 0 <= k < len(tags)]
+    roots = [r for r in roots if r.name not in ("body", "html")]
+    if not roots or not _worth_cutting(body, roots):
+        return None
+    if builder is not None:
+        builder.quality.notes.append("web page: read its main content only (menus, sidebars and footer left out)")
+    return roots
+
+
+def _outermost_marks(summary: str) -> list[int]:
+    """The marks of the outermost marked elements in readability's output (the elements it kept whole)."""
+    from lxml import html as lhtml
+
+    try:
+        tree = lhtml.fragment_fromstring(summary, create_parent="div")
+    except Exception:  # noqa: BLE001 - lxml raises several types on odd markup
+        return []
+    out: list[int] = []
+    stack = [tree]
+    while stack:
+        el = stack.pop()
+        mark = el.get(_MARK) if isinstance(el.tag, str) else None
+        if mark is not None and mark.isdigit():
+            out.append(int(mark))
+            continue
+        stack.extend(reversed(list(el)))
+    return sorted(set(out))
+
+
+def _link_share(node: Tag) -> float:
+    """The share of an element's text that is link text."""
+    text = len(" ".join(node.get_text(" ").split()))
+    links = sum(len(" ".join(a.get_text(" ").split())) for a in node.find_all("a"))
+    return links / text if text else 0.0
+
+
+def _visible_text(node: Tag) -> str:
+    parts = []
+    for s in node.find_all(string=True):
+        if isinstance(s, _SKIP_STRINGS) or any(p.name in DROP for p in s.parents if isinstance(p, Tag)):
+            continue
+        parts.append(str(s))
+    return " ".join(" ".join(parts).split())
+
+
+def _worth_cutting(body: Tag, roots: list[Tag]) -> bool:
+    """Cut only what reads as boilerplate: what is left outside the region must be mostly links
+    (menus, link lists in sidebars, footers) with little other text; a page whose other text is
+    minutes (IRC lines, paragraphs that readability scored lower) is read whole."""
+    inside = {id(r) for r in roots}
+    region_len = sum(len(_visible_text(r)) for r in roots)
+    outside = links = 0
+    stack: list[Tag] = [body]
+    while stack:
+        node = stack.pop()
+        if id(node) in inside:
+            continue
+        for child in node.children:
+            if isinstance(child, Tag):
+                if child.name in DROP:
+                    continue
+                if child.name == "a":
+                    n = len(" ".join(child.get_text(" ").split()))
+                    outside += n
+                    links += n
+                else:
+                    stack.append(child)
+            elif isinstance(child, NavigableString) and not isinstance(child, _SKIP_STRINGS):
+                outside += len(" ".join(str(child).split()))
+    if outside == 0 or region_len < 200:
+        return False
+    return links >= 0.4 * outside and outside - links <= max(300, 0.2 * region_len)
 
 
 def _depth_over(root: Tag, limit: int) -> int:
@@ -226,8 +348,10 @@ class _Walker:
                 stack.append((child, False))
 
     def _hidden(self, node: Tag) -> bool:
-        if node.has_attr("hidden"):
+        if node.has_attr("hidden") or node.get("role") in ("navigation", "search"):
             return True
+        if node.name == "aside" or node.get("role") == "complementary":
+            return _link_share(node) >= 0.5  # a sidebar of links ("On this page", "Other meetings")
         style = node.get("style")
         return isinstance(style, str) and bool(_HIDDEN_STYLE.search(style))
 

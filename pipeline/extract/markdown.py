@@ -110,21 +110,27 @@ class _Emitter:
         self.cell_parts: list[str] = []
         self.layout_headings = False
         self.number_prefix: list[str | None] = []
+        self.heading_items: set[int] = set()  # ordered_list_open indexes read as sub-headings
+        self.item_heading: list[bool] = []  # per open list: its one item is a sub-heading
+        self.last_heading = 0
 
     def run(self, tokens: list[Token]) -> None:
         heading_level: int | None = None
         # Markdown without a single heading is plain text with some markup: find headings by layout
         self.layout_headings = not any(tok.type == "heading_open" for tok in tokens)
         single_item = _single_item_ordered_lists(tokens)
+        titled = _titled_item_lists(tokens, single_item) if not self.layout_headings else set()
         for idx, tok in enumerate(tokens):
             t = tok.type
             if t in ("bullet_list_open", "ordered_list_open"):
                 self.list_depth += 1
                 # "4. Matters Arising:" alone between paragraphs: an agenda heading, not a list
                 self.number_prefix.append(f"{tok.attrs.get('start', 1)}. " if idx in single_item else None)
+                self.item_heading.append(idx in titled)
             elif t in ("bullet_list_close", "ordered_list_close"):
                 self.list_depth -= 1
                 self.number_prefix.pop()
+                self.item_heading.pop()
             elif t == "list_item_open":
                 self.item_stack.append(False)
             elif t == "list_item_close":
@@ -136,6 +142,7 @@ class _Emitter:
                 self.quote_depth -= 1
             elif t == "heading_open":
                 heading_level = int(tok.tag[1]) if tok.tag[1:].isdigit() else 1
+                self.last_heading = heading_level
             elif t == "heading_close":
                 heading_level = None
             elif t == "table_open":
@@ -178,6 +185,11 @@ class _Emitter:
         if heading_level is not None:
             self._add("heading", text.replace(_BREAK, " "), level=heading_level, bold=bold, style=f"h{heading_level}")
             return
+        if self.item_heading and self.item_heading[-1] and self.item_stack and not self.item_stack[-1]:
+            # a one-item numbered list holding a short title, its points in the bullet list after it
+            self.item_stack[-1] = True
+            self._add("heading", text.replace(_BREAK, " "), level=min(6, self.last_heading + 1), style="item")
+            return
         lines = text.split(_BREAK)
         chunks = split_soft_lines(lines) if len(lines) > 1 else [text]
         style = "blockquote" if self.quote_depth else None
@@ -198,6 +210,24 @@ class _Emitter:
                 self._add("list_item", chunk, level=max(0, self.list_depth - 1), bold=bold, style="li")
             else:
                 self._add("paragraph", chunk, bold=bold and len(chunks) == 1, style=style or ("li" if self.item_stack else None))
+
+
+def _titled_item_lists(tokens: list[Token], single_item: set[int]) -> set[int]:
+    """One-item numbered lists used as sub-headings: the item is a short title (no sentence) and a
+    bullet list follows the numbered list directly ("1.  Spec consistency" then "- Ann: ...")."""
+    out: set[int] = set()
+    for i in single_item:
+        if tokens[i].level != 0:
+            continue
+        inline = next((t for t in tokens[i:i + 4] if t.type == "inline"), None)
+        close = next((k for k in range(i + 1, min(len(tokens), i + 8)) if tokens[k].type == "ordered_list_close"), None)
+        if inline is None or close is None or close + 1 >= len(tokens):
+            continue
+        text = normalise_inline(render_inline(inline.children or [])[0])
+        if tokens[close + 1].type == "bullet_list_open" and 0 < len(text.split()) <= 8 and len(text) <= 80 \
+                and text[:1].isupper() and text[-1] not in ".;:,!?":
+            out.add(i)
+    return out
 
 
 def _single_item_ordered_lists(tokens: list[Token]) -> set[int]:

@@ -339,17 +339,52 @@ def _parse_guarded(path: Path, data: bytes, options: ReadOptions) -> tuple[list[
     rsrc = PDFResourceManager(caching=True)
     device = PDFPageAggregator(rsrc, laparams=LAParams(boxes_flow=None))
     interp = PDFPageInterpreter(rsrc, device)
+    figure_interp = None
     pages: list[PageData] = []
     for i, pg in enumerate(pdf_pages, 1):
         try:
             interp.process_page(pg)
             layout = device.get_result()
+            if _text_only_in_figures(layout):
+                # the page's text sits in a form XObject, which pdfminer does not lay out into lines
+                # unless asked to: ask, for this page only
+                if figure_interp is None:
+                    figure_device = PDFPageAggregator(rsrc, laparams=LAParams(boxes_flow=None, all_texts=True))
+                    figure_interp = (PDFPageInterpreter(rsrc, figure_device), figure_device)
+                figure_interp[0].process_page(pg)
+                layout = figure_interp[1].get_result()
         except (MemoryError, _StreamTooLarge):
             raise
         except Exception as e:
             raise CorruptDocument(path, f"page {i} cannot be read ({type(e).__name__}: {_short(e)})", page=i) from e
         pages.append(_page_data(layout, i, notes))
     return pages, notes
+
+
+def _text_only_in_figures(layout) -> bool:
+    """No text line on the page, but characters inside figures (form XObjects)."""
+    from pdfminer.layout import LTChar, LTFigure, LTTextBox, LTTextLine
+
+    chars = 0
+    stack = list(layout)
+    while stack:
+        el = stack.pop()
+        if isinstance(el, (LTTextBox, LTTextLine)) and el.get_text().strip():
+            return False
+        if isinstance(el, LTFigure):
+            stack.extend(el)
+        elif isinstance(el, LTChar) and el.get_text().strip():
+            chars += 1
+    return chars >= 20
+
+
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "ft", "\ufb06": "st"})
+
+
+def _line_text(line) -> str:
+    """A pdfminer line's text, with typographic ligatures ("ﬁ") written out as letters."""
+    return line.get_text().translate(_LIGATURES).strip()
 
 
 def _short(e: Exception) -> str:
@@ -414,7 +449,7 @@ def _page_data(layout, number: int, notes: list[str]) -> PageData:
     visit(layout)
 
     for line in raw_lines:
-        text = line.get_text().strip()
+        text = _line_text(line)
         if not text:
             continue
         pd.raw_text = True
@@ -538,7 +573,7 @@ def _split_line(ln, xs: list[float], page: int, LTChar) -> list[tuple[int, Frag]
     c0, c1 = col_of(ln.x0 + 0.5), col_of(ln.x1 - 0.5)
     size, bold = _line_font(ln, LTChar)
     if c0 == c1:
-        text = ln.get_text().strip()
+        text = _line_text(ln)
         return [(c0, Frag(text, ln.x0, ln.x1, ln.y0, ln.y1, size, bold, len(text), page))] if text else []
     parts: dict[int, list] = {}
     cur = c0
@@ -550,7 +585,7 @@ def _split_line(ln, xs: list[float], page: int, LTChar) -> list[tuple[int, Frag]
             parts.setdefault(cur, []).append(ch)
     out = []
     for col, chs in parts.items():
-        text = "".join(c.get_text() for c in chs).strip()
+        text = "".join(c.get_text() for c in chs).translate(_LIGATURES).strip()
         real = [c for c in chs if isinstance(c, LTChar)]
         if text and real:
             out.append((col, Frag(text, min(c.x0 for c in real), max(c.x1 for c in real), ln.y0, ln.y1,
@@ -710,7 +745,7 @@ def _layout(pages: list[PageData]) -> list[Item]:
                 r = r[:-1]
             if r:
                 flow_rows.append(r)
-        page_items = _page_items(p, flow_rows)
+        page_items = _page_items(p, flow_rows, main_x1)
         _attach_margins(page_items, margins)
         for g in p.grids:
             page_items.append(Item("grid", p.number, g.top, g.bottom, table=id(g)))
@@ -760,7 +795,7 @@ class _TableIds:
         return out
 
 
-def _page_items(p: PageData, rows: list[list[Frag]]) -> list[Item]:
+def _page_items(p: PageData, rows: list[list[Frag]], main_x1: float | None = None) -> list[Item]:
     """Visual rows of one page -> flow blocks and borderless tables."""
     out: list[Item] = []
     i = 0
@@ -774,7 +809,7 @@ def _page_items(p: PageData, rows: list[list[Frag]]) -> list[Item]:
                 i = j
                 continue
         for f in rows[i]:
-            _add_line(out, f)
+            _add_line(out, f, main_x1)
         i += 1
     return out
 
@@ -861,7 +896,29 @@ def _line_kind(text: str) -> str | None:
     return None
 
 
-def _add_line(out: list[Item], f: Frag) -> None:
+def _title_line_ends(cur: Item, f: Frag, main_x1: float | None) -> bool:
+    """An item's number and title on a line of their own ("1.  Police Report"), the item's text
+    starting on the next line ("The September report ..."): the title line is a block of its own.
+    Told by the title line stopping well short of the text column's right edge."""
+    if main_x1 is None or len(cur.lines) != 1:
+        return False
+    last = cur.lines[0]
+    if _line_kind(last.text) != "enum" and not last.gutter_num:
+        return False
+    title = _ENUM_LEAD_RE.sub("", last.text).strip()
+    if not title or len(title.split()) > 16 or title[-1] in ".,;" or not (title[0].isupper() or title[0].isdigit()):
+        return False
+    width = main_x1 - cur.x0
+    if width <= 0 or last.x1 > main_x1 - max(0.25 * width, 6 * last.size):
+        return False
+    first = f.text.lstrip("\"'“‘(")[:1]
+    return bool(first) and (first.isupper() or first.isdigit())
+
+
+_ENUM_LEAD_RE = re.compile(r"^\(?(\d{1,3}(\.\d{1,3})*[.)]?|[a-zA-Z][.)]|[ivxIVX]{1,5}[.)])\s*")
+
+
+def _add_line(out: list[Item], f: Frag, main_x1: float | None = None) -> None:
     cur = out[-1] if out and out[-1].kind != "row" and out[-1].lines else None
     starts_item = _line_kind(f.text) is not None or f.gutter_num
     if cur is not None:
@@ -869,7 +926,7 @@ def _add_line(out: list[Item], f: Frag) -> None:
         gap = last.y0 - f.y1
         same_font = abs(last.size - f.size) <= 0.5 and last.bold == f.bold
         if (not starts_item and same_font and gap <= 0.7 * f.size and gap > -f.size
-                and f.x0 >= cur.x0 - 3 and f.page == last.page):
+                and f.x0 >= cur.x0 - 3 and f.page == last.page and not _title_line_ends(cur, f, main_x1)):
             cur.lines.append(f)
             cur.bottom = f.y0
             return

@@ -14,9 +14,9 @@ from datetime import date
 from pipeline.core.dates import DateMatch, find_dates, locale_day_first, years_in
 from pipeline.core.document import Block, Document
 from pipeline.structure.attendance import AttendanceBlock, find_attendance, is_attendance_label
+from pipeline.structure.numbering import Number, item_title, split_number
 
 MAX_TITLE_BLOCKS = 3
-_NUMBERED = re.compile(r"^(?P<num>(?:\d{1,2})(?:\.\d{1,2}){0,2})(?:[.)]|\s)\s*(?P<rest>\S.*)$")
 _LABEL_VALUE = re.compile(r"^(?P<label>[A-Z][\w’'/&() -]{1,60}?)\s*:\s*(?P<value>.*)$")
 _METADATA_LABEL = re.compile(
     r"^(date|time|venue|location|place|where|when|meeting date|meeting time|meeting location|"
@@ -122,9 +122,12 @@ def find_title_blocks(doc: Document) -> list[int]:
             b = blocks[j]
             if b.kind == "heading" and _is_date_only(b.text) and not _dated_sections(blocks, b):
                 out.append(j)
+            elif b.kind == "heading" and (b.level or 1) < (first.level or 1) and j - i <= 2 \
+                    and not split_number(b.text) and _short_line(b.text):
+                out.append(j)  # a small line (the organisation) above the bigger title
             elif b.kind == "paragraph" and _short_line(b.text) and not _is_label_line(b.text) \
                     and not b.text.rstrip().endswith(":") \
-                    and (b.bold or _is_date_only(b.text) or _titleish(b.text)) and not _NUMBERED.match(b.text):
+                    and (b.bold or _is_date_only(b.text) or _titleish(b.text)) and not split_number(b.text):
                 out.append(j)
             else:
                 break
@@ -140,7 +143,7 @@ def find_title_blocks(doc: Document) -> list[int]:
         dated_heading = b.kind == "heading" and bool(find_dates(b.text)) and not _OTHER_MEETING.search(b.text)
         if not (b.kind == "paragraph" or dated_heading) or not _short_line(b.text) or _is_label_line(b.text):
             break
-        if _NUMBERED.match(b.text):
+        if split_number(b.text):
             break
         out.append(j)
         j += 1
@@ -192,29 +195,93 @@ def _strip_markup(text: str) -> str:
 
 def _heading_from_numbered(text: str) -> tuple[str, str, int] | None:
     """'4. Finance' -> ('4', 'Finance', end of title); '1. Those Attending: Cllr ...' -> title before ':'."""
-    m = _NUMBERED.match(text)
-    if not m:
+    n = split_number(text)
+    if n is None or not n.style.startswith("arabic"):
         return None
-    rest = m.group("rest")
-    rest_start = m.start("rest")
-    title = rest
-    colon = re.search(r":(\s|$)", rest)
-    if colon:
-        title = rest[:colon.start()]
-    title = title.strip()
-    if not title or not title[0].isupper() or len(title.split()) > 16 or len(title) > 120:
+    got = item_title(text[n.rest:])
+    if got is None:
         return None
-    if not colon and (_SENTENCE_END.search(title) or len(title.split()) > 12):
-        return None
-    if re.match(r"^\d", title):
-        return None
-    return m.group("num"), title, rest_start + len(rest[:colon.start()] if colon else rest)
+    return n.num, got[0], n.rest + got[1]
+
+
+_ACTION_LABEL = re.compile(r"^(?:agreed\s+)?actions?(?:\s+(?:by|on|for))?\s*[:\-–]\s*\S", re.IGNORECASE)
+_FORM_LINE = re.compile(r"_{3,}|\.{6,}\s*$|…{3,}\s*$")
+_URLISH = re.compile(r"^\S+@\S+\.\w+$|^(?:https?://|www\.)\S+$|^[/\\]\S+$", re.IGNORECASE)
+# a label with a value after it ("Minutes-taker: Ann", "ACTION: MS") is a field, not a heading,
+# unless the label names a part of the minutes ("Agenda: SIG meeting")
+_SECTION_LABEL = re.compile(r"^(agenda|actions?|action items|minutes|notes|discussion( points)?|summary|decisions?|"
+                            r"updates?|any other business|aob|next meeting|next steps|matters arising|"
+                            r"reports?|correspondence|finance|planning|other business|new business|old business|"
+                            r"open forum|apologies|attendees|attendance|present|welcome)$", re.IGNORECASE)
+
+
+_TEMPLATE_PART = re.compile(r"^(agenda|discussion( points)?|action items|actions|decisions|notes|minutes|next steps|"
+                            r"summary|updates|outcomes?)$", re.IGNORECASE)
+
+
+_TRAILING_FUNCTION_WORD = re.compile(r"\b(the|a|an|of|to|and|or|will|would|shall|is|are|was|were|by|with|for|that)$")
+
+
+def _not_a_heading_line(text: str) -> bool:
+    """Lines that are never section headings whatever their format: action markers, form fields to
+    fill in ("Signed ______"), addresses, bracketed fragments, a line that starts in lower case or
+    breaks off after a function word ("The task group will"), a code with hardly a letter ("E/38751")."""
+    t = text.strip()
+    if _ACTION_LABEL.match(t) or _FORM_LINE.search(t) or _URLISH.match(t):
+        return True
+    if sum(c.isalpha() for c in t) < 3 and not _is_date_only(t):
+        return True
+    if t.startswith("(") and not re.match(r"^\([a-zA-Z0-9]{1,4}\)\s", t) and (t.count("(") != t.count(")") or t.endswith(")")):
+        return True  # "(Microchip)", "(Esperanto": a note beside something, not a heading
+    return t.endswith(")") and t.count(")") > t.count("(")
+
+
+def _broken_off(text: str, lowercase_too: bool) -> bool:
+    """A line that breaks off after a function word ("The task group will") or, in a PDF, starts in
+    lower case ("see /documents"): a piece of a sentence that a reader took for a heading by its font."""
+    t = text.strip().rstrip(":").strip()
+    return bool(_TRAILING_FUNCTION_WORD.search(t)) or (lowercase_too and t[:1].islower())
+
+
+def _bold_is_signal(doc: Document, title_blocks: set[int] = frozenset()) -> bool:
+    """Bold marks headings only when most of the text is not bold (some minutes are set in bold throughout)."""
+    total = bold = 0
+    for i, b in enumerate(doc.blocks):
+        if b.kind in ("paragraph", "list_item") and i not in title_blocks:
+            letters = sum(c.isalpha() for c in b.text)
+            total += letters
+            if b.bold:
+                bold += letters
+    return not total or bold <= 0.5 * total
 
 
 def _is_bold_heading(b: Block) -> bool:
-    t = b.text.rstrip(":").strip()
-    return (b.bold and b.kind == "paragraph" and 0 < len(t.split()) <= 14 and len(t) <= 120
-            and not _SENTENCE_END.search(t))
+    t = _strip_markup(b.text).rstrip(":").strip()
+    if not (b.bold and b.kind in ("paragraph", "list_item") and 0 < len(t.split()) <= 14 and len(t) <= 120
+            and not _SENTENCE_END.search(t)):
+        return False
+    m = _LABEL_VALUE.match(t)
+    if m and m.group("value").strip() and not _SECTION_LABEL.match(m.group("label").strip()):
+        return False  # "Minutes-taker: Ann Lee"
+    label = (m.group("label") if m else t).strip()
+    labelled = bool(m) or _strip_markup(b.text).rstrip().endswith(":")
+    if labelled and ((_METADATA_LABEL.match(label) and len(label.split()) <= 5) or is_attendance_label(label)):
+        return False  # "Date and time of meeting:", "Participants:" (metadata lines)
+    return not _not_a_heading_line(t) and not t.endswith((",", "-", "–")) and not _broken_off(t, False)
+
+
+def _is_caps_heading(b: Block) -> bool:
+    """A capitalised part heading on a line of its own ("MATTERS ARISING", "CORRESPONDENCE")."""
+    t = b.text.strip().rstrip(":").strip()
+    letters = [c for c in t if c.isalpha()]
+    if b.kind != "paragraph" or len(letters) < 4 or any(c.islower() for c in letters):
+        return False
+    words = t.split()
+    if len(words) > 8 or _SENTENCE_END.search(t) or not t[0].isalpha() or _LABEL_VALUE.match(t):
+        return False
+    if _is_date_only(t) or is_attendance_label(t) or _METADATA_LABEL.match(t) or _not_a_heading_line(t):
+        return False
+    return sum(len(w) >= 3 and w.isalpha() for w in words) >= 1
 
 
 _AGENDA_ITEM_LABEL = re.compile(r"^(agenda item|item|topic|subject)\s*:?$", re.IGNORECASE)
@@ -232,6 +299,8 @@ def _table_row_heading(b: Block, nxt: Block | None, use_numbered: bool) -> tuple
 
     - "Agenda item: | Assign roles | Presenter: | ..."  -> "Agenda item: Assign roles"
     - a row of labels only ("Discussion:", "Next Steps: | Owner: | Due date:") followed by content
+    - a template's part label in a row of its own ("Discussion: (items shared)"), or heading a
+      table's columns ("Agenda: | PIC")
     - an agenda table's "3 | Treasurer's report | MS" rows (when there are several)
     """
     cells = b.cells or []
@@ -247,9 +316,42 @@ def _table_row_heading(b: Block, nxt: Block | None, use_numbered: bool) -> tuple
             nxt.kind == "table_row" and all(t.endswith(":") for t in nxt.cell_texts() if t))
         if followed and not _METADATA_LABEL.match(label):
             return label, None, (filled[0].start, filled[0].end)
+    first = filled[0].text
+    m = re.match(r"^(?P<label>[A-Z][\w /&'’-]{1,40}?):(?:\s+\((?P<note>[^)]{1,60})\))?$", first)
+    if m and _TEMPLATE_PART.match(m.group("label")) and nxt is not None and (
+            len(filled) == 1 or all(len(c.text.split()) <= 3 and not c.text.endswith(":") for c in filled[1:])):
+        return first.rstrip(":").strip(), None, (filled[0].start, filled[0].end)
+    n = split_number(first) if filled[0] is cells[0] else None
+    if n and n.style.startswith(("arabic", "ROMAN", "minute")) and all(not c.text for c in cells[1:]):
+        # a numbered heading that a right-hand column (actions, initials) put into a table row
+        got = item_title(first[n.rest:], run_in=not n.plain)
+        if got:
+            return got[0], n.num, (cells[0].start, cells[0].start + n.rest + got[1])
     if use_numbered and _numbered_row(b):
         return texts[1], _ROW_NUMBER.match(texts[0]).group(1), (cells[1].start, cells[1].end)
     return None
+
+
+@dataclass
+class _Cand:
+    block: int
+    heading: str
+    number: Number | None
+    start: int
+    end: int
+    kind: str  # heading | numbered | bold | caps | row
+    level: int | None = None
+    whole: bool = True  # the heading is all of its block (not run into a paragraph)
+
+
+def _title_key(text: str) -> str:
+    return " ".join(re.findall(r"[^\W\d_]+", text.lower()))
+
+
+def _repeats_title(text: str, title_keys: list[str]) -> bool:
+    """A running header that repeats the document's title ("MINUTES OF THE ANNUAL MEETING 2018")."""
+    k = _title_key(text)
+    return len(k.split()) >= 4 and any(t.startswith(k) or k.startswith(t) for t in title_keys if t)
 
 
 def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = frozenset()) -> list[SectionInfo]:
@@ -257,31 +359,32 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
     real_headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and i not in title_blocks]
     levels = [blocks[i].level or 1 for i in real_headings]
     deepest = max(levels) if levels else 0
-    numbered: list[tuple[int, str, str, int]] = []
-    for i, b in enumerate(blocks):
-        if i in title_blocks or b.kind not in ("paragraph", "list_item"):
-            continue
-        if b.kind == "list_item" and len(real_headings) >= 3:
-            continue  # numbered lists under real headings are content, not agenda items
-        got = _heading_from_numbered(b.text)
-        if got:
-            numbered.append((i, *got))
-    use_numbered = len(numbered) >= 2
-    numbered_at = {n[0]: n for n in numbered} if use_numbered else {}
+    bold_signal = _bold_is_signal(doc, title_blocks)
+    title_keys = [_title_key(blocks[i].text) for i in title_blocks]
 
     table_numbered = [i for i, b in enumerate(blocks) if b.kind == "table_row" and _numbered_row(b)]
     use_table_numbered = len(table_numbered) >= 2
 
-    raw: list[SectionInfo] = []
+    cands: list[_Cand] = []
     skip_until_heading = False
     for i, b in enumerate(blocks):
         if i in title_blocks or i in exclude:
             continue
+        if b.kind == "table_row" and b.style in ("paragraph", "list_item") and len(b.cells or []) == 2 \
+                and len(b.cells[1].text.split()) <= 3:
+            # a flow line with an entry in a right-hand column ("6.2 Amendment: Add an officer | ML")
+            cell = b.cells[0]
+            n = split_number(cell.text)
+            got = item_title(cell.text[n.rest:], run_in=not n.plain) if n else None
+            if n and got:
+                cands.append(_Cand(i, got[0], n, cell.start, cell.start + n.rest + got[1], "numbered", whole=got[2]))
+                continue
         if b.kind == "table_row":
             got = _table_row_heading(b, blocks[i + 1] if i + 1 < len(blocks) else None, use_table_numbered)
             if got:
                 heading, number, (hs, he) = got
-                raw.append(SectionInfo(block=i, heading=heading, level=deepest + 1, number=number, start=hs, end=he))
+                num = (split_number(b.text) or Number(number, "arabic1", 0)) if number else None
+                cands.append(_Cand(i, heading, num, hs, he, "row", level=deepest + 1))
             continue
         if b.kind == "heading":
             text = _strip_markup(b.text).rstrip(":").strip()
@@ -291,24 +394,242 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
                 continue
             if not re.search(r"[^\W\d_]", text) and not _is_date_only(text):
                 continue
-            num_m = _NUMBERED.match(text)
-            number = num_m.group("num") if num_m and _heading_from_numbered(text) else None
-            heading = _heading_from_numbered(text)[1] if number else text
-            raw.append(SectionInfo(block=i, heading=heading, level=b.level or 1, number=number,
-                                   start=b.start, end=b.end))
-        elif skip_until_heading:
+            if _not_a_heading_line(text) or _not_a_heading_line(b.text) or _repeats_title(text, title_keys):
+                continue
+            inferred = doc.format in ("pdf", "text") or b.style == "layout"  # by font or layout, not markup
+            if inferred and _broken_off(text, doc.format == "pdf" and not split_number(text)):
+                continue
+            lead = len(b.text) - len(b.text.lstrip(" #*_"))
+            n = split_number(text)
+            got = item_title(text[n.rest:], strong=True) if n else None
+            if n and got:
+                cands.append(_Cand(i, got[0], n, b.start + lead, b.start + lead + n.rest + got[1], "heading",
+                                   level=b.level or 1))
+            else:
+                leader = re.search(r"\s*(?:-{3,}|\.{4,}|_{3,}|\t)", text)
+                heading = text[:leader.start()].strip() if leader and leader.start() > 0 else text
+                cands.append(_Cand(i, heading, None, b.start, b.end, "heading", level=b.level or 1))
             continue
-        elif i in numbered_at:
-            _, num, title, title_end = numbered_at[i]
-            depth = num.count(".") + 1
-            raw.append(SectionInfo(block=i, heading=title, level=deepest + depth, number=num,
-                                   start=b.start, end=b.start + title_end))
-        elif _is_bold_heading(b):
-            raw.append(SectionInfo(block=i, heading=_strip_markup(b.text).rstrip(":").strip(),
-                                   level=deepest + 1 + (1 if use_numbered else 0), number=None,
-                                   start=b.start, end=b.end))
+        if skip_until_heading or b.kind not in ("paragraph", "list_item"):
+            continue
+        text = b.text
+        n = split_number(text)
+        strong = b.bold and bold_signal
+        if n:
+            run_in = not n.plain and (not n.style.lower().startswith(("letter", "roman")) or n.style == "ROMAN")
+            got = item_title(text[n.rest:], strong=strong, run_in=run_in)
+            meta = _METADATA_LABEL.match(got[0]) and len(got[0].split()) <= 3 if got else False
+            if got and not meta and not _not_a_heading_line(got[0]):
+                cands.append(_Cand(i, got[0], n, b.start, b.start + n.rest + got[1], "numbered", whole=got[2]))
+            continue
+        # a bold list item heads the items under it only where the format marks no headings of its own
+        if strong and _is_bold_heading(b) and (b.kind == "paragraph" or (len(real_headings) < 3 and _titleish(b.text))):
+            t = _strip_markup(b.text).rstrip(":").strip()
+            leader = re.search(r"\s*(?:-{3,}|\.{4,}|_{3,}|\t)", t)
+            heading = t[:leader.start()].strip() if leader and leader.start() > 0 else t
+            if heading and not _repeats_title(heading, title_keys):
+                cands.append(_Cand(i, heading, None, b.start, b.end, "bold"))
+            continue
+        if _is_caps_heading(b):
+            cands.append(_Cand(i, text.strip().rstrip(":").strip(), None, b.start, b.end, "caps"))
+
+    cands = _accept_numbered(doc, cands, len(real_headings))
+    cands.extend(_run_in_minutes(doc, cands, title_blocks | set(exclude)))
+    cands.sort(key=lambda c: (c.start, c.end))
+    cands = _drop_unnumbered_text_headings(doc, cands)
+    cands = _drop_repeated_agenda(cands)
+    # caps part headings only where they are a few among the text, not a document typed in capitals
+    caps = [c for c in cands if c.kind == "caps"]
+    paras = sum(1 for b in blocks if b.kind == "paragraph")
+    if caps and (len(caps) < 2 or len(caps) > 0.4 * paras):
+        cands = [c for c in cands if c.kind != "caps"]
+
+    numbered_used = any(c.kind == "numbered" for c in cands)
+    style_level = _style_levels(cands, deepest)
+    raw: list[SectionInfo] = []
+    for c in cands:
+        if c.kind == "numbered":
+            level = style_level[c.number.style]
+        elif c.kind in ("bold", "caps"):
+            level = deepest + 1 + (1 if numbered_used else 0)
+        else:
+            level = c.level or 1
+        raw.append(SectionInfo(block=c.block, heading=c.heading, level=level, number=c.number.num if c.number else None,
+                               start=c.start, end=c.end))
     _link_tree(raw, doc)
     return raw
+
+
+_SUB_STYLES = ("letter", "LETTER", "roman", "sub")
+
+
+def _accept_numbered(doc: Document, cands: list[_Cand], n_real: int) -> list[_Cand]:
+    """Keep the numbered lines that read as a sequence of agenda items.
+
+    A numbering style counts when at least two items use it (minute numbers "70/17" also share their
+    year). Lettered and other sub-items ("(a)", "b)", "ii)", "4-A") are headings only when the title is
+    alone on its line and text follows before the next item: "a) Motion made by ..." or a run of
+    "a. / b. / c." lines with nothing between is a list. Under a document's own headings, a numbered
+    list item is a heading only in the same way.
+    """
+    blocks = doc.blocks
+    continuing = _continues_headings(doc, cands)
+    numbered = [c for c in cands if c.kind == "numbered"]
+    by_style: dict[str, list[_Cand]] = {}
+    for c in numbered:
+        by_style.setdefault(c.number.style, []).append(c)
+    heading_styles = {c.number.style for c in cands if c.kind == "heading" and c.number}
+    ok_styles = set()
+    arabic = sum(1 for c in cands if c.number and c.number.style.startswith("arabic"))
+    for style, cs in by_style.items():
+        same = sum(1 for c in cands if c.kind == "heading" and c.number and c.number.style == style)
+        if len(cs) + same < 2 and not (style.startswith("arabic") and arabic >= 2):
+            continue
+        if style == "minute":
+            years = [c.number.num.split("/")[1] for c in cs]
+            top = max(set(years), key=years.count)
+            if years.count(top) < 2:
+                continue
+        if style in ("LETTER", "ROMAN", "letter", "roman"):
+            values = {c.number.value for c in cs}
+            if not ({1, 2} <= values or len(values) >= 3):
+                continue
+        ok_styles.add(style)
+    out = []
+    for c in cands:
+        if c.kind != "numbered":
+            out.append(c)
+            continue
+        style = c.number.style
+        if style not in ok_styles and style not in heading_styles:
+            continue
+        if style == "minute":
+            years = [x.number.num.split("/")[1] for x in by_style[style]]
+            if c.number.num.split("/")[1] != max(set(years), key=years.count):
+                continue
+        b = blocks[c.block]
+        sub = style in _SUB_STYLES or (b.kind == "list_item" and n_real >= 3 and c.block not in continuing)
+        if sub:
+            # alone on its line, with its own text after it: not one of a run of items ("a. / b. / c.")
+            nxt = blocks[c.block + 1] if c.block + 1 < len(blocks) else None
+            prev = blocks[c.block - 1] if c.block > 0 else None
+            if not c.whole or nxt is None or nxt.kind == "heading" or _same_style(nxt, style) \
+                    or (prev is not None and _same_style(prev, style)):
+                continue
+        out.append(c)
+    return out
+
+
+def _continues_headings(doc: Document, cands: list[_Cand]) -> set[int]:
+    """Numbered list items that fill the gaps in the numbering of the document's own headings
+    ("1. Call to order" as a list item before the heading "2. Roll Call"): the item before it in the
+    same style is number n-1 and a heading (or such an item), or the one after it is n+1 and a heading."""
+    heads = {c.block for c in cands if c.kind == "heading" and c.number}
+    lines: list[tuple[int, Number]] = []
+    for i, b in enumerate(doc.blocks):
+        n = split_number(b.text) if b.kind in ("heading", "list_item", "paragraph") else None
+        if n is not None and n.style.startswith("arabic") and n.value:
+            lines.append((i, n))
+    items = {c.block for c in cands if c.kind == "numbered" and doc.blocks[c.block].kind == "list_item"}
+    out: set[int] = set()
+    for k, (i, n) in enumerate(lines):
+        if i not in items:
+            continue
+        prev = next(((j, m) for j, m in reversed(lines[:k]) if m.style == n.style), None)
+        nxt = next(((j, m) for j, m in lines[k + 1:] if m.style == n.style), None)
+        if (prev and prev[1].value == n.value - 1 and (prev[0] in heads or prev[0] in out)) or \
+                (nxt and nxt[1].value == n.value + 1 and nxt[0] in heads):
+            out.add(i)
+    return out
+
+
+def _drop_repeated_agenda(cands: list[_Cand]) -> list[_Cand]:
+    """An agenda whose items are set as headings and then repeated as the minutes' own headings: the
+    agenda's copies are not sections (the items under "Meeting Agenda" that come back later)."""
+    out = list(cands)
+    keys = [_title_key(c.heading) for c in cands]
+    for a, c in enumerate(cands):
+        if not re.search(r"\bagenda\b", c.heading, re.IGNORECASE) or c.kind not in ("heading", "bold", "numbered"):
+            continue
+        run = []
+        for d in range(a + 1, len(cands)):
+            o = cands[d]
+            if o.kind == "heading" and o.number is None and (c.kind != "heading" or (o.level or 1) <= (c.level or 1)):
+                break
+            if o.number is None and o.kind != "heading":
+                break
+            run.append(d)
+        if len(run) < 2:
+            continue
+        later = set(keys[run[-1] + 1:])
+        again = [d for d in run if keys[d] in later]
+        if len(again) * 2 >= len(run):
+            drop = {id(cands[d]) for d in run}
+            out = [x for x in out if id(x) not in drop]
+    return out
+
+
+def _same_style(b: Block, style: str) -> bool:
+    n = split_number(b.text) if b.kind != "table_row" else None
+    return n is not None and n.style == style
+
+
+def _run_in_minutes(doc: Document, cands: list[_Cand], skip: set[int]) -> list[_Cand]:
+    """Minute numbers run together in one paragraph ("... detained at work. 71/17 Declaration of Interest
+    on agenda items No declarations were made. 72/17 ..."): each starts a section where it stands."""
+    years = [c.number.num.split("/")[1] for c in cands if c.number and c.number.style == "minute"]
+    if len(years) < 2:
+        return []
+    yy = max(set(years), key=years.count)
+    pat = re.compile(rf"(?:(?<=[.!?”\"’)])|(?<=[.!?”\"’)]\s))\s*(?P<num>\d{{1,3}}/{yy})\s+(?:[-–—]\s+)?(?=[A-Z])")
+    out = []
+    for i, b in enumerate(doc.blocks):
+        if i in skip or b.kind not in ("paragraph", "list_item"):
+            continue
+        for m in pat.finditer(b.text):
+            if m.start("num") == 0:
+                continue
+            seg_end = len(b.text)
+            nxt = pat.search(b.text, m.end())
+            if nxt:
+                seg_end = nxt.start("num")
+            got = item_title(b.text[m.end():seg_end].strip(), run_in=True)
+            if got:
+                s = b.start + m.start("num")
+                title_start = b.start + m.end()
+                out.append(_Cand(i, got[0], Number(m.group("num"), "minute", 0), s, title_start + got[1], "numbered",
+                                 whole=False))
+    return out
+
+
+def _drop_unnumbered_text_headings(doc: Document, cands: list[_Cand]) -> list[_Cand]:
+    """In plain text, headings are guessed from layout; where the document numbers its items
+    ("I. CALL TO ORDER", "II. ROLL CALL"), a short unnumbered line among them (a nominee's name, a
+    vote record) is not a heading."""
+    if doc.format != "text":
+        return cands
+    heads = [c for c in cands if c.kind in ("heading", "numbered")]
+    numbered = [c for c in heads if c.number is not None]
+    if len(numbered) < 4 or len(numbered) < 0.6 * len(heads):
+        return cands
+    first = min(c.start for c in numbered)
+    return [c for c in cands if c.number is not None or c.kind != "heading" or c.start < first]
+
+
+def _style_levels(cands: list[_Cand], deepest: int) -> dict[str, int]:
+    """Levels of numbering styles: that of the document's own numbered headings where they use the
+    style, else below the headings in order of first use (4. before 4.1 before (a))."""
+    out: dict[str, int] = {}
+    for c in cands:
+        if c.kind == "heading" and c.number and c.number.style not in out:
+            out[c.number.style] = c.level or 1
+    rank = 0
+    base = max(out.values()) if out else deepest
+    for c in cands:
+        if c.kind == "numbered" and c.number.style not in out:
+            rank += 1
+            out[c.number.style] = base + rank
+    return out
 
 
 def _link_tree(sections: list[SectionInfo], doc: Document) -> None:
@@ -373,12 +694,19 @@ def find_meeting_date(doc: Document, title_blocks: list[int], sections: list[Sec
                 scored.append((score, i, DateMatch(d.start + (b.start if b.kind != "table_row" else _cell_offset(b, t)),
                                                    d.end + (b.start if b.kind != "table_row" else _cell_offset(b, t)),
                                                    d.text, d.value, d.year_inferred, d.ambiguous)))
+    scored.extend(_title_span_dates(doc, title_blocks, day_first, ctx_years))
+    meta = _metadata_dates(doc, title_blocks, day_first, ctx_years)
+    scored.extend((score, -1, d) for score, d in meta)
     nxt = [(d, i) for i in sorted(next_blocks) for d in _dates_in_block(doc.blocks[i], day_first, ctx_years)]
     notes: list[str] = []
     if not scored:
         return None, None, notes, nxt
-    scored.sort(key=lambda x: (-x[0], x[1]))
+    scored.sort(key=lambda x: (-x[0], x[1] if x[1] >= 0 else len(doc.blocks)))
     best_score, block, best = scored[0]
+    if block < 0:
+        # only the file's metadata (a Markdown front-matter date, a metadata title) gives it
+        notes.append(f"meeting date '{best.text}' taken from the document's metadata, not its text")
+        block = None
     if best.year_inferred:
         notes.append(f"meeting date '{best.text}' has no year; {best.value.year} was inferred from context")
     # The next meeting comes after this one: a meeting date later than every stated next-meeting
@@ -390,6 +718,42 @@ def find_meeting_date(doc: Document, title_blocks: list[int], sections: list[Sec
             notes.append(f"meeting date '{best.text}' falls after the next meeting's date; read as {earlier.isoformat()}")
             best = DateMatch(best.start, best.end, best.text, earlier, best.year_inferred, best.ambiguous)
     return best, block, notes, nxt
+
+
+def _title_span_dates(doc: Document, title_blocks: list[int], day_first: bool, ctx_years: list[int]
+                      ) -> list[tuple[float, int, DateMatch]]:
+    """Dates broken over the title's lines ("... BALLSTON SPA, NY, November" / "24, 2025")."""
+    if len(title_blocks) < 2:
+        return []
+    first, last = doc.blocks[title_blocks[0]], doc.blocks[title_blocks[-1]]
+    if any(doc.blocks[i].kind == "table_row" for i in title_blocks):
+        return []
+    span = doc.text[first.start:last.end].replace("\n", " ")  # same length: offsets stay valid
+    out = []
+    for d in find_dates(span, day_first=day_first, context_years=ctx_years):
+        s, e = first.start + d.start, first.start + d.end
+        if d.value is None or "\n" not in doc.text[s:e]:
+            continue  # dates inside one line are scored block by block
+        i = next(k for k in title_blocks if doc.blocks[k].start <= s <= doc.blocks[k].end)
+        score = 6 + 3 + 1 - i * 0.05 - (1 if d.year_inferred else 0)
+        out.append((score, i, DateMatch(s, e, d.text, d.value, d.year_inferred, d.ambiguous)))
+    return out
+
+
+def _metadata_dates(doc: Document, title_blocks: list[int], day_first: bool, ctx_years: list[int]
+                    ) -> list[tuple[float, DateMatch]]:
+    """Candidates from the metadata: a title taken from it (no title line in the text) weighs like a
+    title line; a Markdown front-matter ``date`` (often the posting date) only beats dates deep in the body."""
+    out: list[tuple[float, DateMatch]] = []
+    title = doc.metadata.get("title") or ""
+    for d in find_dates(title, day_first=day_first, context_years=ctx_years):
+        if d.value is not None and not _OTHER_MEETING.search(title[max(0, d.start - 60):d.start]):
+            out.append((9.0 if not title_blocks else 2.0, DateMatch(0, 0, d.text, d.value, d.year_inferred, d.ambiguous)))
+    fm = doc.metadata.get("date") or "" if doc.format == "markdown" else ""
+    for d in find_dates(fm, day_first=day_first, context_years=ctx_years)[:1]:
+        if d.value is not None:
+            out.append((4.0, DateMatch(0, 0, d.text, d.value, d.year_inferred, d.ambiguous)))
+    return out
 
 
 def _cell_offset(b: Block, cell_text: str) -> int:

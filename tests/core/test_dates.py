@@ -52,3 +52,8 @@ def test_find_dates_never_crashes_and_spans_are_exact(text):
     for d in find_dates(text):
         assert text[d.start:d.end] == d.text
         assert d.value is None or isinstance(d.value, date)
+
+
+def test_amounts_are_not_years():
+    from pipeline.core.dates import years_in
+    assert years_in("Balance at 1 May 2023: £2031.40; float $1999; ratio 2019.5; in 2024.") == [2023, 2024]

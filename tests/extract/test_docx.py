@@ -160,6 +160,26 @@ def test_damaged_files_raise_typed_errors(tmp_path):
         pass
 
 
+def test_main_part_named_by_the_package_relationship(tmp_path):
+    """Some writers store the body as word/document2.xml; _rels/.rels says which part is the document."""
+    rels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="/word/document2.xml"/></Relationships>')
+    drels = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+             '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+             'styles" Target="styles2.xml"/></Relationships>')
+    styles = (f'<w:styles xmlns:w="{W}"><w:style w:type="paragraph" w:styleId="H1"><w:name w:val="heading 1"/>'
+              '</w:style></w:styles>')
+    body = (f'<w:document xmlns:w="{W}"><w:body>'
+            '<w:p><w:pPr><w:pStyle w:val="H1"/></w:pPr><w:r><w:t>Weekly team minutes</w:t></w:r></w:p>'
+            '<w:p><w:r><w:t>Participants: Ann, Bo</w:t></w:r></w:p></w:body></w:document>')
+    data = _zip({"_rels/.rels": rels.encode(), "word/document2.xml": body.encode(),
+                 "word/_rels/document2.xml.rels": drels.encode(), "word/styles2.xml": styles.encode()})
+    doc = get_reader("docx")(tmp_path / "d.docx", data, ReadOptions())
+    assert [(b.kind, b.text) for b in doc.blocks] == [("heading", "Weekly team minutes"),
+                                                       ("paragraph", "Participants: Ann, Bo")]
+
+
 def test_zip_bomb_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(docx_reader, "MAX_UNCOMPRESSED", 1000)
     data = _zip({"word/document.xml": b"<a>" + b" " * 5000 + b"</a>"})

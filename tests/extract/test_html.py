@@ -106,3 +106,63 @@ def test_real_layout_table_html():
     rows = [b.cell_texts() for b in doc.blocks if b.kind == "table_row"]
     assert ["1", "Apologies", "MW"] in rows
     assert any(b.kind == "list_item" and b.text.startswith("ACTION ML: Make placecards") for b in doc.blocks)
+
+
+# --- web pages: the minutes among a site's menus, sidebars and footer ---------------------------
+
+_CHROME_TOP = ('<div class="site-header"><a href="/">Example Project</a><ul class="menu"><li><a href="/">Home</a></li>'
+               '<li><a href="/docs">Docs</a></li><li><a href="/community">Community</a></li></ul></div>')
+_SIDEBAR = ('<div class="sidebar"><h3>Governance</h3><ul><li><a href="/tsc">Steering Committee</a></li>'
+            '<li><a href="/charter">Charter</a></li></ul><h3>Recent posts</h3><ul><li><a href="/p1">Release 4.2 is out'
+            '</a></li><li><a href="/p2">Call for speakers</a></li></ul></div>')
+_FOOTER = '<div class="footer"><h4>About</h4><p>A community project. <a href="/l">License</a> <a href="/p">Privacy</a></p></div>'
+_MINUTES = ('<h1>TSC meeting 2024-05-02</h1><h2>Attendees</h2><ul><li>Ann Lee (chair)</li><li>Bo Chan</li></ul>'
+            '<h2>Release schedule</h2><p>Ann proposed moving the 4.3 release to June because two blocking issues are '
+            'still open. The committee agreed after a short discussion of the risks involved.</p>'
+            '<h2>Security policy</h2><p>Bo summarised the draft policy; comments are due by the end of the month, '
+            'after which the policy goes to a vote.</p><h2>Action items</h2><table><tr><th>Action</th><th>Owner</th>'
+            '</tr><tr><td>Publish the schedule</td><td>Ann</td></tr></table>')
+
+
+def _headings(doc):
+    return [b.text for b in doc.blocks if b.kind == "heading"]
+
+
+def test_page_main_element_leaves_out_menus_sidebar_and_footer(tmp_path):
+    html = f"<html><body>{_CHROME_TOP}<div>{_SIDEBAR}<main>{_MINUTES}</main></div>{_FOOTER}</body></html>"
+    doc = read(html, tmp_path)
+    assert _headings(doc) == ["TSC meeting 2024-05-02", "Attendees", "Release schedule", "Security policy",
+                              "Action items"]
+    assert "Bo Chan" in doc.text and "Publish the schedule" in doc.text
+    assert any("main" in n for n in doc.quality.notes)
+
+
+def test_sidebar_of_links_in_an_aside_is_left_out(tmp_path):
+    html = ("<html><body><aside><h2>On this page</h2><ul><li><a href='#a'>Attendees</a></li><li><a href='#b'>Actions"
+            "</a></li></ul></aside><h1>Group call, 3 May 2024</h1><aside><p>Note: the recording failed, so these "
+            "notes are from memory.</p></aside><h2>Attendees</h2><p>Ann, Bo</p></body></html>")
+    doc = read(html, tmp_path)
+    assert _headings(doc) == ["Group call, 3 May 2024", "Attendees"]
+    assert "the recording failed" in doc.text  # an aside that is a note, not links, is kept
+
+
+def test_page_without_semantic_markup_uses_readability(tmp_path):
+    pytest.importorskip("readability")
+    html = f"<html><body>{_CHROME_TOP}<div class='container'>{_SIDEBAR}<div class='content'>{_MINUTES}</div></div>" \
+           f"{_FOOTER}</body></html>"
+    doc = read(html, tmp_path)
+    assert _headings(doc) == ["TSC meeting 2024-05-02", "Attendees", "Release schedule", "Security policy",
+                              "Action items"]
+    assert "Bo Chan" in doc.text  # the short list readability itself would prune is read
+
+
+def test_page_whose_other_text_is_minutes_is_read_whole(tmp_path):
+    pytest.importorskip("readability")
+    irc = "".join(f"<p>&lt;ann&gt; item {k}: we looked at the open pull requests and merged two</p>" for k in range(12))
+    html = (f"<html><body><h1>WG call, 9 May 2024</h1><h2>Attendees</h2><p>Ann, Bo</p><h2>Minutes</h2>{irc}"
+            "<div class='long'><p>Bo gave a long report on the state of the build farm, the flaky tests on the "
+            "Windows runners, the migration of the documentation site and the plans for the next release, which "
+            "everyone agreed should go out at the end of the month after the last fixes land.</p></div>"
+            "<h2>Diagnostics</h2><p>Maybe present: Cy</p></body></html>")
+    doc = read(html, tmp_path)
+    assert "Attendees" in _headings(doc) and "item 11" in doc.text

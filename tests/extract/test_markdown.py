@@ -101,3 +101,14 @@ def test_real_markdown_all_files_read():
             assert doc.format == "markdown", p
             assert doc.blocks
             assert "**" not in doc.text.replace("\\*", ""), p
+
+
+def test_one_item_numbered_lists_before_bullets_are_sub_headings(tmp_path):
+    """Wiki exports number each topic '1.' as a one-item list with its points in a bullet list after it."""
+    p = tmp_path / "w.md"
+    p.write_text("Editors call, 5 May 2017\n\n## Minutes\n\n### Spec\n\n1.  Glossary terms\n\n- Ann: two are missing.\n\n"
+                 "1.  Release plan\n\n- Bo: after the summer.\n\n### Website\n\n1.  Nothing to report, all is fine.\n\n"
+                 "- Moved.\n", encoding="utf-8")
+    doc = read_document(p)
+    heads = [(b.text, b.level) for b in doc.blocks if b.kind == "heading"]
+    assert heads == [("Minutes", 2), ("Spec", 3), ("Glossary terms", 4), ("Release plan", 4), ("Website", 3)]

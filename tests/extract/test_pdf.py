@@ -425,3 +425,74 @@ def test_real_cssuob_logo_garbage_dropped():
     doc = read_document(_real("06_cssuob_committee_2025-10-13.pdf"))
     assert "ACAC3t" not in doc.text
     assert any("tiny text" in n for n in doc.quality.notes)
+
+
+# --- layout families that lost structure -------------------------------------------------------
+
+
+def test_item_title_on_its_own_line_is_its_own_block(tmp_path):
+    """'1.  Street Lights' on a short line of its own, the item's text starting on the next line in the
+    same font: the title line is a block of its own (a numbered heading), not the start of a paragraph."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 5, "Village Hall Committee minutes, 4 March 2021", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    for title, body in [("1.  Street Lights", "The Clerk reported that two lamps on Mill Lane were still out and the "
+                         "supplier had been chased twice without reply during the month."),
+                        ("2.  Open Forum", "No members of the public were present at the meeting tonight, so the "
+                         "chairman moved straight on to the next item of business.")]:
+        pdf.multi_cell(0, 5, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 5, body, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(tmp_path / "t.pdf"))
+    doc = read_document(tmp_path / "t.pdf")
+    texts = [b.text for b in doc.blocks]
+    assert "1. Street Lights" in texts and "2. Open Forum" in texts
+    assert any(t.startswith("The Clerk reported") for t in texts)
+    # a wrapped paragraph that merely starts with a number stays one block
+    assert not any(t == "No members of the public were present at the meeting tonight, so the" for t in texts)
+
+
+def test_ligatures_are_written_out():
+    from pipeline.extract.pdf import _line_text
+
+    class Line:
+        def get_text(self):
+            return "Academic Sta\ufb00 Committee: \ufb01nal o\ufb03ce \ufb02at\n"
+
+    assert _line_text(Line()) == "Academic Staff Committee: final office flat"
+
+
+def _pdf_with_form_xobject() -> bytes:
+    """A one-page PDF whose only text is drawn by a form XObject (as some converters write it)."""
+    text = (b"BT /F1 12 Tf 72 720 Td (PARISH COUNCIL MEETING 8th MAY 2019) Tj 0 -20 Td "
+            b"(1. WELCOME AND APOLOGIES) Tj 0 -20 Td (The chair welcomed everyone to the meeting and thanked the hall "
+            b"committee for the new heaters.) Tj ET")
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /XObject << /Fm1 5 0 R >> >> >>",
+        b"<< /Length 14 >>\nstream\nq /Fm1 Do Q\n\nendstream",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /Font << /F1 6 0 R >> >> /Length "
+        + str(len(text)).encode() + b" >>\nstream\n" + text + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for k, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{k} 0 obj\n".encode() + o + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_text_only_inside_a_form_xobject_is_read(tmp_path):
+    p = tmp_path / "form.pdf"
+    p.write_bytes(_pdf_with_form_xobject())
+    doc = read_document(p)
+    assert "1. WELCOME AND APOLOGIES" in [b.text for b in doc.blocks]
+    assert "The chair welcomed everyone" in doc.text
