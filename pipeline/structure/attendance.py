@@ -18,6 +18,7 @@ from pipeline.structure.attendance_labels import (
     attendance_role,
     heading_role,
     is_attendance_label,
+    normalise_label,
     office_label,
     other_label,
 )
@@ -49,7 +50,7 @@ _SUBORDINATE = re.compile(r"(?:^|\W)(?:as|since|because|if|when|while|although|t
 _LEAD_WORDS = re.compile(r"^(?:(?:As|Since|Because|If|When|While|Although|Though|Unless|Until|But|And|However|"
                          r"Unfortunately|Also|The|So|Then|Yet|Both|Only|Regrettably|Sadly)\s+)+")
 _SENTENCE_FORMS = [
-    (re.compile(r"\bapologies (?:for absence )?(?:were |had been |have been |was |has been )?(?:received|given|sent|"
+    (re.compile(r"\bapologies (?:for absence )?(?:were |had been |have been |was |has been )?(?:also )?(?:received|given|sent|"
                 r"noted|tendered|offered|accepted)(?: and (?:accepted|noted|approved|agreed))? (?:from|by|for) "
                 r"(?P<names>[^.;]+)", re.IGNORECASE), "apologies"),
     (re.compile(r"\bapologies from (?P<names>[^.;]+)", re.IGNORECASE), "apologies"),
@@ -71,6 +72,10 @@ _SENTENCE_FORMS = [
     (re.compile(rf"\bThe (?:[a-z]+ )?Chair(?:man|woman|person)?(?: of (?:the )?[A-Z][^,]{{1,40}})?, (?P<names>{_TITLED}{_NAME}),"),
      "chair"),
     (re.compile(rf"^(?:\d+[.)]?\s+)?(?i:call(?:ed)? to order)\s*[-–—:]?\s*(?P<names>{_TITLED}{_NAME})$"), "chair"),
+    (re.compile(rf"\belected (?P<names>{_TITLED}{_NAME}) (?:to|as) (?i:chair(?:man|person|woman)?)(?: (?:of )?(?:the|this) "
+                rf"meeting)\b"), "chair"),
+    (re.compile(rf"\b(?P<names>{_TITLED}{_NAME}) was (?:elected|appointed|asked) (?:to|as) (?i:chair(?:man|person|woman)?)"
+                rf"(?: (?:of |for )?(?:the|this) meeting)\b"), "chair"),
     (re.compile(rf"\b(?P<names>{_NAME}) (?:was|were) (?:not present|absent|not in attendance)\b"), "absent"),
     (re.compile(rf"(?:^|, )(?P<names>{_NAME}) (?:is |was )?not here\b"), "absent"),
     (re.compile(rf"\b(?P<names>{_NAME}) (?:was|were) (?:also )?present\b"), "guests"),
@@ -91,6 +96,9 @@ _NOT_SPEAKER = re.compile(r"^(?:Mayor|Trustee|Commissioner|Councillor|Cllr|Alder
                           r"The|This|That|There|It|He|She|They|We|Staff|Board|Council|Village|City|Town|County|"
                           r"Deputy|Mr|Mrs|Ms|Dr|Rev|Sgt|Pc|Pcso)\b")
 
+_AUDIENCE_LINE = re.compile(r"^(?:(?:around|about|approximately|some|over|c\.)\s+)?(?:\d{1,3}|two|three|four|five|six|"
+                            r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|several)\s+(?:other\s+)?"
+                            r"(?:members? of the public|residents|parishioners|visitors|observers)\.?$", re.IGNORECASE)
 _NEXT_MEETING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?\s+)?(?:#+\s*)?(?:\*\*)?(?:date (?:and time )?of )?(?:the )?"
                            r"(?:next|future|upcoming|following) (?:meeting|call|session)s?\b", re.IGNORECASE)
 _LABEL_SPLIT = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]?\s+|[ivx]{1,5}[.)]\s+|[-–—•·*]\s+)?"
@@ -125,6 +133,12 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
         if len(text) < 160 and _PUBLIC_ITEM.search(text) and b.kind in ("heading", "list_item", "paragraph") \
                 and not re.search(r"\bno (?:members of the )?public\b", text, re.IGNORECASE):
             public = (b.kind, b.level)
+        if _AUDIENCE_LINE.match(text) and i < 40:
+            # "4 members of the public" on its own line under the attendance list
+            ab = AttendanceBlock("guests", "(head count)", i)
+            add_names(ab, text, b.start, i, b.page)
+            out.extend([ab] if ab.entries else [])
+            continue
         if _labelled_line(out, doc, i, used):
             continue
         if _label_only(out, doc, i, used):
@@ -214,7 +228,8 @@ def _labelled_line(out: list[AttendanceBlock], doc: Document, i: int, used: set[
             continue
         ab = AttendanceBlock(role, label, i)
         value_start = b.start + vs
-        if _sentence_first(value) or _prose(value):
+        if _sentence_first(value) or _prose(value) or (normalise_label(label) in ("minutes", "notes")
+                                                        and not _named_first(value)):
             # "Apologies: Apologies were received from A and B" - the value is a sentence
             before = len(out)
             _sentence_forms(out, value, b, i, offset=vs)
@@ -254,13 +269,19 @@ def _prose(value: str) -> bool:
     return not namey(clean(head)[0]) and sentence_like(head) and len(head.split()) > 3
 
 
+def _named_first(value: str) -> bool:
+    """'Minutes: P. Markwell proposed ...' opens the minutes item, not the minute-taker's name."""
+    items = split_items(value[:300])
+    return bool(items) and namey(clean(items[0][0])[0])
+
+
 def _sentence_first(value: str) -> bool:
     """The value opens with a sentence that names people ('Apologies were received from A')."""
     return any(rx.match(value.strip()) for rx, _ in _SENTENCE_FORMS)
 
 
 def _continues(prev: str, nb: Block, one_per_line: bool = False) -> bool:
-    if nb.kind == "heading" and not (one_per_line and len(nb.text.split()) <= 6):
+    if nb.kind == "heading" and not (one_per_line and len(clean(nb.text)[0].split()) <= 6):
         return False
     if nb.kind not in ("paragraph", "heading"):
         return False
@@ -325,8 +346,9 @@ def _names_after(out: list[AttendanceBlock], doc: Document, i: int, role: str, l
         if _fragment(nb.text):  # "(Esperanto" / "Technologies)": an affiliation on its own line
             j += 1
             continue
-        if nb.kind == "heading" and not (b.kind == "list_item" and nb.level and nb.level > 3):
-            break
+        if nb.kind == "heading" and not (b.kind == "list_item" and nb.level and nb.level > 3) \
+                and not (nb.style == "layout" and _person_line(nb.text)):
+            break  # (a short line a reader took for a heading may still be a person: "Cllr I Mack")
         if nb.style == "margin":  # a lead's initials beside an agenda item, not a name list
             j += 1
             continue
@@ -334,7 +356,7 @@ def _names_after(out: list[AttendanceBlock], doc: Document, i: int, role: str, l
                 and looks_like_names(blocks[j + 1].text):
             j += 1  # the item's lead ("MW") before the list
             continue
-        if nb.kind in ("list_item", "paragraph"):
+        if nb.kind in ("list_item", "paragraph", "heading"):
             if _sentence_first(nb.text) or attendance_role(nb.text.rstrip(":"), bare=True):
                 break  # "Apologies were received from ..." (a sentence), "Commissioners Absent" (a label)
             sm = _LABEL_SPLIT.match(nb.text)
@@ -382,6 +404,16 @@ def _affiliation_list(blocks: list[Block], j: int) -> bool:
         if comma and "," not in tail and len(name.split()) >= 2 and namey(name) and 0 < len(tail.split()) <= 5:
             fit += 1
     return fit >= 0.6 * len(items)
+
+
+_PERSON_TITLE = re.compile(r"^(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Revd|Sir|Dame|Lady|Lord|"
+                           r"Trustee|Commissioner|Director|Governor|Mayor)\.?\s+[A-Z]")
+
+
+def _person_line(text: str) -> bool:
+    """A line that names people by title ('Cllr I Mack') or lists several names."""
+    items = split_items(text)
+    return bool(_PERSON_TITLE.match(text.strip())) or (len(items) >= 2 and looks_like_names(text))
 
 
 def _add_one(ab: AttendanceBlock, nb: Block, offset: int, text: str, j: int) -> None:

@@ -27,7 +27,8 @@ _MEMBERS = (r"(?:(?:the|voting|regular|full|core|elected|appointed|ex[- ]officio
 _OTHERS = (r"(?:others?|other attendees|staff|staff members?|employees|invited|"
            r"guests?|invited guests?|invitees?|visitors?|observers?|consultants?|advisors?|advisers?|presenters?|"
            r"speakers?|public|members? of the (?:public|press|community)|press|media|residents?|parishioners|"
-           r"non[- ]members?|liaisons?|counsel|legal counsel|auditors?|attorneys?)")
+           r"non[- ]members?|liaisons?|counsel|legal counsel|auditors?|attorneys?|management|senior staff|"
+           r"(?:council |district |county |city |village |town )?staff(?: members?)?)")
 _PRESENT = r"(?:present|attending|in attendance|attended|participating|on the call|on call|joining|here)"
 _ABSENT = r"(?:absent|not present|not in attendance|missing|not attending|absent without (?:apology|apologies|notice)|" \
           r"unexcused(?: absences?)?|absent \(unexcused\)|no[- ]shows?)"
@@ -85,6 +86,16 @@ def attendance_role(label: str, *, bare: bool = False) -> str | None:
         return None
     if bare and (_BARE_MINUTES.match(t) or _BARE_BODY.match(t)):
         return None
+    role = _role_of(t)
+    if role is None and re.search(r" and | & |/", t):
+        # "Members of the Public and Media", "Management and Staff": parts that agree
+        roles = {_role_of(p.strip()) for p in re.split(r" and | & |/", t) if p.strip()}
+        if len(roles) == 1:
+            role = roles.pop()
+    return role
+
+
+def _role_of(t: str) -> str | None:
     for rx, role in _LABEL_RES:
         if rx.match(t):
             return role

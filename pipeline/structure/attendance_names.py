@@ -131,6 +131,7 @@ def clean(item: str) -> tuple[str, list[str], str | None]:
     notes: list[str] = []
     initials = None
     s = _PART_MEETING.sub("", s)
+    s = re.sub(r"(?<=[A-Za-z])\s*/\s*(?=[A-Z])", "/", s)  # "Secretary / Treasurer Jan Power"
     # "Amy Meek [Chair] (AM)": a role in square brackets is a note like one in round brackets
     for pm in re.finditer(r"\[([^\]]*)\]", s):
         inner = pm.group(1).strip()
@@ -145,6 +146,11 @@ def clean(item: str) -> tuple[str, list[str], str | None]:
         elif inner:
             notes.append(inner)
     s = bare
+    # "T. Manley: Borough Councillor": a role after a colon
+    colon = re.match(r"^(.+?):\s+(.+)$", s)
+    if colon and (role_like(colon.group(2)) or ROLE_ONLY.match(colon.group(2).strip(" .,;"))):
+        notes.append(colon.group(2).strip(" .,;"))
+        s = colon.group(1)
     # "Marc Stears – Marc has recently joined ..." : a description after a dash; "Claire Cann – Chair":
     # a role after a dash
     parts = re.split(r"\s[-–—]\s", s, maxsplit=1)
@@ -155,6 +161,8 @@ def clean(item: str) -> tuple[str, list[str], str | None]:
     s = re.sub(r"[()\[\]]", " ", s)  # unbalanced brackets left over
     s = re.sub(r"\s+", " ", s).strip(" .,:;-–—*_")
     s = _PLURAL_TITLE.sub("", s)
+    s = re.sub(r"^(?:president|chair(?:man|woman|person)?|secretary|treasurer|mayor|trustee|commissioner)\s+(?=[A-Z])",
+               "", s)  # "president Rob Bishop": a title written in lower case
     s = s.replace("_", " ") if re.fullmatch(r"[A-Za-z]+(_[A-Za-z]+)+", s) else s
     return s, notes, initials
 
@@ -162,6 +170,10 @@ def clean(item: str) -> tuple[str, list[str], str | None]:
 _STATUS = re.compile(r"(?P<sep>\s*[-–—:]\s*|\s+)(?P<status>present|absent|excused|apologies|here|late|arrived late|"
                      r"not present|absent \(excused\)|absent \(unexcused\)|attending|regrets)\.?\s*$",
                      re.IGNORECASE)
+
+
+_LIST_VERB = re.compile(r"(?<=[a-z)])\s+(?:(?:were|was|are|is)\s+(?:all\s+)?(?:also\s+)?(?:present|in attendance)|"
+                        r"(?:also\s+)?attended(?:\s+the meeting)?)(?=\s*(?:[.;]|$))")
 
 
 def trim_tail(text: str) -> str:
@@ -232,9 +244,13 @@ def add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | None
             joined += joiner
         offsets.append((len(joined), start, block, page))
         joined += text
+    # "A, B and C were present.": the verb after the last name is not part of it
+    tail = _LIST_VERB.search(joined[:400 + len(pieces[0][0])])
+    if tail:
+        joined = joined[:tail.start()] + " " * (tail.end() - tail.start()) + joined[tail.end():]
     # A sentence after the list ("6 Members of the Public.   PCSO X was present for part") ends it.
-    cut = re.search(r"\.\s{2,}|\.\s+(?=[A-Z][a-z]+ [a-z]+ )|[.;]\s+(?=[A-Z][A-Za-z ]{1,30}:)|"
-                    r"\.\s+(?=(?:[A-Z][\w'’-]+\s){1,3}(?:was|were|is|had|has|sent|gave)\b)", joined)
+    cut = re.search(r"(?<!\b[A-Z])(?:\.\s{2,}|\.\s+(?=[A-Z][a-z]+ [a-z]+ )|[.;]\s+(?=[A-Z][A-Za-z ]{1,30}:)|"
+                    r"\.\s+(?=(?:[A-Z][\w'’-]+\s){1,3}(?:was|were|is|had|has|sent|gave)\b))", joined)
     body = joined[:cut.start()] if cut else joined
     end_in_first = min(len(body), len(pieces[0][0]))
     # "Marc Stears – Marc has recently joined UCL to set up ..., the UCL Policy Lab": a long
@@ -286,7 +302,7 @@ def add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | None
             role = "apologies"
         elif role == "present" and any(_ABSENT_NOTE.match(n) for n in notes):
             role = "absent"
-        if role == "present" and (any(_GUEST_NOTE.match(n) for n in notes) or VISITOR.search(name)):
+        if role == "present" and (any(_GUEST_NOTE.match(n) or VISITOR.match(n) for n in notes) or VISITOR.search(name)):
             role = "guests"
         if role == "present" and _AUDIENCE.match(name):
             role = "guests"
@@ -306,7 +322,8 @@ _ROLE_NOUNS = {"manager", "director", "officer", "secretary", "treasurer", "chai
                "captain", "coach", "supervisor", "teacher", "headteacher", "principal", "representative", "rep",
                "governor", "mayor", "convenor", "convener", "organiser", "organizer", "editor", "webmaster",
                "volunteer", "student", "parent", "observer", "guest", "visitor", "speaker", "presenter", "staff",
-               "chairperson", "vice-chair", "vice-president", "ceo", "cfo", "coo", "cto"}
+               "chairperson", "vice-chair", "vice-president", "ceo", "cfo", "coo", "cto", "councillor", "councilor",
+               "commissioner", "alderman", "senator"}
 ORG = re.compile(r"\b(LLP|Ltd|Limited|Inc|plc|LLC|Council|Foundation|University|Trust|Associates|Partners|Group)\.?$")
 _ORG = ORG
 

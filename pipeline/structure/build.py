@@ -54,7 +54,8 @@ def _display(e) -> str:
 # Carnes"): dropped when a name is compared with the attendance list.
 _OFFICE_WORDS = {"trustee", "trustees", "commissioner", "commissioners", "mayor", "president", "vice", "deputy",
                  "chair", "chairman", "chairwoman", "chairperson", "senator", "alderman", "supervisor", "governor",
-                 "member", "councilmember", "selectman", "administrator", "attorney", "clerk", "village", "library"}
+                 "member", "councilmember", "selectman", "administrator", "attorney", "clerk", "village", "library", "board",
+                 "committee", "council", "commission", "director"}
 # a title that makes its holder the one who presides ("Mayor Rossi", "Chairman Ortiz")
 _PRESIDING_TITLE = re.compile(r"^(?:mayor|chair|chairman|chairwoman|chairperson|presiding officer)\s+[A-Z]",
                               re.IGNORECASE)
@@ -133,6 +134,9 @@ def _attendance(m: Meeting, doc: Document, st: Structure) -> None:
         by_role["chair"] = labelled or chairs
     elif len([e for e in by_role.get("present", []) if _PRESIDING_TITLE.match(e.name)]) == 1:
         by_role["chair"] = [e for e in by_role["present"] if _PRESIDING_TITLE.match(e.name)]
+    # one chair named twice ('Chaired by Julien Bouquet', 'Chair Bouquet called ...'): the fuller name
+    ch = by_role.get("chair", [])
+    by_role["chair"] = [e for e in ch if not any(o is not e and _core_words(e.name) < _core_words(o.name) for o in ch)]
     apologies = {name_key(e.name) for e in by_role.get("apologies", [])}
     absent = {name_key(e.name) for e in by_role.get("absent", [])}
     # whoever chaired or took the minutes was there, unless the minutes say they sent apologies;

@@ -393,3 +393,51 @@ def test_absent_sentences():
     a = attendees(f)
     assert a.apologies == ["Gia Holt"]
     assert a.absent == ["Ian Jude", "Kim", "Lou"]
+
+
+# ------------------------------------------------------------------------------- more layouts
+
+def test_list_ending_in_were_present_and_compound_guest_labels():
+    def f(b):
+        b.add("paragraph", "Port commission, 16 July 2020")
+        b.add("paragraph", "Board President Lane called the meeting to order at 2:00.")
+        b.add("paragraph", "Commissioners Present: President Ira Lane, Vice-President Jo Mott, Secretary / Treasurer "
+                           "Kai Nunn, and Lee Orme were present.")
+        b.add("paragraph", "Management and Staff: Mae Pruitt, Port Manager")
+        b.add("paragraph", "Members of the Public and Media: Ned Quist attended.")
+    a = attendees(f)
+    assert a.present == ["President Ira Lane", "Vice-President Jo Mott", "Secretary/Treasurer Kai Nunn", "Lee Orme"]
+    assert a.guests == ["Mae Pruitt", "Ned Quist"]
+    assert a.chair == "President Ira Lane"
+
+
+def test_short_lines_taken_for_headings_and_a_head_count_line():
+    def f(b):
+        b.add("paragraph", "Parish council, 2 March 2010")
+        b.add("paragraph", "Present: Mrs R Sole, Mr D Tate. T. Vane: Borough Councillor")
+        b.add("paragraph", "4 members of the public")
+        b.add("paragraph", "1. Apologies for absence")
+        b.add("heading", "Cllr J Ware", level=1, style="layout")
+        b.add("paragraph", "Apologies also received from Cllr K Yule")
+        b.add("heading", "Police Matters", level=1, style="layout")
+    a = attendees(f)
+    assert a.present == ["Mrs R Sole", "Mr D Tate"]
+    assert a.guests == ["T. Vane", "4 members of the public"]
+    assert a.apologies == ["Cllr J Ware", "Cllr K Yule"]
+
+
+def test_chair_elected_for_the_meeting_and_named_twice():
+    def f(b):
+        b.add("paragraph", "Parish council, 12 November 2002")
+        b.add("paragraph", "Present: G. Amis, D. Bond. In the absence of the Chairman the members present elected "
+                           "G. Amis to chair the meeting.")
+        b.add("paragraph", "Minutes: D. Bond proposed that the minutes be signed.")
+    a = attendees(f)
+    assert a.chair == "G. Amis"
+    assert a.minutes is None
+
+    def g(b):
+        b.add("paragraph", "Committee minutes, 3 June 2018")
+        b.add("paragraph", "Chaired by Ken Lomax")
+        b.add("paragraph", "Committee Chair Lomax called the meeting to order at 7:23 p.m.")
+    assert attendees(g).chair == "Ken Lomax"
