@@ -327,6 +327,10 @@ def _names_after(out: list[AttendanceBlock], doc: Document, i: int, role: str, l
     first = True
     found_table = False
     affiliated = _affiliation_list(blocks, j)
+    # "- [x] Ann", "- [ ] Bob": a checklist of attendees; an unticked box is someone absent
+    boxes = [_BOX.match(blocks[k].text) for k in range(j, min(len(blocks), j + 60)) if blocks[k].kind == "list_item"]
+    checklist = any(m and m.group(1).strip() for m in boxes)
+    unticked = AttendanceBlock("absent", label, i)
     while j < len(blocks):
         nb = blocks[j]
         if nb.kind == "table_row":
@@ -345,6 +349,17 @@ def _names_after(out: list[AttendanceBlock], doc: Document, i: int, role: str, l
             break
         if _fragment(nb.text):  # "(Esperanto" / "Technologies)": an affiliation on its own line
             j += 1
+            continue
+        if first and _COUNT_LINE.match(nb.text) and nb.kind in ("heading", "paragraph"):
+            j += 1  # "4 out of 5", "(12)": a head count before the names
+            continue
+        if checklist and nb.kind == "list_item" and _BOX.match(nb.text):
+            box = _BOX.match(nb.text)
+            target = ab if box.group(1).strip() else unticked
+            add_names(target, nb.text[box.end():], nb.start + box.end(), j, nb.page)
+            used.add(j)
+            j += 1
+            first = False
             continue
         if nb.kind == "heading" and not (b.kind == "list_item" and nb.level and nb.level > 3) \
                 and not (nb.style == "layout" and _person_line(nb.text)):
@@ -386,6 +401,8 @@ def _names_after(out: list[AttendanceBlock], doc: Document, i: int, role: str, l
         break
     if ab.entries:
         out.append(ab)
+        if role == "present" and unticked.entries:
+            out.append(unticked)
     return bool(ab.entries) or found_table
 
 
@@ -406,6 +423,9 @@ def _affiliation_list(blocks: list[Block], j: int) -> bool:
     return fit >= 0.6 * len(items)
 
 
+_BOX = re.compile(r"^\s*\[([ xX✓✔])\]\s*")
+_COUNT_LINE = re.compile(r"^\(?\s*\d{1,3}\s*(?:(?:out )?of|/)\s*\d{1,3}\s*\)?(?:\s+(?:present|attending|attended))?$|"
+                         r"^\(\d{1,3}\)$", re.IGNORECASE)
 _PERSON_TITLE = re.compile(r"^(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Professor|Rev|Revd|Sir|Dame|Lady|Lord|"
                            r"Trustee|Commissioner|Director|Governor|Mayor)\.?\s+[A-Z]")
 

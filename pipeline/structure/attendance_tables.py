@@ -51,7 +51,8 @@ _DATEISH = re.compile(r"\b(?:\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?|\d{1,2}(?:st|n
 _DEFAULT_CODES = {"p": "present", "present": "present", "✓": "present", "✔": "present", "y": "present",
                   "yes": "present", "attended": "present", "apologies": "apologies", "apols": "apologies",
                   "apol": "apologies", "ap": "apologies", "absent": "absent", "abs": "absent"}
-_KEY = re.compile(r"(?<![\w])([A-Za-z✓✔×]{1,3})\s*(?:=|–|—|-|:)\s*(present|attended|in attendance|apologies(?: "
+_KEY = re.compile(r"(?<![\w])([A-Za-z✓✔×]{1,3})\s*(?:=|–|—|-|:)\s*(present|attended|in attendance|attending|"
+                  r"yes(?= \(in attendance\)| \(present\)| \(attended\))|no(?= \(not)|not in attendance|apologies(?: "
                   r"(?:given|received|sent|accepted|noted))?|sent apologies|apology|absent(?: with(?:out)? "
                   r"(?:apolog(?:y|ies)|notice|consent))?|not present|excused|unexcused|did not attend|"
                   r"non[- ]attendance)", re.IGNORECASE)
@@ -59,8 +60,10 @@ _KEY = re.compile(r"(?<![\w])([A-Za-z✓✔×]{1,3})\s*(?:=|–|—|-|:)\s*(pres
 
 def _code_role(meaning: str) -> str:
     m = meaning.lower()
-    if m.startswith(("present", "attended", "in attendance")):
+    if m.startswith(("present", "attended", "in attendance", "yes", "attending")):
         return "present"
+    if m.startswith(("no", "not in attendance")):
+        return "absent"
     if "without" in m or m.startswith(("not present", "unexcused", "did not", "non")):
         return "absent"
     if m.startswith(("apolog", "sent apolog", "excused")) or "with apolog" in m or "with consent" in m:
@@ -334,28 +337,54 @@ def _register(doc: Document, rows: list[Block], context, ix: dict[int, int]) -> 
 
 
 def _person_columns(doc: Document, rows: list[Block], context, ix: dict[int, int]) -> list[AttendanceBlock] | None:
-    """A column per person ('| | Ann Lee | Bob Stone |') and a row of ticks for the meeting."""
+    """A column per person, by name or initials ('| | Ann Lee | Bob Stone |', '| | AL | BS |'), and a
+    row of ticks or codes per meeting; this meeting's row is the last one filled in."""
     if len(rows) < 2:
         return None
     header = _cells(rows[0])
-    people = [k for k, c in enumerate(header) if c.text.strip() and namey_full(c.text) and not role_like(c.text)
-              and len(c.text.split()) >= 2]
-    if len(people) < 3 or len(people) < len([c for c in header if c.text.strip()]) - 1:
+    people = [k for k, c in enumerate(header) if k > 0 and _person_head(c.text)]
+    if len(people) < 3 or len(people) < len([c for c in header[1:] if c.text.strip()]) - 1:
         return None
-    marked = [r for r in rows[1:] if sum(1 for k in people if k < len(r.cells or [])
-                                         and _MARK.match(r.cells[k].text.strip())) >= 1]
-    if not marked:
+    key = register_key(doc)
+
+    def code(text: str) -> str | None:
+        t = text.strip().lower().rstrip(".")
+        if t in key:
+            return key[t]
+        if _MARK.match(text.strip()) and t != "x":
+            return "present"
+        return {"n": "absent", "no": "absent", "absent": "absent", "apologies": "apologies", "apols": "apologies",
+                "p": "present", "present": "present"}.get(t)
+
+    filled = [r for r in rows[1:] if sum(1 for k in people if k < len(r.cells or []) and code(r.cells[k].text))
+              >= max(2, len(people) // 2)]
+    if not filled:
         return None
-    row = marked[-1]
-    ab = AttendanceBlock("present", "(register)", ix[id(rows[0])])
-    absent = AttendanceBlock("absent", "(register)", ix[id(rows[0])])
+    row = filled[-1]
+    # in a row of ticks, an empty cell is someone not there; in a row of codes it says nothing
+    ticks = any(re.fullmatch(r"[✓✔☑✅√•*]", (row.cells[k].text.strip() if k < len(row.cells or []) else ""))
+                for k in people)
+    out: dict[str, AttendanceBlock] = {}
     for k in people:
         c = header[k]
-        t = row.cells[k].text.strip() if k < len(row.cells or []) else ""
-        target = ab if _MARK.match(t) and t not in ("x", "X") else absent if not t or t in ("x", "X", "-") else None
-        if target is not None:
-            add_names(target, c.text, c.start, ix[id(rows[0])], rows[0].page)
-    return [x for x in (ab, absent) if x.entries] or None
+        cell = row.cells[k].text.strip() if k < len(row.cells or []) else ""
+        role = code(cell) if cell else ("absent" if ticks else None)
+        if role is None:
+            continue
+        ab = out.setdefault(role, AttendanceBlock(role, "(register)", ix[id(rows[0])]))
+        name = c.text.strip()
+        if namey(clean(name)[0]):
+            add_names(ab, c.text, c.start, ix[id(rows[0])], rows[0].page)
+        else:
+            _entry(ab, name, role, c.start, ix[id(rows[0])], rows[0].page, text=c.text)
+    return list(out.values()) or None
+
+
+def _person_head(text: str) -> bool:
+    t = text.strip()
+    if re.fullmatch(r"[A-Z][A-Za-z]{1,3}", t) and sum(ch.isupper() for ch in t) >= 2:
+        return True  # initials: 'JB', 'SMc'
+    return bool(t) and namey_full(t) and not role_like(t) and len(t.split()) >= 2
 
 
 def _people_table(rows: list[Block], context: tuple[str, str], ix: dict[int, int]) -> list[AttendanceBlock] | None:

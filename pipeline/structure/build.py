@@ -105,6 +105,17 @@ def _attendance(m: Meeting, doc: Document, st: Structure) -> None:
         for e in ab.entries:
             by_role.setdefault(e.role, []).append(e)
             source[id(e)] = ab.label
+    # initials alone (a register's column heads) are the person the minutes define them for
+    defined = {}
+    for ab in st.attendance:
+        for e in ab.entries:
+            if e.initials and name_key(e.name):
+                defined.setdefault(e.initials, e)
+    for role, entries in by_role.items():
+        for k, e in enumerate(entries):
+            if e.name in defined and not e.initials and re.fullmatch(r"[A-Z][A-Za-z]{0,3}", e.name):
+                hit = defined[e.name]
+                entries[k] = hit.__class__(**{**hit.__dict__, "role": role})
     listed = by_role.get("present", []) + by_role.get("guests", [])
     # a first name alone under apologies or absent is the listed person it fits ('Albert')
     for role in ("apologies", "absent"):

@@ -441,3 +441,32 @@ def test_chair_elected_for_the_meeting_and_named_twice():
         b.add("paragraph", "Chaired by Ken Lomax")
         b.add("paragraph", "Committee Chair Lomax called the meeting to order at 7:23 p.m.")
     assert attendees(g).chair == "Ken Lomax"
+
+
+def test_register_with_a_column_per_person_by_initials():
+    def f(b):
+        b.add("paragraph", "Full Governing Body, 16 July 2024")
+        b.add("paragraph", "Governors: Ann Bligh (AB), Cal Dorr (CD), Eve Finch (EF), Gus Hay (GH)")
+        t = b.new_table()
+        b.add_row(t, ["Attendance", "AB", "CD", "EF", "GH"], header=True)
+        b.add_row(t, ["FGB 12/09/23", "Y", "Y", "N", "Y"])
+        b.add_row(t, ["FGB 16/07/24", "Y", "N", "Y", "Y"])
+        b.add_row(t, ["FGB 10/10/24", "", "", "", ""])
+        b.add("paragraph", "Key: Y = Yes (in attendance), N = No (not in attendance)")
+    a = attendees(f)
+    assert a.present == ["Ann Bligh (AB)", "Eve Finch (EF)", "Gus Hay (GH)"]
+    assert a.absent == ["Cal Dorr (CD)"]
+
+
+def test_attendance_checklist_ticked_and_unticked():
+    def f(b):
+        b.add("heading", "Team meeting 3", level=1)
+        b.add("heading", "Attendance", level=2)
+        b.add("heading", "4 out of 5", level=5)
+        for box, name in (("x", "Ida Jung"), ("x", "Kofi Lam"), ("x", "Mo Ng"), ("x", "Oz Pike"), (" ", "Quy Ro")):
+            b.add("list_item", f"[{box}] {name}")
+        b.add("heading", "Agenda", level=2)
+        b.add("list_item", "[x] Confirm the weekly time")
+    a = attendees(f)
+    assert a.present == ["Ida Jung", "Kofi Lam", "Mo Ng", "Oz Pike"]
+    assert a.absent == ["Quy Ro"]
