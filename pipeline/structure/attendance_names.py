@@ -139,13 +139,20 @@ def clean(item: str) -> tuple[str, list[str], str | None]:
             notes.append(inner)
     s = re.sub(r"\[[^\]]*\]", " ", s)
     bare = re.sub(r"\([^)]*\)", "", s)
+    fit_to = re.sub(r"\s+(?:VICE[- ])?(?:CHAIR\w*|CLERK|SECRETARY|TREASURER|PRESIDENT|MINUTES|RFO)\s*$", "", bare)
     for pm in re.finditer(r"\(([^)]*)\)", s):
         inner = pm.group(1).strip()
-        if INITIALS.match(inner) and initials_fit(inner, bare):
+        if INITIALS.match(inner) and initials_fit(inner, fit_to):
             initials = inner
         elif inner:
             notes.append(inner)
     s = bare
+    # "Nick Oakhill (NO) CHAIR", "Cathy Fleet CLERK": a role in capitals after the name
+    trail = re.match(r"^(.+?)\s+((?:VICE[- ])?(?:CHAIR(?:MAN|WOMAN|PERSON)?|CLERK|SECRETARY|TREASURER|PRESIDENT|"
+                     r"MINUTES|RFO))$", s.strip())
+    if trail and len(trail.group(1).split()) >= 2:
+        notes.append(trail.group(2).capitalize())
+        s = trail.group(1)
     # "T. Manley: Borough Councillor": a role after a colon
     colon = re.match(r"^(.+?):\s+(.+)$", s)
     if colon and (role_like(colon.group(2)) or ROLE_ONLY.match(colon.group(2).strip(" .,;"))):
@@ -213,9 +220,9 @@ def split_items(body: str) -> list[tuple[str, int]]:
     for t, o in out:
         pos = 0
         while True:
-            m = re.search(r"\)\s+(?:(?:for\s+)?items?\s+\d+(?:\s*[-–—&,]\s*\d+)*(?:\s+only)?\s+)?"
+            m = re.search(r"[)\]]\s*(?:(?:for\s+)?items?\s+\d+(?:\s*[-–—&,]\s*\d+)*(?:\s+only)?\s+)?"
                           r"(?=(?:[A-Z][\w'’-]*\s+){1,3}[A-Z][\w'’-]*)", t[pos:], re.IGNORECASE)
-            if not m or t[pos + m.end():].lstrip().startswith("(") or not t[pos + m.end()].isupper():
+            if not m or t[pos + m.end():].lstrip().startswith(("(", "[")) or not t[pos + m.end()].isupper():
                 break
             split.append((t[:pos + m.start() + 1], o))
             t, o = t[pos + m.end():], o + pos + m.end()
@@ -228,6 +235,31 @@ def split_items(body: str) -> list[tuple[str, int]]:
         else:
             split.append((t, o))
     return [(t, o) for t, o in split if t.strip()]
+
+
+_CELL_TITLE = re.compile(r"^(?:Cllr|Councillor|Mr|Mrs|Ms|Miss|Dr|Prof|Rev|Revd|Sir|Dame|County|District|Borough|"
+                         r"Parish|Town)\.?$")
+
+
+def pair_names(text: str) -> str:
+    """'Norma Jones Carol Couzens Cllr Arash Fatemian': the lines of a table cell joined with no
+    separator, read as first name + surname pairs (each title kept with the name after it)."""
+    if re.search(r"[,;&()\[\]]|\band\b", text):
+        return text
+    words = text.split()
+    core = [w for w in words if not _CELL_TITLE.match(w)]
+    if len(core) < 4 or len(core) % 2 or not all(re.fullmatch(r"[A-Z][\w'’-]+", w) for w in core):
+        return text
+    out, cur, n = [], [], 0
+    for w in words:
+        cur.append(w)
+        if not _CELL_TITLE.match(w):
+            n += 1
+            if n % 2 == 0:
+                out.append(" ".join(cur))
+                cur = []
+    joined = ",".join(out)  # a comma in place of the space between two names: offsets stay exact
+    return joined if not cur and len(joined) == len(" ".join(words)) and " ".join(words) == text else text
 
 
 def add_names(ab: AttendanceBlock, value: str, value_start: int, block: int, page: int | None) -> int:

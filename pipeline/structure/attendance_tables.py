@@ -30,6 +30,7 @@ from pipeline.structure.attendance_names import (
     initials_fit,
     looks_like_names,
     namey,
+    pair_names,
     role_like,
 )
 
@@ -116,7 +117,7 @@ def _add_cells(ab: AttendanceBlock, b: Block, cells: list, role: str, ix: dict[i
                     _entry(ab, name, role, c.start, ix[id(b)], b.page, note, nxt, c.text)
                     k += 2
                     continue
-            add_names(ab, c.text, c.start, ix[id(b)], b.page)
+            add_names(ab, pair_names(c.text), c.start, ix[id(b)], b.page)
         k += 1
 
 

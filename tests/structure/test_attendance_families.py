@@ -470,3 +470,18 @@ def test_attendance_checklist_ticked_and_unticked():
     a = attendees(f)
     assert a.present == ["Ida Jung", "Kofi Lam", "Mo Ng", "Oz Pike"]
     assert a.absent == ["Quy Ro"]
+
+
+def test_column_per_role_with_roles_in_capitals_and_names_run_together():
+    def f(b):
+        b.add("heading", "Minutes of the parish council meeting on 24th May 2018", level=2)
+        t = b.new_table()
+        b.add_row(t, ["Present:", "Members of the Public:", "Apologies:"])
+        b.add_row(t, ["Ned Oaks (NO) CHAIR", "Dai Cole", "Chas Rowe"])
+        b.add_row(t, ["Kat Dray (KD)", "Ola Vine Pat Gray Cllr Ari Fenn", ""])
+        b.add_row(t, ["Cath Fell (CF) CLERK", "", ""])
+    a = attendees(f)
+    assert a.present == ["Ned Oaks (NO)", "Kat Dray (KD)", "Cath Fell (CF)"]
+    assert a.guests == ["Dai Cole", "Ola Vine", "Pat Gray", "Cllr Ari Fenn"]
+    assert a.apologies == ["Chas Rowe"]
+    assert a.chair == "Ned Oaks (NO)"
