@@ -26,10 +26,12 @@ _MEMBERS = (r"(?:(?:the|voting|regular|full|core|elected|appointed|ex[- ]officio
 # ... and the others who attend: staff, officers, consultants, visitors, the public
 _OTHERS = (r"(?:others?|other attendees|staff|staff members?|employees|invited|"
            r"guests?|invited guests?|invitees?|visitors?|observers?|consultants?|advisors?|advisers?|presenters?|"
-           r"speakers?|public|members? of the (?:public|press|community)|press|media|residents?|parishioners|"
+           r"speakers?|guest speakers?|invited speakers?|public|members? of the (?:public|press|community)|press|media|residents?|parishioners|"
            r"non[- ]members?|liaisons?|counsel|legal counsel|auditors?|attorneys?|management|senior staff|"
            r"(?:council |district |county |city |village |town )?staff(?: members?)?)")
-_PRESENT = r"(?:present|attending|in attendance|attended|participating|on the call|on call|joining|here)"
+_PRESENT = (r"(?:present|attending|in attendance|attended|participating|on the call|on call|joining|here)"
+            r"(?: (?:in person|in-person|remotely|online|virtually|by (?:phone|telephone|video)|via [\w-]+|"
+            r"at (?:the|this) meeting))?")
 _ABSENT = r"(?:absent|not present|not in attendance|missing|not attending|absent without (?:apology|apologies|notice)|" \
           r"unexcused(?: absences?)?|absent \(unexcused\)|no[- ]shows?)"
 _APOLOGIES = (r"(?:apologies(?: for absence)?(?: (?:were )?(?:received|given|noted|sent))?(?: from)?|apologies sent|"
@@ -43,7 +45,7 @@ _LABELS: list[tuple[str, str]] = [
     (rf"{_MEMBERS}(?: (?:attending|participating))?(?: and participating)?", "present"),
     (r"those (?:present|attending|in attendance)|(?:the )?following (?:were )?(?:present|in attendance)|"
      r"attendance|attendees|attendance list|roll ?call|(?:quorum )?roll call(?: of (?:members|the board))?|"
-     r"late|late arrivals?|arrived late|who(?:'s| is) here", "present"),
+     r"late|late arrivals?|arrived late|who(?:'s| is) here|time ?keeper", "present"),
     (rf"(?:{_MEMBERS} )?{_APOLOGIES}", "apologies"),
     (rf"(?:{_MEMBERS} |{_OTHERS} )?{_ABSENT}|missing (?:attendees|members|people|persons)", "absent"),
     (rf"(?:also )?{_OTHERS}(?: (?:also )?{_PRESENT})?", "guests"),
@@ -87,6 +89,8 @@ def attendance_role(label: str, *, bare: bool = False) -> str | None:
     if bare and (_BARE_MINUTES.match(t) or _BARE_BODY.match(t)):
         return None
     role = _role_of(t)
+    if role is None and "(" in t:  # "In attendance (staff)": an aside in brackets
+        role = _role_of(re.sub(r"\s*\([^)]*\)\s*", " ", t).strip())
     if role is None and re.search(r" and | & |/", t):
         # "Members of the Public and Media", "Management and Staff": parts that agree
         roles = {_role_of(p.strip()) for p in re.split(r" and | & |/", t) if p.strip()}

@@ -27,7 +27,9 @@ def test_labels_read_as_who_and_status():
         "PRESENT (seven Councillors)": "present", "Roll call": "present", "Late": "present",
         "Missing attendees": "absent", "Members excused": "apologies", "Meeting facilitator": "chair",
         "Minutes-taker": "minutes", "Presiding officer": "chair", "Observers": "guests",
-        "Members of the public": "guests", "Officers present": "guests",
+        "Members of the public": "guests", "Officers present": "guests", "Present in person": "present",
+        "Attending remotely": "present", "In attendance (staff)": "guests", "Guest speaker": "guests",
+        "Management and staff": "guests", "Members of the Public and Media": "guests", "Timekeeper": "present",
     }
     for label, role in cases.items():
         assert attendance_role(label) == role, label
