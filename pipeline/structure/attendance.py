@@ -41,10 +41,11 @@ __all__ = ["AttendanceBlock", "AttendanceEntry", "attendance_role", "find_attend
 
 _split_items = split_items  # kept for the property and fuzz tests
 
-_NAME = (r"(?:(?:[A-Z]\.|(?:Cllr|Dr|Mr|Mrs|Ms|Mx|Rev|Revd|Prof|St|Sgt)\.|[A-Z][\w'’-]*|de|van|von|der|da|di|du|le|la)"
-         r"\s){0,3}[A-Z][\w'’-]+")
-_TITLED = r"(?:(?:Vice |Deputy )?(?:President|Chair(?:man|woman|person)?|Mayor|Trustee|Commissioner|Councillor|Cllr\.?|" \
-          r"Alderman|Supervisor|Senator|Director|Dr\.?|Mr\.?|Mrs\.?|Ms\.?|Rev\.?|Revd\.?|Prof\.?)\s)?"
+_NAME = (r"(?:(?:[A-Z][.\u2024]|(?:Cllrs?|Dr|Mr|Mrs|Ms|Mx|Rev|Revd|Prof|St|Sgt)[.\u2024]|[A-Z][\w'’-]*|"
+         r"de|van|von|der|da|di|du|le|la)\s){0,3}[A-Z][\w'’-]+")
+_TITLED = r"(?:(?:Vice |Deputy )?(?:President|Chair(?:man|woman|person)?|Mayor|Trustee|Commissioner|Councillor|" \
+          r"Cllr[.\u2024]?|Alderman|Supervisor|Senator|Director|Dr[.\u2024]?|Mr[.\u2024]?|Mrs[.\u2024]?|Ms[.\u2024]?|" \
+          r"Rev[.\u2024]?|Revd[.\u2024]?|Prof[.\u2024]?)\s)?"
 _SUBORDINATE = re.compile(r"(?:^|\W)(?:as|since|because|if|when|while|although|though|unless|until|that)\s+$",
                           re.IGNORECASE)
 _LEAD_WORDS = re.compile(r"^(?:(?:As|Since|Because|If|When|While|Although|Though|Unless|Until|But|And|However|"
@@ -62,7 +63,7 @@ _SENTENCE_FORMS = [
                 r"hosted)\s+by\s+(?:the \w+,? )?(?P<names>" + _TITLED + _NAME + ")"), "chair"),
     (re.compile(r"^(?:Chaired|Led|Facilitated|Presided over|Moderated) by:?\s+(?P<names>" + _TITLED + _NAME + ")"),
      "chair"),
-    (re.compile(rf"\b(?P<names>{_TITLED}{_NAME}) (?:chaired|presided|took the chair|was in the chair|"
+    (re.compile(rf"\b(?P<names>{_TITLED}{_NAME}) (?i:chaired|presided|took the chair|was in the chair|"
                 rf"assumed the chair)\b"), "chair"),
     (re.compile(rf"\b(?P<names>{_TITLED}{_NAME}),? (?:called|brought) the (?:meeting|session|call) to order\b"),
      "chair"),
@@ -110,15 +111,16 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
     out: list[AttendanceBlock] = []
     blocks = doc.blocks
     used: set[int] = set()
-    public: tuple[str, int | None] | None = None  # (kind, level) of the public-comment item we are in
-    upcoming: tuple[str, int | None] | None = None  # the "Next meeting" item we are in
+    public: tuple[str, int | None, bool] | None = None  # (kind, level, bold) of the public-comment item we are in
+    upcoming: tuple[str, int | None, bool] | None = None  # the "Next meeting" item we are in
+    public_from = 0
     for i, b in enumerate(blocks):
-        if public and _ends_item(b, public):
+        if public and (_ends_item(b, public) or i - public_from > 30):
             public = None
         if upcoming and _ends_item(b, upcoming):
             upcoming = None
         if len(b.text) < 80 and _NEXT_MEETING.match(b.text) and (b.kind in ("heading", "list_item") or b.bold):
-            upcoming = (b.kind, b.level)
+            upcoming = (b.kind, b.level, b.bold)
             continue
         if upcoming or i in used:
             continue  # who will chair or take notes next time is not this meeting's attendance
@@ -132,7 +134,7 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
             _speaker(out, b, i)
         if len(text) < 160 and _PUBLIC_ITEM.search(text) and b.kind in ("heading", "list_item", "paragraph") \
                 and not re.search(r"\bno (?:members of the )?public\b", text, re.IGNORECASE):
-            public = (b.kind, b.level)
+            public, public_from = (b.kind, b.level, b.bold), i
         if _AUDIENCE_LINE.match(text) and i < 40:
             # "4 members of the public" on its own line under the attendance list
             ab = AttendanceBlock("guests", "(head count)", i)
@@ -448,12 +450,17 @@ def _fragment(text: str) -> bool:
 
 # ----------------------------------------------------------------------------------- sentences
 
+_ABBREV_DOT = re.compile(r"\b(Cllrs|Cllr|Dr|Mr|Mrs|Ms|Mx|Rev|Revd|Prof|St|[A-Z])\.(?=\s*[A-Z])")
+
+
 def _sentence_forms(out: list[AttendanceBlock], text: str, b: Block, i: int, offset: int = 0) -> None:
+    # the full stop of "Cllrs." or "J." does not end the sentence (same length: spans stay right)
+    guarded = _ABBREV_DOT.sub(lambda m: m.group(1) + "\u2024", text)
     for rx, srole in _SENTENCE_FORMS:
-        for sm in rx.finditer(text):
+        for sm in rx.finditer(guarded):
             if _SUBORDINATE.search(text[:sm.start()][-30:]) and srole in ("absent", "guests"):
                 continue  # "As CH was not present, ..."
-            names = trim_tail(sm.group("names"))
+            names = trim_tail(text[sm.start("names"):sm.end("names")])
             start = sm.start("names")
             lead = _LEAD_WORDS.match(names)
             if lead:
@@ -470,9 +477,10 @@ def _sentence_forms(out: list[AttendanceBlock], text: str, b: Block, i: int, off
 
 # ----------------------------------------------------------------------------------- public comment
 
-def _ends_item(b: Block, public: tuple[str, int | None]) -> bool:
-    kind, level = public
-    if b.kind == "heading":
+def _ends_item(b: Block, public: tuple[str, int | None, bool]) -> bool:
+    kind, level, bold = public
+    if b.kind == "heading" or (b.bold and not bold and len(b.text.split()) <= 10) \
+            or (b.text.isupper() and len(b.text) < 80):
         return True
     if b.kind == "list_item" and kind == "list_item" and (b.level or 0) <= (level or 0):
         return True

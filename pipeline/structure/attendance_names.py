@@ -392,7 +392,8 @@ ROLE_ONLY = re.compile(
     r"(chair(man|woman|person)?|president|treasurer|secretary|clerk|co-?ordinator|coordinator|officer|manager|"
     r"director|trustee|minute[- ]?taker|scribe|convenor|convener|rfo)$", re.IGNORECASE)
 # ". " ends a list item unless it closes an initial or a title ("J. Smith", "Dr. Payne")
-_ITEM_SEP = re.compile(r"\s*(?:[,;]|(?<![A-Z])(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)\.\s+|\band\b|&|\s•\s)\s*")
+_ITEM_SEP = re.compile(r"\s*(?:[,;]|(?<![A-Z])(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\bCllr)(?<!\bCllrs)"
+                       r"(?<!\bRev)(?<!\bRevd)(?<!\bProf)\.\s+|\band\b|&|\s•\s)\s*")
 
 
 def _map(offsets: list[tuple[int, int, int, int | None]], pos: int) -> tuple[int, int, int | None]:

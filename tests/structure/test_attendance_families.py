@@ -487,3 +487,17 @@ def test_column_per_role_with_roles_in_capitals_and_names_run_together():
     assert a.guests == ["Dai Cole", "Ola Vine", "Pat Gray", "Cllr Ari Fenn"]
     assert a.apologies == ["Chas Rowe"]
     assert a.chair == "Ned Oaks (NO)"
+
+
+def test_label_line_then_names_with_plural_title_and_took_the_chair():
+    def f(b):
+        b.add("paragraph", "Community council minutes, 8 May 2019")
+        b.add("paragraph", "PRESENT")
+        b.add("paragraph", "Cllrs. Aled Bevan, Cai Dafis, Elin Ffowc and County Councillor Gwyn Hughes")
+        b.add("paragraph", "1. Apologies received from Cllrs. Iolo Jones, Kai Lloyd and Mair Morgan")
+        b.add("paragraph", "Cllr. Aled Bevan took the Chair.")
+    a = attendees(f)
+    assert a.present == ["Aled Bevan", "Cai Dafis", "Elin Ffowc"]
+    assert a.guests == ["County Councillor Gwyn Hughes"]
+    assert a.apologies == ["Iolo Jones", "Kai Lloyd", "Mair Morgan"]
+    assert a.chair == "Aled Bevan"
