@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.core.document import Document
 from pipeline.core.names import name_key
 from pipeline.core.provenance import provenance
@@ -48,6 +50,44 @@ def _display(e) -> str:
     return f"{e.name} ({e.initials})" if e.initials else e.name
 
 
+# Words before a name that say what someone is, not who ("Trustee Picha", "Vice President Genna
+# Carnes"): dropped when a name is compared with the attendance list.
+_OFFICE_WORDS = {"trustee", "trustees", "commissioner", "commissioners", "mayor", "president", "vice", "deputy",
+                 "chair", "chairman", "chairwoman", "chairperson", "senator", "alderman", "supervisor", "governor",
+                 "member", "councilmember", "selectman", "administrator", "attorney", "clerk", "village", "library", "board",
+                 "committee", "council", "commission", "director"}
+# a title that makes its holder the one who presides ("Mayor Rossi", "Chairman Ortiz")
+_PRESIDING_TITLE = re.compile(r"^(?:mayor|chair|chairman|chairwoman|chairperson|presiding officer)\s+[A-Z]",
+                              re.IGNORECASE)
+_LESSER_CHAIR = re.compile(r"\b(?:co-?chairs?|vice[- ]chair(?:man|woman|person)?|deputy chair(?:man|woman|person)?)\b",
+                           re.IGNORECASE)
+
+
+def _core_words(name: str) -> set[str]:
+    return {w for w in name_key(name).split() if w not in _OFFICE_WORDS}
+
+
+def _resolve(e, people: list) -> object | None:
+    """The entry of the attendance list that ``e`` names: the same words once titles and offices are
+    dropped ('Trustee Picha' -> 'Picha'), a first name that fits one person ('Albert' -> 'Albert
+    Waldron (AW)'), or a handle ('eholk' -> 'Eric Holk')."""
+    words = _core_words(e.name)
+    if not words:
+        return None
+    fits = [p for p in people if _core_words(p.name) and (words <= _core_words(p.name) or _core_words(p.name) <= words)]
+    if len({name_key(p.name) for p in fits}) == 1:
+        return fits[0]
+    if len(words) == 1 and not fits:
+        w = next(iter(words))
+        if e.name[:1].islower() and len(w) >= 4:  # a handle: first initial + surname, or a surname
+            fits = [p for p in people if len(name_key(p.name).split()) >= 2 and
+                    (w == name_key(p.name).split()[0][0] + name_key(p.name).split()[-1] or w == name_key(p.name).split()[-1]
+                     or w == "".join(name_key(p.name).split()))]
+            if len({name_key(p.name) for p in fits}) == 1:
+                return fits[0]
+    return None
+
+
 def _attendance(m: Meeting, doc: Document, st: Structure) -> None:
     seen: dict[str, set[str]] = {}
     for ab in st.attendance:
@@ -59,21 +99,67 @@ def _attendance(m: Meeting, doc: Document, st: Structure) -> None:
             m.attendance.append(AttendanceEntry(name=e.name, role=e.role if e.role in (
                 "present", "apologies", "absent", "guests", "chair", "minutes") else "officer",
                 initials=e.initials, note=e.note, provenance=provenance(doc, e.start, e.end, e.block)))
-    entries = st.attendance
     by_role: dict[str, list] = {}
-    for ab in entries:
+    source: dict[int, str] = {}  # id(entry) -> the label it came under
+    for ab in st.attendance:
         for e in ab.entries:
             by_role.setdefault(e.role, []).append(e)
+            source[id(e)] = ab.label
+    # initials alone (a register's column heads) are the person the minutes define them for
+    defined = {}
+    for ab in st.attendance:
+        for e in ab.entries:
+            if e.initials and name_key(e.name):
+                defined.setdefault(e.initials, e)
+    for role, entries in by_role.items():
+        for k, e in enumerate(entries):
+            if e.name in defined and not e.initials and re.fullmatch(r"[A-Z][A-Za-z]{0,3}", e.name):
+                hit = defined[e.name]
+                entries[k] = hit.__class__(**{**hit.__dict__, "role": role})
+    listed = by_role.get("present", []) + by_role.get("guests", [])
+    # a first name alone under apologies or absent is the listed person it fits ('Albert')
+    for role in ("apologies", "absent"):
+        for k, e in enumerate(by_role.get(role, [])):
+            if len(name_key(e.name).split()) == 1 and e.name[:1].isupper():
+                hit = _resolve(e, by_role.get("present", []))
+                if hit is not None and len(name_key(hit.name).split()) > 1:
+                    by_role[role][k] = hit.__class__(**{**hit.__dict__, "role": role})
+    # the chair and minute-taker as the list names them ('Trustee Picha' is 'Picha' of the list)
+    for role in ("chair", "minutes"):
+        resolved = []
+        for e in by_role.get(role, []):
+            hit = _resolve(e, listed + by_role.get("apologies", []) + by_role.get("absent", [])) if listed else None
+            if hit is not None:
+                new = hit.__class__(**{**hit.__dict__, "role": role})
+                source[id(new)] = source.get(id(e), "")
+                resolved.append(new)
+            elif e.name[:1].isupper():
+                resolved.append(e)
+        by_role[role] = resolved
+    chairs = by_role.get("chair", [])
+    # a named chair over a co-chair or vice-chair; a list or label over a sentence
+    if chairs:
+        plain = [e for e in chairs if not _LESSER_CHAIR.search(f"{source.get(id(e), '')} {e.note or ''}")]
+        chairs = plain or chairs
+        labelled = [e for e in chairs if source.get(id(e)) != "(sentence)"]
+        by_role["chair"] = labelled or chairs
+    elif len([e for e in by_role.get("present", []) if _PRESIDING_TITLE.match(e.name)]) == 1:
+        by_role["chair"] = [e for e in by_role["present"] if _PRESIDING_TITLE.match(e.name)]
+    # one chair named twice ('Chaired by Julien Bouquet', 'Chair Bouquet called ...'): the fuller name
+    ch = by_role.get("chair", [])
+    by_role["chair"] = [e for e in ch if not any(o is not e and _core_words(e.name) < _core_words(o.name) for o in ch)]
     apologies = {name_key(e.name) for e in by_role.get("apologies", [])}
     absent = {name_key(e.name) for e in by_role.get("absent", [])}
-    # whoever chaired or took the minutes was there, unless the minutes say they sent apologies
+    # whoever chaired or took the minutes was there, unless the minutes say they sent apologies;
+    # with no list of those present, nobody is added to one
     known = {name_key(x.name) for r in ("present", "guests") for x in by_role.get(r, [])} | apologies | absent
-    for role in ("chair", "minutes"):
-        for e in by_role.get(role, []):
-            k = name_key(e.name)
-            if not _same_person_in(k, known):
-                by_role.setdefault("present", []).append(e)
-                known.add(k)
+    if by_role.get("present"):
+        for role in ("chair", "minutes"):
+            for e in by_role.get(role, []):
+                k = name_key(e.name)
+                if not _same_person_in(k, known):
+                    by_role.setdefault("present", []).append(e)
+                    known.add(k)
 
     def names(role: str, exclude: set[str]) -> list[str]:
         out, keys = [], set()
