@@ -15,9 +15,11 @@ from pipeline.core.provenance import provenance
 from pipeline.core.record import Action, DateValue, Meeting, Warning
 from pipeline.detect.actions import (
     ActionFound,
+    action_regions,
     dedupe,
     flattened_table_actions,
     marker_actions,
+    owner_line_actions,
     prose_actions,
     section_actions,
     table_actions,
@@ -79,8 +81,13 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
     found: list[ActionFound] = []
     found += table_actions(doc, section_of=section_of, due_of=due_cell, known=known)
     found += flat
-    found += marker_actions(doc, section_of=section_of, due_of=due_of, known=known)
-    found += section_actions(doc, st, due_of=due_of, known=known, taken=covered)
+    regions = action_regions(doc, st, known)
+    in_regions = {i for r in regions for i in r.blocks}
+    found += marker_actions(doc, section_of=section_of, due_of=due_of, known=known, action_blocks=in_regions)
+    found += owner_line_actions(doc, section_of=section_of, due_of=due_of, known=known)
+    covered |= {i for a in found if a.source == "marker" for i in a.covers}
+    found += section_actions(doc, st, due_of=due_of, known=known, taken=covered, regions=regions,
+                             next_due=lambda: (next_date.isoformat(), "next meeting") if next_date else (None, None))
     decided = decisions_mod.find_decisions(doc, st, parsed)
     decision_spans = [(d.start, d.end) for d in decided if d.kind in ("resolved", "motion")]
     found += prose_actions(parsed, section_of=section_of, due_of=due_of, known=known, skip_blocks=covered,

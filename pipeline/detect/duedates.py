@@ -812,7 +812,8 @@ def find_next_meetings(doc: Document, *, meeting_date: date | None, day_first: b
             if lead and dm.start < lead.end():
                 continue
             if not lead:
-                starts_block = not re.search(r"[^\W\d_]", re.sub(rf"{_WEEKDAY_CAP}|(?i:on|the)", "", text[:dm.start]))
+                before = _DATE_LABEL.sub("", text[:dm.start]) if whole else text[:dm.start]
+                starts_block = not re.search(r"[^\W\d_]", re.sub(rf"{_WEEKDAY_CAP}|(?i:on|the)", "", before))
                 if not (starts_block or _NEXT_SAYS.search(text[:dm.start])):
                     continue
             value, inferred = dm.value, dm.year_inferred
@@ -845,7 +846,39 @@ def find_next_meetings(doc: Document, *, meeting_date: date | None, day_first: b
                 elif joiner == "and":
                     nm.other_times = times[1:]
             found.append(nm)
+        if whole and not dms and meeting_date is not None:
+            got = _weekday_day(text, meeting_date)
+            if got is not None:
+                d, ms, me = got
+                found.append(NextMeeting(date=d, text=text[ms:me], start=b.start + ms, end=b.start + me, block=i,
+                                         year_inferred=True))
     return _merge_same_day(found)
+
+
+# "Date and time: February 25, 2021", "1. When: ...": a label before the date of the next meeting
+_DATE_LABEL = re.compile(r"(?i)^\W*(?:\d{1,2}[.)]\s*)?(?:dates?|time|when|day)(?:\s*(?:and|&|/|,)\s*(?:time|date|venue|place))*"
+                         r"\s*[:\-–]\s*")
+_WEEKDAY_DAY = re.compile(rf"(?P<wd>{_WEEKDAY_CAP})\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:of\s+)?{_MONTH_CAP})")
+
+
+def _weekday_day(text: str, meeting: date) -> tuple[date, int, int] | None:
+    """'Tuesday 26th' with no month: the first such day after the meeting on that weekday."""
+    m = _WEEKDAY_DAY.search(text)
+    if not m:
+        return None
+    wd, day = WEEKDAYS.get(m.group("wd").lower().rstrip(".")), int(m.group("day"))
+    if wd is None or not 1 <= day <= 31:
+        return None
+    first = meeting.replace(day=1)
+    for k in range(0, 3):
+        month_start = _add_months(first, k)
+        try:
+            d = month_start.replace(day=day)
+        except ValueError:
+            continue
+        if d > meeting and d.weekday() == wd:
+            return d, m.start(), m.end()
+    return None
 
 
 def _merge_same_day(found: list[NextMeeting]) -> list[NextMeeting]:
