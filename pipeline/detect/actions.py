@@ -760,7 +760,8 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
             s_abs, e_abs = b.start + sent.start_char, b.start + sent.end_char
             if any(s_abs < e and s < e_abs for s, e in skip_spans):
                 continue
-            for task, owners, how in _sentence_actions(sent, owner_ok):
+            readings = _sentence_actions(sent, owner_ok) or _surface_actions(sent, owner_ok)
+            for task, owners, how in readings:
                 if len(task.split()) < 3:
                     # "The Clerk to investigate", "... - the Chairman and Clerk will again inspect": the
                     # words before the subject, or the sentence before, say what
@@ -784,6 +785,59 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
             act = _arrow_action(arrow, b, i, owner_ok, section_of)
             if act is not None:
                 out.append(act)
+    return out
+
+
+_WHO = r"(?:the\s+)?(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*){0,3}"
+_WHO_LIST = rf"(?P<who>{_WHO}(?:\s*(?:,|and|&|/)\s*{_WHO})*)"
+_CLAUSE_START = r"(?:^|[.;:!?]\s+|\s[-–—]\s+|\)\s+|\bthat\s+)"
+# surface forms the parse of a run-on or telegraphic sentence misses
+_SURFACE = (
+    # "The Parish Clerk is to follow this up", "PB and CW are to ..."
+    ("is_to", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+(?:is|are)\s+to\s+(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
+    # "PW to circulate the report", "... - Daniel to get the signature"
+    ("to", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+to\s+(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
+    # "HL would expedite", "... - JH will look at this going forward"
+    ("will", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+(?:will|would|shall)\s+(?:also\s+|now\s+|then\s+|again\s+)?"
+                       r"(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
+    # "CC asked the Parish Clerk to ...", "CC requested that the Parish Clerk writes to ..."
+    ("asked", re.compile(rf"\b(?:asked|requested|instructed|tasked|invited)\s+(?:that\s+)?{_WHO_LIST}\s+"
+                         r"(?:to\s+|should\s+)?(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
+)
+# verbs that report what was said rather than commit to doing something ("X would say ...")
+_REPORTING = {"say", "note", "thank", "welcome", "explain", "mention", "state", "feel", "think", "believe", "comment",
+              "add", "reply", "respond", "point", "highlight", "conclude", "wonder", "hope", "wish"}
+_HEDGES = re.compile(r"(?i)\b(?:if|whether|unless|could|might|perhaps|wondered|hoped)\b")
+
+
+def _surface_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str], str]]:
+    """Owner-verb forms read off the words where the parse went astray: 'X is to ...', 'X to ...'
+    at a clause start, 'X would/will ...', 'asked (that) X (to) ...'. The owner must pass the
+    same check as parsed subjects, and the word after must be a verb."""
+    text = sent.text
+    out: list[tuple[str, list[str], str]] = []
+    for how, rx in _SURFACE:
+        for m in rx.finditer(text):
+            owners = split_owners(m.group("who"))
+            owners = [re.sub(r"^(?:And|But|Then|Also)\s+", "", o) for o in owners]
+            if not owners or not owner_ok(owners) or any(o.lower() in ("it", "this", "there", "he", "she", "they", "we")
+                                                          for o in owners):
+                continue
+            if how == "will" and _HEDGES.search(text[:m.start("who")]):
+                continue
+            vs = sent.start_char + m.start("vp")
+            tok = next((t for t in sent if t.idx == vs), None)
+            if tok is None or tok.tag_ not in ("VB", "VBZ", "VBP") or tok.pos_ not in ("VERB",):
+                continue
+            lemma = tok.lemma_.lower()
+            if (lemma in _STATIVE and not (lemma == "get" and how != "will")) or lemma in _REPORTING \
+                    or lemma in _DECIDE_VERBS:
+                continue
+            vp = m.group("vp").strip(" ,-–—")
+            vp = tok.lemma_ + vp[len(tok.text):] if vp.startswith(tok.text) else vp
+            out.append((vp, owners, "to" if how in ("to", "is_to") else how))
+        if out:
+            break
     return out
 
 

@@ -24,9 +24,11 @@ OWNER_GROUPS = {"all", "everyone", "everybody", "team", "the team", "committee",
                  "the board", "trustees", "the trustees", "directors", "officers", "staff", "members", "all members",
                  "all team members", "all trustees", "council", "the council", "group", "the group", "tbc", "tbd",
                  "other", "others"}
-_ROLES = re.compile(r"^(the )?(clerk|chair|chairman|chairwoman|chairperson|vice[- ]chair|treasurer|secretary|"
+# an office, with at most one qualifying word ("the Parish Clerk", "Membership Secretary", "Deputy Chair")
+_ROLES = re.compile(r"^(the )?((?!(?:a|an|this|that|our|their|his|her|its|no|any|each|every|which|what|new|former|"
+                    r"previous|outgoing|incoming)\b)[a-z]+[ -])?(clerk|chair|chairman|chairwoman|chairperson|vice[- ]chair|treasurer|secretary|"
                     r"president|convenor|convener|rfo|chief executive|ceo|director|manager|coordinator|"
-                    r"co-ordinator|scribe|webmaster|editor|librarian)$", re.IGNORECASE)
+                    r"co-ordinator|scribe|webmaster|editor|librarian|officer)$", re.IGNORECASE)
 _NO_OWNER = re.compile(r"^(n/?a|none|-+|–|—|tbc|tbd|\?+|nobody|unassigned)$", re.IGNORECASE)
 
 

@@ -327,3 +327,33 @@ def test_a_bare_date_column_is_when_the_action_was_raised_not_its_deadline():
     m, _ = run(f)
     (a,) = m.actions
     assert a.owner == ["Laura Crane"] and a.due is None and a.status == "Open"
+
+
+def test_council_prose_is_to_asked_that_and_telegraphic_to():
+    def f(b):
+        header(b)
+        b.add("paragraph", "Parish Clerk: Mrs K Temple")
+        b.add("heading", "Highways", level=2)
+        b.add("paragraph", "The verge by the school has not been cut and the contractor was told in May. "
+                           "The Parish Clerk is to follow this up with the contractor. JS reported that two lamps "
+                           "were out. JS requested that the Parish Clerk writes to the County Council about the "
+                           "lamps. MS noted that the bus shelter glass had been replaced. MS to circulate the "
+                           "insurance report to fellow councillors.")
+    m, _ = run(f)
+    got = {(tuple(a.owner), a.task.split()[0]) for a in m.actions}
+    assert (("The Parish Clerk",), "follow") in got
+    assert (("the Parish Clerk",), "write") in got
+    assert (("MS",), "circulate") in got
+    assert all(not a.explicit for a in m.actions)
+
+
+def test_reported_would_needs_a_known_person_and_no_hedge():
+    def f(b):
+        header(b)
+        b.add("paragraph", "The bench on the green is broken. Tom Brown would ask the supplier for a quote. "
+                           "JS said that if the grant came through, MS would order two more benches. "
+                           "The supplier would deliver in June.")
+    m, _ = run(f)
+    got = [(a.owner, a.task) for a in m.actions]
+    assert (["Tom Brown"], "ask the supplier for a quote") in got
+    assert not any("benches" in t or "deliver" in t for _, t in got)
