@@ -58,6 +58,10 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
 
     def due_cell(text: str) -> tuple[str | None, str | None]:
         d = duedates.normalise_due(text, meeting_date=meeting_date, next_meeting=next_date, day_first=st.day_first)
+        if d.kind == "text" and len(text.split()) > 2:  # "Version 1 by 21st February 2019": the deadline in the cell
+            got = duedates.find_due(text, meeting_date=meeting_date, next_meeting=next_date, day_first=st.day_first)
+            if got is not None and got[0].due is not None:
+                return got[0].due, text
         return d.due, text
 
     def is_due(text: str) -> bool:

@@ -165,7 +165,7 @@ _REL_VAGUE = re.compile(
 _WEEKDAY_EXPR = re.compile(rf"(?:(?i:(?P<which>next|this|coming|the coming))\s+)?(?P<wd>{_WEEKDAY_CAP})(?!,?\s+(?:the\s+)?\d)(?!\s+{_MONTH_CAP})")
 _MEETING_EXPR = re.compile(
     r"(?i)\b(?P<next>(?:the\s+)?(?:next|following|upcoming|coming)\s+(?P<mid>(?:[\w'’-]+\s+){0,3}?)"
-    r"(?P<noun>meeting|meetins?|call|session|AGM|EGM|board|committee|council))(?![\w])"
+    r"(?P<noun>meeting|meetins?|call|session|workshop|AGM|EGM|board|committee|council))(?![\w])"
     rf"|\b(?P<month_meeting>(?:the\s+)?(?P<mm>{_FULL_MONTHS})\s+(?:\w+\s+)?meeting)(?![\w])"
     r"|\b(?P<annual>(?:the\s+)?(?:AGM|EGM|annual\s+(?:general\s+)?meeting))(?![\w])"
     r"|\b(?P<after>after\s+the\s+meeting)(?![\w])")
@@ -174,7 +174,7 @@ _EVENT_EXPR = re.compile(
     r"Day|Week|Workshop|Sprint|Dinner|Quiz|Launch|Show|Sale|Election|Elections|Review|Break|Holidays?))(?![\w])")
 
 # Words that introduce a deadline in a sentence. "at"/"to"/"for" only count before a meeting.
-_INTRO = (r"no later than|not later than|in time for|ahead of|due(?:\s+date)?(?:\s+(?:on|by|is|in))?|"
+_INTRO = (r"no later than|not later than|in time for|ahead of|w/c|(?:the\s+)?(?:week|wk)\s+(?:beginning|commencing|starting)(?:\s+on)?|due(?:\s+date)?(?:\s+(?:on|by|is|in))?|"
           r"deadline(?:\s+date)?(?:\s+(?:is|of|for))?|target(?:ed|ing)?(?:\s+date)?(?:\s+(?:is|of|for))?|by|before|until|till")
 _INTRO_AT_END = re.compile(rf"(?i)(?:^|(?<=[\s(\[,;:]))(?P<intro>{_INTRO})\s*[:\-–]?\s*(?:the\s+)?$")
 _MEETING_INTRO_AT_END = re.compile(r"(?i)(?:^|(?<=[\s(\[,;:]))(?P<intro>at|to|for|until|till)\s+$")
@@ -481,8 +481,8 @@ def _scan_meetings(text: str, ctx: _Ctx) -> Iterable[tuple[int, int, DueDate]]:
                 if ctx.next_meeting is not None:
                     d = ctx.next_meeting
                     yield s, e, DueDate(_iso(d), phrase, d, d, "meeting")
-                else:
-                    yield s, e, DueDate("next meeting", phrase, kind="meeting")
+                else:  # as written: "next meeting", "next session", "next committee meeting"
+                    yield s, e, DueDate(core, phrase, kind="meeting")
             else:
                 yield s, e, DueDate(core, phrase, kind="meeting")
         elif m.group("month_meeting"):
@@ -921,7 +921,7 @@ def all_dates(doc: Document, *, meeting_date: date | None, day_first: bool,
     return out
 
 
-_NEXT_NAMED_MEETING = re.compile(r"(?i)\b(?:the\s+)?next\s+(?:[\w’'-]+\s+){0,3}?(?:meeting|agm|call)\b")
+_NEXT_NAMED_MEETING = re.compile(r"(?i)\b(?:the\s+)?next\s+(?:[\w’'-]+\s+){0,3}?(?:meeting|agm|egm|call|session|workshop)\b")
 
 
 def implied_due(text: str, *, meeting_date: date | None, next_meeting: date | None = None,

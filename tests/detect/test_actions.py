@@ -357,3 +357,14 @@ def test_reported_would_needs_a_known_person_and_no_hedge():
     got = [(a.owner, a.task) for a in m.actions]
     assert (["Tom Brown"], "ask the supplier for a quote") in got
     assert not any("benches" in t or "deliver" in t for _, t in got)
+
+
+def test_a_due_cell_with_words_around_the_deadline():
+    def f(b):
+        header(b)
+        t = b.new_table()
+        b.add_row(t, ["Next Steps:", "Owner:", "Due date:"], header=True)
+        b.add_row(t, ["Draft the report", "Tom Brown", "Version 1 by 21st March 2025"])
+    m, _ = run(f)
+    (a,) = m.actions
+    assert a.due == "2025-03-21" and a.due_text == "Version 1 by 21st March 2025"
