@@ -883,8 +883,8 @@ class _OwnerCheck:
 
     def name(self, n: str) -> bool:
         n = n.strip()
-        if not n:
-            return False
+        if not n or n.lower() in ("we", "i", "you", "they", "us", "it", "one", "someone", "somebody"):
+            return False  # a pronoun names nobody
         if n.lower() in OWNER_GROUPS or is_role(n) or re.fullmatch(r"(the )?[A-Z][\w-]* (committee|board|council|"
                                                                                 r"group|team|trustees)", n, re.I):
             return True
@@ -980,7 +980,7 @@ def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str
                     if obj is None:
                         continue
                     owners = [obj.doc[_compound_start(obj):obj.i + 1].text] + [c.text for c in obj.conjuncts]
-            if " ".join(owners).lower() in ("it", "this", "that", "there"):
+            if " ".join(owners).lower() in ("it", "this", "that", "there", "we"):  # "We agreed to ...": nobody named
                 owners = []
             elif owners and not owner_ok(owners):
                 continue

@@ -368,3 +368,13 @@ def test_a_due_cell_with_words_around_the_deadline():
     m, _ = run(f)
     (a,) = m.actions
     assert a.due == "2025-03-21" and a.due_text == "Version 1 by 21st March 2025"
+
+
+def test_a_pronoun_is_never_an_owner():
+    def f(b):
+        b.add("heading", "Rowing club minutes, 2 August 2025", level=1)
+        b.add("paragraph", "We will attend the regional regatta in October. We are planning to repaint the "
+                           "boathouse by the end of September.")
+    m, _ = run(f)
+    assert not any(o.lower() == "we" for a in m.actions for o in a.owner)
+    assert [(a.owner, a.task.split()[0]) for a in m.actions] == [([], "repaint")]
