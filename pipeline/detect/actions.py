@@ -58,13 +58,15 @@ def is_action_heading(heading: str) -> bool:
 
 
 _MARKER = re.compile(
-    r"^\W{0,4}(?:action(?:s| point| item)?|to ?do)\b"
+    r"^\W{0,4}(?:action(?:s| point| item)?(?:\s+\d{1,3}(?:\.\d{1,3})*)?|to ?do)\b"
     r"(?:\s*\((?P<paren>[^)]{1,40})\))?"
     r"(?P<who>(?:\s+(?:[A-Z][A-Za-z]{0,3}|@[\w-]+)(?:\s*[/,&]\s*(?:[A-Z][A-Za-z]{0,3}|@[\w-]+))*))?"
     r"\s*(?::|\s[-–—]\s|\*\*:?)\s*\**\s*(?P<task>\S.*)$",
     re.IGNORECASE)
-_TRAILING_MARKER = re.compile(r"(?:^|[.;]\s+|\s[-–—]\s|\()\**\s*action(?:\s*(?:by|:))?\s*[:\-–]?\s*\**\s*"
-                              r"(?P<who>[A-Z][\w'’.-]*(?:\s*(?:[/,&]|and)\s*[A-Z][\w'’.-]*)*)\s*\)?\s*\.?$")
+_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
+# "... needs updating. Action: MS", "...; action Tom Brown.", "(Action: JS/MS)" at the end of a paragraph
+_TRAILING_MARKER = re.compile(r"(?:^|[.;]\s+|\s[-–—]\s|\()\**\s*(?i:action)(?:\s*(?i:by|:))?\s*[:\-–]?\s*\**\s*"
+                              rf"(?P<who>{_NAME}(?:\s*(?:[/,&]|and)\s*{_NAME})*)\s*\**\s*\)?\s*\.?$")
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\]\s*(?P<task>.+)$")
 _STATUS_LINE = re.compile(r"^(?:action\s+)?(?P<status>in progress|carried forwards?|complete[d]?|done|cancell?ed|closed|"
                           r"ongoing|open|deferred|superseded|new)\.?$", re.IGNORECASE)
@@ -969,7 +971,7 @@ def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str
         if "neg" in deps or {"would", "could", "might", "may", "should"} & set(aux_low):
             continue
         # 1. "X agreed to look into this", "X was asked to ...", "It was agreed to ..."
-        if lemma in _COMMIT_VERBS and lemma != "offer":
+        if lemma in _COMMIT_VERBS:
             xcomp = next((c for c in children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
             if xcomp is None or xcomp.lemma_.lower() in _STATIVE | _DECIDE_VERBS:
                 continue
