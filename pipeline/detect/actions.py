@@ -31,12 +31,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # ------------------------------------------------------------------------------------ vocabulary
 
-_TASK_HEAD = re.compile(r"^(actions?( items?| points?| agreed| required| to be taken)?|tasks?|agreed (approach|actions?)|next steps?|"
+_TASK_HEAD = re.compile(r"^(actions?( items?| points?| agreed| required| to be taken| descriptions?| details)?|tasks?|agreed (approach|actions?)|next steps?|"
                         r"what|description|details|to ?do|action/decision|items?|issues?|deliverables?|activit(y|ies)|"
                         r"follow[- ]ups?)\W*$", re.IGNORECASE)
 _OWNER_HEAD = re.compile(r"^(owners?|who|by whom|persons?( taking this on| responsible| involved| in charge)?|responsib(le|ility)"
                          r"( persons?| party)?|lead|assigned( to)?|assignees?|action (by|owner)|names?|people|members?|pic|"
-                         r"who'?s responsible|initials)\W*$", re.IGNORECASE)
+                         r"who'?s responsible|initials|(?:lead|responsible) (?:officers?|persons?|members?|body)|led by|actioned by|"
+                         r"action(?:ed)? by whom|assigned (?:person|member)s?)\W*$", re.IGNORECASE)
 # a bare "Date" column is ambiguous (the date an action was raised, or its deadline): not read as due
 _DUE_HEAD = re.compile(r"^(deadline|due( date| by)?|by when|when|date due|target( date)?|timescales?|timeline|by|"
                        r"completion date|complete by|to be completed by)\W*$", re.IGNORECASE)
@@ -109,10 +110,16 @@ class ActionFound:
 
 # ------------------------------------------------------------------------------------------ tables
 
+def _head_norm(c: str) -> str:
+    """'Person(s) Responsible' -> 'Persons Responsible', '#', 'No.' and '*' dropped, spaces collapsed."""
+    c = re.sub(r"\(s\)", "s", c.strip().strip("*_"))
+    return " ".join(c.split())
+
+
 def _classify_header(cells: list[str]) -> dict[str, int]:
     cols: dict[str, int] = {}
     for k, c in enumerate(cells):
-        c = c.strip()
+        c = _head_norm(c)
         if not c:
             continue
         for name, rx in (("owner", _OWNER_HEAD), ("due", _DUE_HEAD), ("status", _STATUS_HEAD), ("task", _TASK_HEAD)):
@@ -208,8 +215,8 @@ def _split_on_headers(rows: list[Block]) -> list[tuple[Block | None, list[Block]
     for r in rows:
         cols = _classify_header(r.cell_texts())
         filled = [c.strip() for c in r.cell_texts() if c.strip()]
-        all_heads = len(filled) >= 2 and all(any(rx.match(c) for rx in (_TASK_HEAD, _OWNER_HEAD, _DUE_HEAD, _STATUS_HEAD))
-                                             for c in filled)
+        all_heads = len(filled) >= 2 and all(any(rx.match(_head_norm(c)) for rx in (_TASK_HEAD, _OWNER_HEAD, _DUE_HEAD,
+                                                                                   _STATUS_HEAD)) for c in filled)
         is_head = r.header or ("task" in cols and ({"owner", "due"} & cols.keys())) or all_heads or \
             (any(_ACTION_COLUMN.match(c) for c in r.cell_texts()) and sum(1 for c in r.cell_texts() if c) == 1
              and len(r.cell_texts()) >= 2 and not _ACTION_COLUMN.match(r.cell_texts()[0]))

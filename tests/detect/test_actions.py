@@ -394,3 +394,17 @@ def test_numbered_and_trailing_action_markers_and_offers():
     assert (["MS"], "The hall booking form needs updating", True) in got
     assert (["Tom Brown"], "The website is out of date", True) in got
     assert (["Laura Crane"], "print the raffle posters", False) in got
+
+
+def test_last_meetings_action_table_in_a_pdf_without_a_marked_header():
+    def f(b):
+        header(b)
+        b.add("heading", "Actions from the last meeting", level=2)
+        t = b.new_table()
+        b.add_row(t, ["Ref", "Action Required", "Person(s) Responsible", "Target Date", "Status"])
+        b.add_row(t, ["1", "Repaint the noticeboard", "Tom Brown", "April 2025", "Carried forward"])
+        b.add_row(t, ["2", "Renew the insurance", "JS / MS", "31/03/2025", "Complete"])
+    m, _ = run(f)
+    assert [(a.owner, a.task, a.due, a.status) for a in m.actions] == [
+        (["Tom Brown"], "Repaint the noticeboard", "April 2025", "Carried forward"),
+        (["JS", "MS"], "Renew the insurance", "2025-03-31", "Complete")]
