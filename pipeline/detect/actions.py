@@ -678,10 +678,34 @@ _NEXT_PERIOD = re.compile(r"(?i)\b(?:for|during|before|by|until)\s+(?:the\s+)?(?
                           r"(?:week|period|session|meeting|sprint|fortnight|call)\b")
 
 
+def _imperative_sentences(sdoc, task: str) -> list[tuple[str, int, int]] | None:
+    """'Everyone: Prepare for the checkpoint. Do independent research. Understand the requirements.':
+    an item of several sentences that each start with a verb in the imperative is several tasks.
+    Returns (sentence, start, end) in the block, or None when the item is one task."""
+    sents = [x for x in sdoc.sents if x.text.strip()]
+    pos = sdoc.text.find(task)
+    if len(sents) < 2 or pos < 0:
+        return None
+    sents = [x for x in sents if x.end_char > pos]
+    out = []
+    for x in sents:
+        first = next((t for t in x if t.idx >= pos and not t.is_punct and not t.is_space), None)
+        if first is None or not first.text[:1].isupper() or first.tag_ in ("DT", "PRP", "PRP$", "EX", "WDT", "WP", "CD",
+                                                                            "IN", "CC", "MD", "VBD", "VBZ", "VBN"):
+            return None
+        start = max(x.start_char, pos)
+        out.append((sdoc.text[start:x.end_char].strip(), start, x.end_char, first.tag_ == "VB"))
+    # every sentence opens like a command, and at least two are plainly verbs ("Understand" may be tagged a name)
+    if len(out) < 2 or sum(v for *_, v in out) < 2:
+        return None
+    return [(t, a, e) for t, a, e, _ in out]
+
+
 def section_actions(doc: Document, st: "Structure", *, due_of: Callable[[str], tuple],
                     known: Callable[[str], bool] | None = None, taken: set[int] = frozenset(),
                     regions: list[ActionRegion] | None = None,
-                    next_due: Callable[[], tuple] | None = None) -> list[ActionFound]:
+                    next_due: Callable[[], tuple] | None = None,
+                    parsed: "ParsedDocument | None" = None) -> list[ActionFound]:
     """Items of action sections. ``next_due`` gives the next meeting's (due, text), used where
     the heading puts the tasks before it ("Tasks for the next week")."""
     out: list[ActionFound] = []
@@ -729,13 +753,15 @@ def section_actions(doc: Document, st: "Structure", *, due_of: Callable[[str], t
                 owners = split_owners(reg.person[i])
             if children and (task.endswith(":") or len(task.split()) <= 3):
                 task = task.rstrip(":") + ": " + "; ".join(children)
-            act = ActionFound(task=task, owner=owners, explicit=True, source="section", start=b.start, end=b.end,
-                              block=i, confidence=0.85, section=reg.heading)
-            d = due_of(b.text)
-            if d[0] is None and heading_due[0] is not None:
-                d = heading_due
-            act.due, act.due_text = d[0], d[1]
-            out.append(act)
+            parts = _imperative_sentences(parsed.docs[i], task) if parsed is not None and not children else None
+            for task_k, s_k, e_k in parts or [(task, 0, len(b.text))]:
+                act = ActionFound(task=task_k, owner=list(owners), explicit=True, source="section",
+                                  start=b.start + s_k, end=b.start + e_k, block=i, confidence=0.85, section=reg.heading)
+                d = due_of(task_k if parts else b.text)
+                if d[0] is None and heading_due[0] is not None:
+                    d = heading_due
+                act.due, act.due_text = d[0], d[1]
+                out.append(act)
             if not owners:
                 pending.append(act)
             else:

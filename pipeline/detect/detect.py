@@ -91,7 +91,8 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
     found += owner_line_actions(doc, section_of=section_of, due_of=due_of, known=known)
     covered |= {i for a in found if a.source == "marker" for i in a.covers}
     found += section_actions(doc, st, due_of=due_of, known=known, taken=covered, regions=regions,
-                             next_due=lambda: (next_date.isoformat(), "next meeting") if next_date else (None, None))
+                             next_due=lambda: (next_date.isoformat(), "next meeting") if next_date else (None, None),
+                             parsed=parsed)
     decided = decisions_mod.find_decisions(doc, st, parsed)
     decision_spans = [(d.start, d.end) for d in decided if d.kind in ("resolved", "motion")]
     found += prose_actions(parsed, section_of=section_of, due_of=due_of, known=known, skip_blocks=covered,

@@ -408,3 +408,16 @@ def test_last_meetings_action_table_in_a_pdf_without_a_marked_header():
     assert [(a.owner, a.task, a.due, a.status) for a in m.actions] == [
         (["Tom Brown"], "Repaint the noticeboard", "April 2025", "Carried forward"),
         (["JS", "MS"], "Renew the insurance", "2025-03-31", "Complete")]
+
+
+def test_an_owner_with_several_imperative_sentences_has_several_tasks():
+    def f(b):
+        header(b)
+        b.add("heading", "Action items:", level=2)
+        b.add("paragraph", "Everyone: Prepare for the checkpoint and get access to the repository. Read the brief. "
+                           "Define the project scope.")
+        b.add("heading", "Notes", level=2)
+    m, _ = run(f)
+    assert [(a.owner, a.task) for a in m.actions] == [
+        (["Everyone"], "Prepare for the checkpoint and get access to the repository."),
+        (["Everyone"], "Read the brief."), (["Everyone"], "Define the project scope.")]
