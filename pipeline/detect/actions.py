@@ -1004,7 +1004,7 @@ def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str
         if "neg" in deps or {"would", "could", "might", "may", "should"} & set(aux_low):
             continue
         # 1. "X agreed to look into this", "X was asked to ...", "It was agreed to ..."
-        if lemma in _COMMIT_VERBS:
+        if lemma in _COMMIT_VERBS and lemma != "offer":  # "offered to run a stall": an offer, not yet agreed
             xcomp = next((c for c in children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
             if xcomp is None or xcomp.lemma_.lower() in _STATIVE | _DECIDE_VERBS:
                 continue
