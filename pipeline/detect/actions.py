@@ -3,14 +3,21 @@
 Four sources, most explicit first:
 
 1. action tables, whatever the column order ("Agreed approach | Person taking this on | Deadline",
-   "Owner | Action | Due", "Action items | Person responsible | Deadline"), including a table whose
-   header is misaligned with its rows (the column of names is the owner column) and a table that a
-   text extraction flattened into lines;
-2. markers: "ACTION: ...", "ACTION MW: ...", "ACTION(magda): ...", "- [ ] @alice to ...", an
-   Action column beside a paragraph;
-3. items of an "Actions" / "Action items" / "Tasks" / "Next steps" section;
+   "Owner | Action | Due", "Action items | Person responsible | Deadline", "Action | Who | When"),
+   including a table whose header is misaligned with its rows (the column of names is the owner
+   column), an "Items | Action" table whose Action column holds initials, and a table that a text
+   extraction flattened into lines (a bare "Date" column is when an action was raised, not its due);
+2. markers: "ACTION: ...", "ACTION MW: ...", "ACTION 5.1: ...", "ACTION(magda): ...",
+   "- [ ] @alice to ...", "... Action: MS" at the end of a paragraph, "Action:" on its own line
+   with the task below ("Take photos for display. (TF)"), an owner-only line under an item
+   ("ACTION: AHop/MS", or bare initials in an "Items | Action" layout), an Action column beside a
+   paragraph; a ticked checkbox with no owner outside an action section is an agenda item, not an
+   action; "- Will ..." under "(AB) topic" is AB's;
+3. items of an action section ("Actions", "Action list from meeting ...", "Tasks for the next
+   week"), with person-name sub-headings and "Person involved: ..." lines giving owners;
 4. prose (implicit, ``explicit=False``): "X agreed to ...", "X will ...", "X to ...", "X was asked
-   to ...", "It was agreed to ...", "... will be forwarded to Highways" (no owner: we abstain).
+   to ...", "X is to ...", "asked that X ...", "It was agreed to ...", "... will be forwarded to
+   Highways" (no owner: we abstain).
 
 Owners are kept as written ("Lizzie", "NS", "the Clerk"); a person named nowhere gets ``owner=[]``.
 """
