@@ -3,14 +3,21 @@
 Four sources, most explicit first:
 
 1. action tables, whatever the column order ("Agreed approach | Person taking this on | Deadline",
-   "Owner | Action | Due", "Action items | Person responsible | Deadline"), including a table whose
-   header is misaligned with its rows (the column of names is the owner column) and a table that a
-   text extraction flattened into lines;
-2. markers: "ACTION: ...", "ACTION MW: ...", "ACTION(magda): ...", "- [ ] @alice to ...", an
-   Action column beside a paragraph;
-3. items of an "Actions" / "Action items" / "Tasks" / "Next steps" section;
+   "Owner | Action | Due", "Action items | Person responsible | Deadline", "Action | Who | When"),
+   including a table whose header is misaligned with its rows (the column of names is the owner
+   column), an "Items | Action" table whose Action column holds initials, and a table that a text
+   extraction flattened into lines (a bare "Date" column is when an action was raised, not its due);
+2. markers: "ACTION: ...", "ACTION MW: ...", "ACTION 5.1: ...", "ACTION(magda): ...",
+   "- [ ] @alice to ...", "... Action: MS" at the end of a paragraph, "Action:" on its own line
+   with the task below ("Take photos for display. (TF)"), an owner-only line under an item
+   ("ACTION: AHop/MS", or bare initials in an "Items | Action" layout), an Action column beside a
+   paragraph; a ticked checkbox with no owner outside an action section is an agenda item, not an
+   action; "- Will ..." under "(AB) topic" is AB's;
+3. items of an action section ("Actions", "Action list from meeting ...", "Tasks for the next
+   week"), with person-name sub-headings and "Person involved: ..." lines giving owners;
 4. prose (implicit, ``explicit=False``): "X agreed to ...", "X will ...", "X to ...", "X was asked
-   to ...", "It was agreed to ...", "... will be forwarded to Highways" (no owner: we abstain).
+   to ...", "X is to ...", "asked that X ...", "It was agreed to ...", "... will be forwarded to
+   Highways" (no owner: we abstain).
 
 Owners are kept as written ("Lizzie", "NS", "the Clerk"); a person named nowhere gets ``owner=[]``.
 """
@@ -31,18 +38,26 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # ------------------------------------------------------------------------------------ vocabulary
 
-_TASK_HEAD = re.compile(r"^(actions?( items?| points?| agreed| required)?|tasks?|agreed (approach|actions?)|next steps?|"
-                        r"what|description|to ?do|action/decision|item|issue)\W*$", re.IGNORECASE)
-_OWNER_HEAD = re.compile(r"^(owners?|who|by whom|person( taking this on| responsible)?|responsible( person)?|lead|"
-                         r"assigned( to)?|assignee|action (by|owner)|name|people)\W*$", re.IGNORECASE)
-_DUE_HEAD = re.compile(r"^(deadline|due( date| by)?|by when|when|date( due)?|target( date)?|timescale|by|completion date)\W*$",
-                       re.IGNORECASE)
+_TASK_HEAD = re.compile(r"^(actions?( items?| points?| agreed| required| to be taken| descriptions?| details)?|tasks?|agreed (approach|actions?)|next steps?|"
+                        r"what|description|details|to ?do|action/decision|items?|issues?|deliverables?|activit(y|ies)|"
+                        r"follow[- ]ups?)\W*$", re.IGNORECASE)
+_OWNER_HEAD = re.compile(r"^(owners?|who|by whom|persons?( taking this on| responsible| involved| in charge)?|responsib(le|ility)"
+                         r"( persons?| party)?|lead|assigned( to)?|assignees?|action (by|owner)|names?|people|members?|pic|"
+                         r"who'?s responsible|initials|(?:lead|responsible) (?:officers?|persons?|members?|body)|led by|actioned by|"
+                         r"action(?:ed)? by whom|assigned (?:person|member)s?)\W*$", re.IGNORECASE)
+# a bare "Date" column is ambiguous (the date an action was raised, or its deadline): not read as due
+_DUE_HEAD = re.compile(r"^(deadline|due( date| by)?|by when|when|date due|target( date)?|timescales?|timeline|by|"
+                       r"completion date|complete by|to be completed by)\W*$", re.IGNORECASE)
 _STATUS_HEAD = re.compile(r"^(status|progress|done|complete[d]?|update|outcome)\W*$", re.IGNORECASE)
 _ACTION_COLUMN = re.compile(r"^actions?\W*$", re.IGNORECASE)
 
-_ACTION_SECTION = re.compile(r"^(actions?|action items?|action points?|actions? agreed|agreed actions|new actions|"
-                             r"tasks?|to-?dos?|next steps?|action log|summary of actions|actions? arising|"
-                             r"follow[- ]ups?)\W*$", re.IGNORECASE)
+_ACTION_SECTION = re.compile(r"^(?:(?:new|outstanding|open|agreed|previous|summary of|list of|review of)\s+)?"
+                             r"(actions?|action (?:items?|points?|list|log|register|tracker)|actions? agreed|"
+                             r"agreed actions|tasks?(?: and roles)?|to-?dos?|next steps?|follow[- ]ups?)"
+                             # a qualifier: "Action list from meeting 14-3-16", "Tasks for the next week",
+                             # "Actions arising", "Action items (carried forward)"
+                             r"(?:\s*(?:[(:–—-]|\b(?:from|for|of|arising|carried|agreed|during|due|to be|"
+                             r"outstanding|required|to do|by)\b)[^.!?]{0,60})?\W*$", re.IGNORECASE)
 
 
 def is_action_heading(heading: str) -> bool:
@@ -51,18 +66,20 @@ def is_action_heading(heading: str) -> bool:
 
 
 _MARKER = re.compile(
-    r"^\W{0,4}(?:action(?:s| point| item)?|to ?do)\b"
+    r"^\W{0,4}(?:action(?:s| point| item)?(?:\s+\d{1,3}(?:\.\d{1,3})*)?|to ?do)\b"
     r"(?:\s*\((?P<paren>[^)]{1,40})\))?"
     r"(?P<who>(?:\s+(?:[A-Z][A-Za-z]{0,3}|@[\w-]+)(?:\s*[/,&]\s*(?:[A-Z][A-Za-z]{0,3}|@[\w-]+))*))?"
     r"\s*(?::|\s[-–—]\s|\*\*:?)\s*\**\s*(?P<task>\S.*)$",
     re.IGNORECASE)
-_TRAILING_MARKER = re.compile(r"(?:^|[.;]\s+|\s[-–—]\s|\()\**\s*action(?:\s*(?:by|:))?\s*[:\-–]?\s*\**\s*"
-                              r"(?P<who>[A-Z][\w'’.-]*(?:\s*(?:[/,&]|and)\s*[A-Z][\w'’.-]*)*)\s*\)?\s*\.?$")
+_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
+# "... needs updating. Action: MS", "...; action Tom Brown.", "(Action: JS/MS)" at the end of a paragraph
+_TRAILING_MARKER = re.compile(r"(?:^|[.;]\s+|\s[-–—]\s|\()\**\s*(?i:action)(?:\s*(?i:by|:))?\s*[:\-–]?\s*\**\s*"
+                              rf"(?P<who>{_NAME}(?:\s*(?:[/,&]|and)\s*{_NAME})*)\s*\**\s*\)?\s*\.?$")
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\]\s*(?P<task>.+)$")
 _STATUS_LINE = re.compile(r"^(?:action\s+)?(?P<status>in progress|carried forwards?|complete[d]?|done|cancell?ed|closed|"
                           r"ongoing|open|deferred|superseded|new)\.?$", re.IGNORECASE)
 _ARROW = re.compile(r"^(?P<what>[^>]{1,60}?)\s*(?:->|→|=>)\s*(?P<rest>.+)$")
-_NUM_PREFIX = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-z][.)]|\(?[ivx]{1,4}\))\s+")
+_NUM_PREFIX = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})+[.)]?|\d{1,2}[.)]|[a-z][.)]|\(?[ivx]{1,4}\))\s+")
 _URL = re.compile(r"^\s*(https?://|www\.)\S+\s*$")
 
 # verbs that do not make an action of "X will ..." ("X will be pleased", "it will have")
@@ -100,10 +117,16 @@ class ActionFound:
 
 # ------------------------------------------------------------------------------------------ tables
 
+def _head_norm(c: str) -> str:
+    """'Person(s) Responsible' -> 'Persons Responsible', '#', 'No.' and '*' dropped, spaces collapsed."""
+    c = re.sub(r"\(s\)", "s", c.strip().strip("*_"))
+    return " ".join(c.split())
+
+
 def _classify_header(cells: list[str]) -> dict[str, int]:
     cols: dict[str, int] = {}
     for k, c in enumerate(cells):
-        c = c.strip()
+        c = _head_norm(c)
         if not c:
             continue
         for name, rx in (("owner", _OWNER_HEAD), ("due", _DUE_HEAD), ("status", _STATUS_HEAD), ("task", _TASK_HEAD)):
@@ -154,6 +177,16 @@ def table_actions(doc: Document, *, section_of: Callable[[int], str | None], due
                     act.due, act.due_text = due[0], due[1]
                     out.append(act)
                 continue
+            if "task" in cols and not ({"owner", "due"} & cols.keys()):
+                # "Items | Action": an Action column that holds who acts beside the column of items
+                cells = head.cell_texts()
+                named = [k for k, c in enumerate(cells) if _TASK_HEAD.match(c.strip())
+                         and _name_share(_column(body, k), known) >= 0.6]
+                other = [k for k, c in enumerate(cells) if c.strip() and k not in named]
+                if len(named) != 1 or not other:
+                    continue
+                longest = max(other, key=lambda k: sum(len(v) for v in _column(body, k)))
+                cols = {"task": longest, "owner": named[0], "owner_only": 1}
             if "task" not in cols or not ({"owner", "due"} & cols.keys()):
                 continue
             tcol, ocol = cols["task"], cols.get("owner")
@@ -167,6 +200,8 @@ def table_actions(doc: Document, *, section_of: Callable[[int], str | None], due
                 if not task:
                     continue
                 who = texts[ocol] if ocol is not None and ocol < len(texts) else ""
+                if "owner_only" in cols and not who.strip():
+                    continue  # an item with nobody in its Action column records, it assigns nothing
                 due_cell = texts[cols["due"]] if "due" in cols and cols["due"] < len(texts) else ""
                 status = texts[cols["status"]] if "status" in cols and cols["status"] < len(texts) else None
                 cell = r.cells[tcol]
@@ -186,7 +221,10 @@ def _split_on_headers(rows: list[Block]) -> list[tuple[Block | None, list[Block]
     body: list[Block] = []
     for r in rows:
         cols = _classify_header(r.cell_texts())
-        is_head = r.header or ("task" in cols and ({"owner", "due"} & cols.keys())) or \
+        filled = [c.strip() for c in r.cell_texts() if c.strip()]
+        all_heads = len(filled) >= 2 and all(any(rx.match(_head_norm(c)) for rx in (_TASK_HEAD, _OWNER_HEAD, _DUE_HEAD,
+                                                                                   _STATUS_HEAD)) for c in filled)
+        is_head = r.header or ("task" in cols and ({"owner", "due"} & cols.keys())) or all_heads or \
             (any(_ACTION_COLUMN.match(c) for c in r.cell_texts()) and sum(1 for c in r.cell_texts() if c) == 1
              and len(r.cell_texts()) >= 2 and not _ACTION_COLUMN.match(r.cell_texts()[0]))
         if is_head:
@@ -275,20 +313,50 @@ def flattened_table_actions(doc: Document, st: "Structure", *, due_of: Callable[
 
 # ----------------------------------------------------------------------------------------- markers
 
+# "Action:" alone on its line (the task follows on the next line)
+_BARE_MARKER = re.compile(r"^\W{0,4}actions?(?: required| agreed)?\s*:\W{0,4}$", re.IGNORECASE)
+# "(AB) Topic of an agenda item": the initials of whoever brought it
+_SPEAKER_TAG = re.compile(r"^\s*\((?P<who>[A-Z][A-Za-z]{1,4}(?:\s*[+/,&]\s*[A-Z][A-Za-z]{1,4})*)\)\s+\S")
+# a subject-less commitment under such an item: "Will submit a vote call today."
+_SUBJECTLESS = re.compile(r"^(?:will|to|shall)\s+(?P<task>[a-z]\w+\b.*)$", re.IGNORECASE)
+
+
 def marker_actions(doc: Document, *, section_of: Callable[[int], str | None], due_of: Callable[[str], tuple],
-                   known: Callable[[str], bool] | None = None) -> list[ActionFound]:
+                   known: Callable[[str], bool] | None = None,
+                   action_blocks: set[int] = frozenset()) -> list[ActionFound]:
+    """Explicit markers. ``action_blocks`` are the blocks of action sections (where every checkbox
+    is a task; elsewhere a ticked checkbox without an owner is an agenda item, not an action)."""
     out: list[ActionFound] = []
     blocks = doc.blocks
     for i, b in enumerate(blocks):
         if b.kind == "table_row":
             continue
         text = b.text
+        if _BARE_MARKER.match(text):
+            # "Action:" then the task on the following line(s)
+            j = i + 1
+            if j < len(blocks) and blocks[j].kind in ("paragraph", "list_item") and not _MARKER.match(blocks[j].text) \
+                    and not _BARE_MARKER.match(blocks[j].text):
+                nb = blocks[j]
+                task = _NUM_PREFIX.sub("", nb.text).strip()
+                owners, task = _owner_from_task(task, known)
+                act = ActionFound(task=task, owner=owners, explicit=True, source="marker", start=nb.start, end=nb.end,
+                                  block=j, confidence=0.9, section=section_of(j), covers=(i, j))
+                act.due, act.due_text = due_of(task)
+                out.append(act)
+            continue
         m = _MARKER.match(text)
         if m and not _STATUS_LINE.match(text):
             task = m.group("task").strip().strip("*").strip()
             who = (m.group("paren") or "") + " " + (m.group("who") or "")
             owners = split_owners(who.strip())
             task_start = b.start + m.start("task")
+            if not owners and _owner_line(task, known):
+                # "ACTION: AHop/MS" under an item: the owners of what the item above says
+                act = _assign_previous(doc, i, split_owners(task), section_of=section_of, due_of=due_of)
+                if act is not None:
+                    out.append(act)
+                continue
             if not owners:
                 owners, task = _owner_from_task(task, known)
             act = ActionFound(task=task, owner=owners, explicit=True, source="marker", start=task_start, end=b.end,
@@ -302,9 +370,12 @@ def marker_actions(doc: Document, *, section_of: Callable[[int], str | None], du
         if cb:
             task = cb.group("task").strip()
             owners, task2 = _owner_from_task(task, known)
+            ticked = cb.group("mark") in "xX"
+            if not owners and i not in action_blocks and (ticked or _under_ticked(blocks, i)):
+                continue  # "- [x] (AB) topic": an agenda item ticked off, not an action
             act = ActionFound(task=task2, owner=owners, explicit=True, source="marker",
                               start=b.start + cb.start("task"), end=b.end, block=i, confidence=0.9,
-                              status="complete" if cb.group("mark") in "xX" else "open", section=section_of(i))
+                              status="complete" if ticked else "open", section=section_of(i))
             d = due_of(task)
             act.due, act.due_text = d[0], d[1]
             out.append(act)
@@ -318,6 +389,162 @@ def marker_actions(doc: Document, *, section_of: Callable[[int], str | None], du
             d = due_of(task)
             act.due, act.due_text = d[0], d[1]
             out.append(act)
+            continue
+        sl = _SUBJECTLESS.match(text) if b.kind == "list_item" else None
+        if sl:
+            act = _speaker_commitment(blocks, i, sl, section_of=section_of, due_of=due_of)
+            if act is not None:
+                out.append(act)
+    return out
+
+
+def _under_ticked(blocks: list[Block], i: int) -> bool:
+    """Whether list item ``i`` is a sub-item of a ticked checkbox."""
+    lvl = blocks[i].level or 0
+    for j in range(i - 1, -1, -1):
+        b = blocks[j]
+        if b.kind != "list_item":
+            return False
+        if (b.level or 0) < lvl:
+            m = _CHECKBOX.match(b.text)
+            return bool(m and m.group("mark") in "xX")
+    return False
+
+
+def _speaker_commitment(blocks: list[Block], i: int, m: re.Match, *, section_of, due_of) -> ActionFound | None:
+    """'- (DPC) Fiscal sponsorship application ...' with the sub-item '- Will submit a vote call today':
+    the person who brought the item commits to the step."""
+    b = blocks[i]
+    lvl = b.level or 0
+    if lvl == 0:
+        return None
+    parent = None
+    for j in range(i - 1, -1, -1):
+        if blocks[j].kind != "list_item":
+            break
+        if (blocks[j].level or 0) < lvl:
+            parent = blocks[j]
+            break
+    if parent is None:
+        return None
+    ptext = _CHECKBOX.sub(lambda x: x.group("task"), parent.text)
+    tag = _SPEAKER_TAG.match(ptext)
+    if not tag:
+        return None
+    verb = m.group("task").split()[0].lower()
+    if verb in _STATIVE or verb in ("be", "not"):
+        return None
+    task = m.group("task").strip()
+    act = ActionFound(task=task, owner=split_owners(tag.group("who")), explicit=False, source="prose",
+                      start=b.start + m.start("task"), end=b.end, block=i, confidence=0.6, section=section_of(i))
+    act.due, act.due_text = due_of(task)
+    return act
+
+
+def _owner_line(text: str, known: Callable[[str], bool] | None) -> bool:
+    """'AHop/MS', 'Trustees', 'KC/GD/IK': a line that only names who acts."""
+    t = text.strip(" .:*_")
+    if not t or len(t.split()) > 6 or len(t) > 50:
+        return False
+    return is_owner_phrase(t, known) and not _TO_VERB_RX.search(t)
+
+
+_TO_VERB_RX = re.compile(r"\s(?:to|will|shall)\s+[a-z]")
+
+
+def _assign_previous(doc: Document, i: int, owners: list[str], *, section_of, due_of,
+                     explicit: bool = True) -> ActionFound | None:
+    """An owner line below an item: the action is what the item above says. Among the blocks of the
+    item (back to the previous heading or owner line), the last that names one of the owners, else
+    the nearest."""
+    blocks = doc.blocks
+    cands: list[int] = []
+    for j in range(i - 1, max(-1, i - 8), -1):
+        b = blocks[j]
+        if b.kind == "heading" and not _MARKER.match(b.text):
+            break
+        if b.kind == "table_row" or _MARKER.match(b.text) or _BARE_MARKER.match(b.text):
+            break
+        if len(b.text.split()) < 3:
+            if cands:
+                break
+            continue
+        if _TRAILING_INITIALS.search(b.text) and cands:
+            break  # an item with its own owners at its end
+        cands.append(j)
+        if b.kind == "list_item" and re.match(r"^\s*\d+(?:\.\d+)*[.)]?\s", b.text) and (b.level or 0) == 0 \
+                and len(cands) > 1:
+            break
+    if not cands:
+        return None
+    keys = [o.lower() for o in owners]
+
+    def names(j: int) -> bool:
+        words = {w.lower() for w in re.findall(r"[\w'’-]+", blocks[j].text)}
+        return any(k in words for k in keys)
+
+    j = next((c for c in cands if names(c)), cands[0])
+    b = blocks[j]
+    text = _NUM_PREFIX.sub("", b.text).strip()
+    off = max(0, b.text.find(text))
+    act = ActionFound(task=text, owner=owners, explicit=explicit, source="marker", start=b.start + off,
+                      end=b.end, block=j, confidence=0.8, section=section_of(j), refine=True, covers=(i,))
+    act.due, act.due_text = due_of(text)
+    return act
+
+
+_COLUMN_LABEL = re.compile(r"^\W*(?:actions?|action by|who|owners?|by whom|responsible)\W*$", re.IGNORECASE)
+_TRAILING_INITIALS = re.compile(r"[.!?)]\s+(?P<who>[A-Z][A-Za-z]{1,3}(?:\s*/\s*[A-Z][A-Za-z]{1,3})*)\s*$")
+
+
+def _initials_line(text: str, known: Callable[[str], bool]) -> list[str]:
+    """'KC/GD/IK', 'HL': a line of nothing but the initials (or first names) of people who act."""
+    t = text.strip(" .*_")
+    if not t or len(t) > 40 or len(t.split()) > 4 or re.search(r"[()\[\]:]", t):
+        return []
+    parts = split_owners(t)
+    if parts and all(re.fullmatch(r"[A-Z]{2,3}", p) or (known(p) and re.fullmatch(r"[A-Z][A-Za-z]{1,3}|[A-Z][a-z]+", p))
+                     for p in parts):
+        return parts
+    return []
+
+
+def owner_line_actions(doc: Document, *, section_of: Callable[[int], str | None], due_of: Callable[[str], tuple],
+                       known: Callable[[str], bool] | None = None) -> list[ActionFound]:
+    """Minutes laid out as 'Items | Action' with the Action column holding who acts, flattened by the
+    text extraction: each item is followed by a line of initials ("KC/GD"), or ends with them
+    ("... in good time. KC/DN"). Taken only where the document shows the layout: owner lines that
+    alternate with items (a list of names is attendance, not this) and a column label ("Action",
+    "Who") on its own line."""
+    if known is None:
+        return []
+    blocks = doc.blocks
+    flagged = {i: got for i, b in enumerate(blocks) if b.kind in ("paragraph", "list_item")
+               for got in [_initials_line(b.text, known)] if got}
+    lines = [(i, got) for i, got in flagged.items() if i - 1 not in flagged and i + 1 not in flagged
+             and i > 0 and len(blocks[i - 1].text.split()) >= 4]
+    label = any(_COLUMN_LABEL.match(b.text) for b in blocks[:len(blocks) // 2 + 1] if b.kind != "table_row")
+    if not lines or not label:
+        return []  # initials in the margin without an "Action" column label are usually speakers
+    out: list[ActionFound] = []
+    for i, owners in lines:
+        act = _assign_previous(doc, i, owners, section_of=section_of, due_of=due_of)
+        if act is not None:
+            out.append(act)
+    for i, b in enumerate(blocks):
+        if b.kind not in ("paragraph", "list_item") or len(b.text.split()) < 5:
+            continue
+        m = _TRAILING_INITIALS.search(b.text)
+        if not m:
+            continue
+        parts = _initials_line(m.group("who"), known)
+        if not parts:
+            continue
+        task = _NUM_PREFIX.sub("", b.text[:m.start() + 1]).strip()
+        act = ActionFound(task=task, owner=parts, explicit=True, source="marker", start=b.start, end=b.end, block=i,
+                          confidence=0.75, section=section_of(i), refine=True)
+        act.due, act.due_text = due_of(task)
+        out.append(act)
     return out
 
 
@@ -335,23 +562,55 @@ def _child_status(blocks: list[Block], i: int) -> str | None:
     return None
 
 
-_OWNER_COLON = re.compile(r"^(?P<who>@?[A-Z@][\w'’.@-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*(?:,|&|and|/)\s*@?[A-Z@][\w'’.-]*"
-                          r"(?:\s+[A-Z][\w'’.-]*){0,3})*)\s*(?::|\s[-–—]\s)\s*(?P<task>\S.*)$")
+_OWNER_COLON = re.compile(r"^(?P<who>@?[A-Z@][\w'’.@-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*(?:,|&|and|/|\+)\s*(?:others?\b|@?[A-Z@][\w'’.-]*"
+                          r"(?:\s+[A-Z][\w'’.-]*){0,3}))*)\s*(?::|\s[-–—]\s)\s*(?P<task>\S.*)$")
+# capitalised words that start "X to ..." sentences without naming anyone ("Useful to show ...")
+_NOT_OWNER_WORDS = {"useful", "need", "needs", "plan", "plans", "time", "nice", "good", "important", "hard", "easy",
+                    "decided", "agreed", "going", "want", "wants", "able", "unable", "happy", "ready", "difficult",
+                    "possible", "necessary", "best", "better", "remember", "reminder", "note", "how", "what", "where",
+                    "when", "why", "who", "continue", "try", "nothing", "something", "everything", "motion", "proposal"}
 _OWNER_TO = re.compile(r"^(?P<who>(?:[Aa]ll (?:directors|members|trustees|councillors|team members)|[Ee]veryone)|(?:the\s+)?@?[A-Z@][\w'’.@-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*(?:,|&|and|/)\s*(?:the\s+)?"
                        r"@?[A-Z@][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})*)\s+(?:to|will|is to|are to|agreed to)\s+"
                        r"(?P<task>[a-z].*)$")
-_OWNER_PAREN = re.compile(r"^(?P<task>.+?)\s*[\(\[](?:owner:?\s*)?(?P<who>@?[A-Z@][\w'’.@ -]{0,30}?)[\)\]]\s*\.?$")
+_OWNER_PAREN = re.compile(r"^(?P<task>.+?)\s*[\(\[](?:owner:?\s*)?(?P<who>@?[A-Z@][\w'’.@ /,&+-]{0,60}?)[\)\]]\s*\.?$")
+# "For next session: Silona - brief the group ...": a deadline put first
+_DUE_FIRST = re.compile(r"^(?P<due>(?:for|by|before|until)\s+(?:the\s+)?(?:next|following)\s+[\w-]+(?:\s+[\w-]+)?)\s*:\s*"
+                        r"(?P<rest>\S.*)$", re.IGNORECASE)
+
+
+def _paren_owners_ok(parts: list[str], known: Callable[[str], bool] | None) -> bool:
+    """Owners in brackets after a task must be people the meeting knows, groups, roles or initials
+    ("(SBC)" after 'talk to the council' is an organisation: only accepted as initials of a person
+    when the document names no people)."""
+    if not parts:
+        return False
+    for p in parts:
+        if known and known(p):
+            continue
+        if p.lower() in OWNER_GROUPS or is_role(p) or re.fullmatch(r"[A-Z]{2,4}", p):
+            continue
+        if any(known and known(q) for q in parts) and owner_like(p, None):
+            continue  # "(JS/RD/OTHER VOLUNTEERS WELCOME)"
+        return False
+    return True
 
 
 def _owner_from_task(task: str, known: Callable[[str], bool] | None) -> tuple[list[str], str]:
-    """'Clerk to write to Highways' -> (['Clerk'], 'write to Highways'); '@alice to ...'; 'Greg: update ...'."""
-    for rx in (_OWNER_COLON, _OWNER_TO):
-        m = rx.match(task)
-        if m and is_owner_phrase(m.group("who"), known):
-            return split_owners(m.group("who")), m.group("task").strip()
+    """'Clerk to write to Highways' -> (['Clerk'], 'write to Highways'); '@alice to ...'; 'Greg: update ...';
+    'Take photos for display. (TF)'; 'For next session: Silona - brief the group'."""
+    owners: list[str] = []
     m = _OWNER_PAREN.match(task)
-    if m and is_owner_phrase(m.group("who"), known):
-        return split_owners(m.group("who")), m.group("task").strip()
+    if m and is_owner_phrase(m.group("who"), known) and _paren_owners_ok(split_owners(m.group("who")), known):
+        owners, task = split_owners(m.group("who")), m.group("task").strip()
+    d = _DUE_FIRST.match(task)
+    rest = d.group("rest") if d else task
+    for rx in (_OWNER_COLON, _OWNER_TO):
+        m = rx.match(rest)
+        if m and is_owner_phrase(m.group("who"), known) and m.group("who").lower() not in _NOT_OWNER_WORDS:
+            got = split_owners(m.group("who"))
+            return got + [o for o in owners if o not in got], m.group("task").strip()
+    if owners:
+        return owners, task
     handles = re.findall(r"@([\w-]+)", task)
     if handles:
         return handles, task
@@ -360,14 +619,112 @@ def _owner_from_task(task: str, known: Callable[[str], bool] | None) -> tuple[li
 
 # --------------------------------------------------------------------------------- action sections
 
+@dataclass
+class ActionRegion:
+    """The blocks an action heading governs: its body, sub-headings that name a person included
+    ("Tasks for next week" / "Connor" / items / "Will" / items), down to the next heading of its
+    level."""
+    heading: str
+    block: int
+    blocks: list[int]
+    person: dict[int, str]  # body block -> the person heading above it
+
+
+_PERSON_HEAD_STRIP = re.compile(r"^[\W\d]*|[\s:*_]+$")
+
+
+def _person_heading(text: str, known: Callable[[str], bool] | None) -> str | None:
+    t = _PERSON_HEAD_STRIP.sub("", text).strip()
+    if not t or known is None or len(t.split()) > 4:
+        return None
+    parts = split_owners(t)
+    return t if parts and all(known(p) for p in parts) else None
+
+
+def _bare_heading(h: str) -> str:
+    return re.sub(r"^\W*(?:item\s+)?\d+(?:\.\d+)*[.)]?\s*", "", h).strip()
+
+
+def action_regions(doc: Document, st: "Structure", known: Callable[[str], bool] | None = None) -> list[ActionRegion]:
+    secs = sorted(st.sections, key=lambda t: t.block)
+    heading_blocks = {t.block: t for t in secs}
+    out: list[ActionRegion] = []
+    for n, s in enumerate(secs):
+        if not is_action_heading(_bare_heading(s.heading)):
+            continue
+        stop = len(doc.blocks)
+        for t in secs[n + 1:]:
+            if t.block <= s.block or doc.blocks[t.block].kind == "list_item":
+                continue  # numbered items read as sub-headings are the section's items
+            if _person_heading(t.heading, known):
+                continue
+            if t.level <= s.level or is_action_heading(_bare_heading(t.heading)):
+                stop = t.block
+                break
+        person: dict[int, str] = {}
+        body: list[int] = []
+        current: str | None = None
+        for i in range(s.block + 1, stop):
+            b = doc.blocks[i]
+            if (i in heading_blocks and b.kind != "list_item") or b.kind == "heading":
+                current = _person_heading(b.text if i not in heading_blocks else heading_blocks[i].heading, known)
+                continue
+            body.append(i)
+            if current:
+                person[i] = current
+        out.append(ActionRegion(s.heading, s.block, body, person))
+    return out
+
+
+# "Person involved: Sanjay, Anurose and Gourav", "Responsible: JS": who does the items above
+_OWNER_LABEL = re.compile(r"^\W*(?:\d+[.)]\s*)?(?:(?:persons?|people|members?|staff)\s+(?:involved|responsible|assigned)|"
+                          r"responsible(?:\s+persons?)?|owners?|assigned\s+to|assignees?|action\s+by|pic|who)"
+                          r"\s*[:—–-]\s*(?P<who>\S.{0,100})$", re.IGNORECASE)
+# a heading that puts its tasks before the next meeting: "Tasks for the next week"
+_NEXT_PERIOD = re.compile(r"(?i)\b(?:for|during|before|by|until)\s+(?:the\s+)?(?:next|following|coming)\s+"
+                          r"(?:week|period|session|meeting|sprint|fortnight|call)\b")
+
+
+def _imperative_sentences(sdoc, task: str) -> list[tuple[str, int, int]] | None:
+    """'Everyone: Prepare for the checkpoint. Do independent research. Understand the requirements.':
+    an item of several sentences that each start with a verb in the imperative is several tasks.
+    Returns (sentence, start, end) in the block, or None when the item is one task."""
+    sents = [x for x in sdoc.sents if x.text.strip()]
+    pos = sdoc.text.find(task)
+    if len(sents) < 2 or pos < 0:
+        return None
+    sents = [x for x in sents if x.end_char > pos]
+    out = []
+    for x in sents:
+        first = next((t for t in x if t.idx >= pos and not t.is_punct and not t.is_space), None)
+        if first is None or not first.text[:1].isupper() or first.tag_ in ("DT", "PRP", "PRP$", "EX", "WDT", "WP", "CD",
+                                                                            "IN", "CC", "MD", "VBD", "VBZ", "VBN"):
+            return None
+        start = max(x.start_char, pos)
+        out.append((sdoc.text[start:x.end_char].strip(), start, x.end_char, first.tag_ == "VB"))
+    # every sentence opens like a command, and at least two are plainly verbs ("Understand" may be tagged a name)
+    if len(out) < 2 or sum(v for *_, v in out) < 2:
+        return None
+    return [(t, a, e) for t, a, e, _ in out]
+
+
 def section_actions(doc: Document, st: "Structure", *, due_of: Callable[[str], tuple],
-                    known: Callable[[str], bool] | None = None, taken: set[int] = frozenset()) -> list[ActionFound]:
+                    known: Callable[[str], bool] | None = None, taken: set[int] = frozenset(),
+                    regions: list[ActionRegion] | None = None,
+                    next_due: Callable[[], tuple] | None = None,
+                    parsed: "ParsedDocument | None" = None) -> list[ActionFound]:
+    """Items of action sections. ``next_due`` gives the next meeting's (due, text), used where
+    the heading puts the tasks before it ("Tasks for the next week")."""
     out: list[ActionFound] = []
     blocks = doc.blocks
-    for s in st.sections:
-        if not _ACTION_SECTION.match(s.heading):
-            continue
-        idx = [i for i, b in enumerate(blocks) if s.body_start <= b.start < s.body_end and i != s.block]
+    if regions is None:
+        regions = action_regions(doc, st, known)
+    for reg in regions:
+        idx = reg.blocks
+        # "Action:" lines below each topic: the markers are the actions, the rest is context (but for
+        # an item that names its owners: "A list to be put up in school (EM/TF)")
+        marked = any((_MARKER.match(blocks[i].text) and not _STATUS_LINE.match(blocks[i].text))
+                     or _BARE_MARKER.match(blocks[i].text) for i in idx if blocks[i].kind != "table_row")
         items = [i for i in idx if blocks[i].kind in ("list_item", "paragraph") and i not in taken
                  and not _URL.match(blocks[i].text) and not _STATUS_LINE.match(blocks[i].text)]
         if not items:
@@ -375,9 +732,18 @@ def section_actions(doc: Document, st: "Structure", *, due_of: Callable[[str], t
         if any(blocks[i].kind == "table_row" for i in idx):
             continue  # the table holds the actions
         levels = [blocks[i].level or 0 for i in items if blocks[i].kind == "list_item"]
-        top = min(levels) if levels else 0
+        top = levels[0] if levels else 0  # the first item's level: deeper items are sub-items
+        heading_due = next_due() if next_due is not None and _NEXT_PERIOD.search(reg.heading) else (None, None)
+        pending: list[ActionFound] = []  # items waiting for an owner label below them
         for i in items:
             b = blocks[i]
+            lab = _OWNER_LABEL.match(_NUM_PREFIX.sub("", b.text).strip())
+            if lab and is_owner_phrase(lab.group("who").rstrip("."), known):
+                who = split_owners(lab.group("who").rstrip("."))
+                for a in pending:
+                    a.owner = list(who)
+                pending = []
+                continue
             if b.kind == "list_item" and (b.level or 0) > top:
                 continue
             if b.kind == "paragraph" and any(blocks[j].kind == "list_item" for j in items):
@@ -388,13 +754,25 @@ def section_actions(doc: Document, st: "Structure", *, due_of: Callable[[str], t
                                 for k in idx if i < k < j)]
             task = _NUM_PREFIX.sub("", b.text).strip()
             owners, task = _owner_from_task(task, known)
+            if marked and not owners:
+                continue
+            if not owners and i in reg.person:
+                owners = split_owners(reg.person[i])
             if children and (task.endswith(":") or len(task.split()) <= 3):
                 task = task.rstrip(":") + ": " + "; ".join(children)
-            act = ActionFound(task=task, owner=owners, explicit=True, source="section", start=b.start, end=b.end,
-                              block=i, confidence=0.85, section=s.heading)
-            d = due_of(b.text)
-            act.due, act.due_text = d[0], d[1]
-            out.append(act)
+            parts = _imperative_sentences(parsed.docs[i], task) if parsed is not None and not children else None
+            for task_k, s_k, e_k in parts or [(task, 0, len(b.text))]:
+                act = ActionFound(task=task_k, owner=list(owners), explicit=True, source="section",
+                                  start=b.start + s_k, end=b.start + e_k, block=i, confidence=0.85, section=reg.heading)
+                d = due_of(task_k if parts else b.text)
+                if d[0] is None and heading_due[0] is not None:
+                    d = heading_due
+                act.due, act.due_text = d[0], d[1]
+                out.append(act)
+            if not owners:
+                pending.append(act)
+            else:
+                pending = []
     return out
 
 
@@ -424,7 +802,8 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
             s_abs, e_abs = b.start + sent.start_char, b.start + sent.end_char
             if any(s_abs < e and s < e_abs for s, e in skip_spans):
                 continue
-            for task, owners, how in _sentence_actions(sent, owner_ok):
+            readings = _sentence_actions(sent, owner_ok) or _surface_actions(sent, owner_ok)
+            for task, owners, how in readings:
                 if len(task.split()) < 3:
                     # "The Clerk to investigate", "... - the Chairman and Clerk will again inspect": the
                     # words before the subject, or the sentence before, say what
@@ -448,6 +827,59 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
             act = _arrow_action(arrow, b, i, owner_ok, section_of)
             if act is not None:
                 out.append(act)
+    return out
+
+
+_WHO = r"(?:the\s+)?(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*){0,3}"
+_WHO_LIST = rf"(?P<who>{_WHO}(?:\s*(?:,|and|&|/)\s*{_WHO})*)"
+_CLAUSE_START = r"(?:^|[.;:!?]\s+|\s[-–—]\s+|\)\s+|\bthat\s+)"
+# surface forms the parse of a run-on or telegraphic sentence misses
+_SURFACE = (
+    # "The Parish Clerk is to follow this up", "PB and CW are to ..."
+    ("is_to", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+(?:is|are)\s+to\s+(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
+    # "PW to circulate the report", "... - Daniel to get the signature"
+    ("to", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+to\s+(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
+    # "HL would expedite", "... - JH will look at this going forward"
+    ("will", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+(?:will|would|shall)\s+(?:also\s+|now\s+|then\s+|again\s+)?"
+                       r"(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
+    # "CC asked the Parish Clerk to ...", "CC requested that the Parish Clerk writes to ..."
+    ("asked", re.compile(rf"\b(?:asked|requested|instructed|tasked|invited)\s+(?:that\s+)?{_WHO_LIST}\s+"
+                         r"(?:to\s+|should\s+)?(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
+)
+# verbs that report what was said rather than commit to doing something ("X would say ...")
+_REPORTING = {"say", "note", "thank", "welcome", "explain", "mention", "state", "feel", "think", "believe", "comment",
+              "add", "reply", "respond", "point", "highlight", "conclude", "wonder", "hope", "wish"}
+_HEDGES = re.compile(r"(?i)\b(?:if|whether|unless|could|might|perhaps|wondered|hoped)\b")
+
+
+def _surface_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str], str]]:
+    """Owner-verb forms read off the words where the parse went astray: 'X is to ...', 'X to ...'
+    at a clause start, 'X would/will ...', 'asked (that) X (to) ...'. The owner must pass the
+    same check as parsed subjects, and the word after must be a verb."""
+    text = sent.text
+    out: list[tuple[str, list[str], str]] = []
+    for how, rx in _SURFACE:
+        for m in rx.finditer(text):
+            owners = split_owners(m.group("who"))
+            owners = [re.sub(r"^(?:And|But|Then|Also)\s+", "", o) for o in owners]
+            if not owners or not owner_ok(owners) or any(o.lower() in ("it", "this", "there", "he", "she", "they", "we")
+                                                          for o in owners):
+                continue
+            if how == "will" and _HEDGES.search(text[:m.start("who")]):
+                continue
+            vs = sent.start_char + m.start("vp")
+            tok = next((t for t in sent if t.idx == vs), None)
+            if tok is None or tok.tag_ not in ("VB", "VBZ", "VBP") or tok.pos_ not in ("VERB",):
+                continue
+            lemma = tok.lemma_.lower()
+            if (lemma in _STATIVE and not (lemma == "get" and how != "will")) or lemma in _REPORTING \
+                    or lemma in _DECIDE_VERBS:
+                continue
+            vp = m.group("vp").strip(" ,-–—")
+            vp = tok.lemma_ + vp[len(tok.text):] if vp.startswith(tok.text) else vp
+            out.append((vp, owners, "to" if how in ("to", "is_to") else how))
+        if out:
+            break
     return out
 
 
@@ -493,8 +925,8 @@ class _OwnerCheck:
 
     def name(self, n: str) -> bool:
         n = n.strip()
-        if not n:
-            return False
+        if not n or n.lower() in ("we", "i", "you", "they", "us", "it", "one", "someone", "somebody"):
+            return False  # a pronoun names nobody
         if n.lower() in OWNER_GROUPS or is_role(n) or re.fullmatch(r"(the )?[A-Z][\w-]* (committee|board|council|"
                                                                                 r"group|team|trustees)", n, re.I):
             return True
@@ -579,7 +1011,7 @@ def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str
         if "neg" in deps or {"would", "could", "might", "may", "should"} & set(aux_low):
             continue
         # 1. "X agreed to look into this", "X was asked to ...", "It was agreed to ..."
-        if lemma in _COMMIT_VERBS and lemma != "offer":
+        if lemma in _COMMIT_VERBS and lemma != "offer":  # "offered to run a stall": an offer, not yet agreed
             xcomp = next((c for c in children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
             if xcomp is None or xcomp.lemma_.lower() in _STATIVE | _DECIDE_VERBS:
                 continue
@@ -590,7 +1022,7 @@ def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str
                     if obj is None:
                         continue
                     owners = [obj.doc[_compound_start(obj):obj.i + 1].text] + [c.text for c in obj.conjuncts]
-            if " ".join(owners).lower() in ("it", "this", "that", "there"):
+            if " ".join(owners).lower() in ("it", "this", "that", "there", "we"):  # "We agreed to ...": nobody named
                 owners = []
             elif owners and not owner_ok(owners):
                 continue
@@ -681,23 +1113,32 @@ def _previous_person(tok, owner_ok: "_OwnerCheck") -> str | None:
 
 def dedupe(actions: list[ActionFound]) -> list[ActionFound]:
     """Keep the most explicit of actions that point at the same text (an explicit action whose
-    text is a whole paragraph takes the task wording the prose reading found in it)."""
+    text is a whole paragraph takes the task wording the prose reading found in it: the reading
+    whose subject is one of its owners, else the last one in the paragraph)."""
     rank = {"table": 0, "marker": 1, "section": 2, "prose": 3}
     ordered = sorted(actions, key=lambda a: (rank[a.source], a.start))
     kept: list[ActionFound] = []
+    readings: dict[int, list[ActionFound]] = {}
     for a in ordered:
         twin = next((k for k in kept if a.block == k.block and (a.start < k.end and k.start < a.end)), None)
         if twin is not None:
             if twin.refine and a.source == "prose":
-                twin.task, twin.refine = a.task, False
-                twin.due, twin.due_text = twin.due or a.due, twin.due_text or a.due_text
+                readings.setdefault(id(twin), []).append(a)
             continue
         if any(same_task(a.task, k.task) for k in kept if k.source != "prose" and a.source == "prose"):
             continue
         kept.append(a)
+    for k in kept:
+        got = readings.get(id(k))
+        if not got:
+            continue
+        mine = {o.lower() for o in k.owner}
+        best = next((r for r in got if mine & {o.lower() for o in r.owner}), got[-1])
+        k.task, k.refine = best.task, False
+        k.due, k.due_text = k.due or best.due, k.due_text or best.due_text
     kept.sort(key=lambda a: a.start)
     return kept
 
 
-__all__ = ["ActionFound", "split_owners", "is_owner_phrase", "table_actions", "flattened_table_actions",
-           "marker_actions", "section_actions", "prose_actions", "dedupe"]
+__all__ = ["ActionFound", "ActionRegion", "split_owners", "is_owner_phrase", "table_actions", "flattened_table_actions",
+           "marker_actions", "owner_line_actions", "action_regions", "section_actions", "prose_actions", "dedupe"]

@@ -15,9 +15,11 @@ from pipeline.core.provenance import provenance
 from pipeline.core.record import Action, DateValue, Meeting, Warning
 from pipeline.detect.actions import (
     ActionFound,
+    action_regions,
     dedupe,
     flattened_table_actions,
     marker_actions,
+    owner_line_actions,
     prose_actions,
     section_actions,
     table_actions,
@@ -56,6 +58,10 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
 
     def due_cell(text: str) -> tuple[str | None, str | None]:
         d = duedates.normalise_due(text, meeting_date=meeting_date, next_meeting=next_date, day_first=st.day_first)
+        if d.kind == "text" and len(text.split()) > 2:  # "Version 1 by 21st February 2019": the deadline in the cell
+            got = duedates.find_due(text, meeting_date=meeting_date, next_meeting=next_date, day_first=st.day_first)
+            if got is not None and got[0].due is not None:
+                return got[0].due, text
         return d.due, text
 
     def is_due(text: str) -> bool:
@@ -79,8 +85,14 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
     found: list[ActionFound] = []
     found += table_actions(doc, section_of=section_of, due_of=due_cell, known=known)
     found += flat
-    found += marker_actions(doc, section_of=section_of, due_of=due_of, known=known)
-    found += section_actions(doc, st, due_of=due_of, known=known, taken=covered)
+    regions = action_regions(doc, st, known)
+    in_regions = {i for r in regions for i in r.blocks}
+    found += marker_actions(doc, section_of=section_of, due_of=due_of, known=known, action_blocks=in_regions)
+    found += owner_line_actions(doc, section_of=section_of, due_of=due_of, known=known)
+    covered |= {i for a in found if a.source == "marker" for i in a.covers}
+    found += section_actions(doc, st, due_of=due_of, known=known, taken=covered, regions=regions,
+                             next_due=lambda: (next_date.isoformat(), "next meeting") if next_date else (None, None),
+                             parsed=parsed)
     decided = decisions_mod.find_decisions(doc, st, parsed)
     decision_spans = [(d.start, d.end) for d in decided if d.kind in ("resolved", "motion")]
     found += prose_actions(parsed, section_of=section_of, due_of=due_of, known=known, skip_blocks=covered,

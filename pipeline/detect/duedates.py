@@ -165,7 +165,7 @@ _REL_VAGUE = re.compile(
 _WEEKDAY_EXPR = re.compile(rf"(?:(?i:(?P<which>next|this|coming|the coming))\s+)?(?P<wd>{_WEEKDAY_CAP})(?!,?\s+(?:the\s+)?\d)(?!\s+{_MONTH_CAP})")
 _MEETING_EXPR = re.compile(
     r"(?i)\b(?P<next>(?:the\s+)?(?:next|following|upcoming|coming)\s+(?P<mid>(?:[\w'’-]+\s+){0,3}?)"
-    r"(?P<noun>meeting|meetins?|call|session|AGM|EGM|board|committee|council))(?![\w])"
+    r"(?P<noun>meeting|meetins?|call|session|workshop|AGM|EGM|board|committee|council))(?![\w])"
     rf"|\b(?P<month_meeting>(?:the\s+)?(?P<mm>{_FULL_MONTHS})\s+(?:\w+\s+)?meeting)(?![\w])"
     r"|\b(?P<annual>(?:the\s+)?(?:AGM|EGM|annual\s+(?:general\s+)?meeting))(?![\w])"
     r"|\b(?P<after>after\s+the\s+meeting)(?![\w])")
@@ -174,7 +174,7 @@ _EVENT_EXPR = re.compile(
     r"Day|Week|Workshop|Sprint|Dinner|Quiz|Launch|Show|Sale|Election|Elections|Review|Break|Holidays?))(?![\w])")
 
 # Words that introduce a deadline in a sentence. "at"/"to"/"for" only count before a meeting.
-_INTRO = (r"no later than|not later than|in time for|ahead of|due(?:\s+date)?(?:\s+(?:on|by|is|in))?|"
+_INTRO = (r"no later than|not later than|in time for|ahead of|w/c|(?:the\s+)?(?:week|wk)\s+(?:beginning|commencing|starting)(?:\s+on)?|due(?:\s+date)?(?:\s+(?:on|by|is|in))?|"
           r"deadline(?:\s+date)?(?:\s+(?:is|of|for))?|target(?:ed|ing)?(?:\s+date)?(?:\s+(?:is|of|for))?|by|before|until|till")
 _INTRO_AT_END = re.compile(rf"(?i)(?:^|(?<=[\s(\[,;:]))(?P<intro>{_INTRO})\s*[:\-–]?\s*(?:the\s+)?$")
 _MEETING_INTRO_AT_END = re.compile(r"(?i)(?:^|(?<=[\s(\[,;:]))(?P<intro>at|to|for|until|till)\s+$")
@@ -481,8 +481,8 @@ def _scan_meetings(text: str, ctx: _Ctx) -> Iterable[tuple[int, int, DueDate]]:
                 if ctx.next_meeting is not None:
                     d = ctx.next_meeting
                     yield s, e, DueDate(_iso(d), phrase, d, d, "meeting")
-                else:
-                    yield s, e, DueDate("next meeting", phrase, kind="meeting")
+                else:  # as written: "next meeting", "next session", "next committee meeting"
+                    yield s, e, DueDate(core, phrase, kind="meeting")
             else:
                 yield s, e, DueDate(core, phrase, kind="meeting")
         elif m.group("month_meeting"):
@@ -812,7 +812,8 @@ def find_next_meetings(doc: Document, *, meeting_date: date | None, day_first: b
             if lead and dm.start < lead.end():
                 continue
             if not lead:
-                starts_block = not re.search(r"[^\W\d_]", re.sub(rf"{_WEEKDAY_CAP}|(?i:on|the)", "", text[:dm.start]))
+                before = _DATE_LABEL.sub("", text[:dm.start]) if whole else text[:dm.start]
+                starts_block = not re.search(r"[^\W\d_]", re.sub(rf"{_WEEKDAY_CAP}|(?i:on|the)", "", before))
                 if not (starts_block or _NEXT_SAYS.search(text[:dm.start])):
                     continue
             value, inferred = dm.value, dm.year_inferred
@@ -845,7 +846,39 @@ def find_next_meetings(doc: Document, *, meeting_date: date | None, day_first: b
                 elif joiner == "and":
                     nm.other_times = times[1:]
             found.append(nm)
+        if whole and not dms and meeting_date is not None:
+            got = _weekday_day(text, meeting_date)
+            if got is not None:
+                d, ms, me = got
+                found.append(NextMeeting(date=d, text=text[ms:me], start=b.start + ms, end=b.start + me, block=i,
+                                         year_inferred=True))
     return _merge_same_day(found)
+
+
+# "Date and time: February 25, 2021", "1. When: ...": a label before the date of the next meeting
+_DATE_LABEL = re.compile(r"(?i)^\W*(?:\d{1,2}[.)]\s*)?(?:dates?|time|when|day)(?:\s*(?:and|&|/|,)\s*(?:time|date|venue|place))*"
+                         r"\s*[:\-–]\s*")
+_WEEKDAY_DAY = re.compile(rf"(?P<wd>{_WEEKDAY_CAP})\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:of\s+)?{_MONTH_CAP})")
+
+
+def _weekday_day(text: str, meeting: date) -> tuple[date, int, int] | None:
+    """'Tuesday 26th' with no month: the first such day after the meeting on that weekday."""
+    m = _WEEKDAY_DAY.search(text)
+    if not m:
+        return None
+    wd, day = WEEKDAYS.get(m.group("wd").lower().rstrip(".")), int(m.group("day"))
+    if wd is None or not 1 <= day <= 31:
+        return None
+    first = meeting.replace(day=1)
+    for k in range(0, 3):
+        month_start = _add_months(first, k)
+        try:
+            d = month_start.replace(day=day)
+        except ValueError:
+            continue
+        if d > meeting and d.weekday() == wd:
+            return d, m.start(), m.end()
+    return None
 
 
 def _merge_same_day(found: list[NextMeeting]) -> list[NextMeeting]:
@@ -888,7 +921,7 @@ def all_dates(doc: Document, *, meeting_date: date | None, day_first: bool,
     return out
 
 
-_NEXT_NAMED_MEETING = re.compile(r"(?i)\b(?:the\s+)?next\s+(?:[\w’'-]+\s+){0,3}?(?:meeting|agm|call)\b")
+_NEXT_NAMED_MEETING = re.compile(r"(?i)\b(?:the\s+)?next\s+(?:[\w’'-]+\s+){0,3}?(?:meeting|agm|egm|call|session|workshop)\b")
 
 
 def implied_due(text: str, *, meeting_date: date | None, next_meeting: date | None = None,

@@ -16,16 +16,19 @@ from typing import Callable
 _GROUPS = re.compile(r"^(all|everyone|everybody|all members|members|team|the team|trustees|the trustees|board|"
                      r"(all |the )?directors|all team members|all (?:board|committee|council) members|"
                      r"the board|committee|the committee|council|the council|group|the group|officers|staff|"
-                     r"tbc|tbd|n/?a|none|nobody|anyone|each member|all trustees|all councillors|councillors)$",
+                     r"tbc|tbd|n/?a|none|nobody|anyone|each member|all trustees|all councillors|councillors|others?)$",
                      re.IGNORECASE)
 # The group words an owner cell or phrase may hold in place of names (a subset of ``_GROUPS``: the
 # owner detectors accept only these as owners; "All directors" is a group but not an owner phrase).
 OWNER_GROUPS = {"all", "everyone", "everybody", "team", "the team", "committee", "the committee", "board",
                  "the board", "trustees", "the trustees", "directors", "officers", "staff", "members", "all members",
-                 "all team members", "all trustees", "council", "the council", "group", "the group", "tbc", "tbd"}
-_ROLES = re.compile(r"^(the )?(clerk|chair|chairman|chairwoman|chairperson|vice[- ]chair|treasurer|secretary|"
+                 "all team members", "all trustees", "council", "the council", "group", "the group", "tbc", "tbd",
+                 "other", "others"}
+# an office, with at most one qualifying word ("the Parish Clerk", "Membership Secretary", "Deputy Chair")
+_ROLES = re.compile(r"^(the )?((?!(?:a|an|this|that|our|their|his|her|its|no|any|each|every|which|what|new|former|"
+                    r"previous|outgoing|incoming)\b)[a-z]+[ -])?(clerk|chair|chairman|chairwoman|chairperson|vice[- ]chair|treasurer|secretary|"
                     r"president|convenor|convener|rfo|chief executive|ceo|director|manager|coordinator|"
-                    r"co-ordinator|scribe|webmaster|editor|librarian)$", re.IGNORECASE)
+                    r"co-ordinator|scribe|webmaster|editor|librarian|officer)$", re.IGNORECASE)
 _NO_OWNER = re.compile(r"^(n/?a|none|-+|–|—|tbc|tbd|\?+|nobody|unassigned)$", re.IGNORECASE)
 
 

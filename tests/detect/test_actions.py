@@ -139,3 +139,283 @@ def test_speaker_not_in_attendance_is_a_warning():
         b.add("paragraph", "Rob said that the grant would end in September.")
     m, _ = run(f)
     assert any(w.code == "person_not_in_attendance" and "Rob" in w.message for w in m.warnings)
+
+
+# ------------------------------------------------------------------- layout families (issue 14)
+
+def test_owner_only_marker_takes_the_item_above_that_names_an_owner():
+    def f(b):
+        header(b)
+        b.add("heading", "4 Treasurer's report", level=2)
+        b.add("list_item", "4.1 The balance stands at £1,200.", level=1)
+        b.add("list_item", "4.2 JS will ask the bank to waive the card fee.", level=1)
+        b.add("list_item", "4.3 The accounts were accepted.", level=1)
+        b.add("paragraph", "ACTION: JS/MS")
+        b.add("heading", "5 Hall", level=2)
+        b.add("list_item", "5.1 The hall roof leaks and a builder is needed.", level=1)
+        b.add("heading", "ACTION:Trustees", level=3)
+    m, _ = run(f)
+    got = {tuple(a.owner): a for a in m.actions if a.explicit}
+    assert "bank" in got[("JS", "MS")].task and "ACTION" not in got[("JS", "MS")].task
+    assert "builder" in got[("Trustees",)].task
+    assert not any(a.task in ("JS/MS", "Trustees") for a in m.actions)
+
+
+def test_items_with_an_action_column_of_initials_flattened_to_lines():
+    def f(b):
+        header(b)
+        b.add("paragraph", "Items")
+        b.add("paragraph", "Action")
+        b.add("list_item", "1. Footpath - the stile on the north path is broken and needs reporting.", level=0)
+        b.add("paragraph", "JS")
+        b.add("list_item", "2. Newsletter - copy for the spring issue is due and the printer needs chasing.", level=0)
+        b.add("paragraph", "TB/MS")
+        b.add("list_item", "3. Lights - all bulbs should be checked before December. LC/MS", level=0)
+        b.add("list_item", "4. Grants - no news this month on the lottery bid.", level=0)
+    m, _ = run(f)
+    got = {tuple(a.owner): a.task for a in m.actions}
+    assert "stile" in got[("JS",)]
+    assert "printer" in got[("TB", "MS")]
+    assert "bulbs" in got[("LC", "MS")] and not got[("LC", "MS")].endswith("MS")
+    assert not any("lottery" in a.task for a in m.actions)
+
+
+def test_initials_in_the_margin_without_an_action_label_are_not_owners():
+    def f(b):
+        header(b)
+        b.add("list_item", "6.1 Amendment: rename the Publicity Officer to Media Officer", level=0)
+        b.add("paragraph", "MS")
+        b.add("list_item", "6.2 Amendment: add a second Treasurer to the committee", level=0)
+        b.add("paragraph", "JS")
+        b.add("list_item", "6.3 Amendment: hold the AGM in the spring term", level=0)
+        b.add("paragraph", "TB")
+    m, _ = run(f)
+    assert m.actions == []
+
+
+def test_action_label_then_task_line_with_owners_in_brackets():
+    def f(b):
+        header(b)
+        b.add("heading", "Actions", level=2)
+        b.add("heading", "Garden", level=3)
+        b.add("paragraph", "The raised beds need new edging.")
+        b.add("paragraph", "Action:")
+        b.add("paragraph", "Order the timber and build the edging. (JS/TB)")
+        b.add("heading", "Website", level=3)
+        b.add("paragraph", "This page has been updated.")
+        b.add("paragraph", "Action: Publish the page on the noticeboard too. (MS)")
+        b.add("heading", "Spending", level=3)
+        b.add("paragraph", "Useful to show where the money goes.")
+        b.add("paragraph", "A list of spending to be put up in the hall (LC/MS)")
+    m, _ = run(f)
+    got = [(a.owner, a.task) for a in m.actions]
+    assert (["JS", "TB"], "Order the timber and build the edging.") in got
+    assert (["MS"], "Publish the page on the noticeboard too.") in got
+    assert (["LC", "MS"], "A list of spending to be put up in the hall") in got
+    assert not any("raised beds" in t or "has been updated" in t or "Useful" in " ".join(o) for o, t in got)
+
+
+def test_action_list_heading_with_a_qualifier_and_name_dash_task_items():
+    def f(b):
+        header(b)
+        b.add("heading", "Action list from meeting 3-2-25", level=2)
+        b.add("list_item", "1. Laura Crane - book the minibus Not done yet", level=1)
+        b.add("list_item", "2. Tom Brown + others - collect the raffle prizes", level=1)
+        b.add("list_item", "3. Mike Stephens - chase the insurer", level=0)
+    m, _ = run(f)
+    got = [(a.owner, a.task.split()[0]) for a in m.actions]
+    assert got == [(["Laura Crane"], "book"), (["Tom Brown", "others"], "collect"), (["Mike Stephens"], "chase")]
+
+
+def test_tasks_for_next_period_under_person_headings_are_due_at_the_next_meeting():
+    def f(b):
+        header(b)
+        b.add("paragraph", "Tasks and roles during the next period:", bold=True)
+        b.add("heading", "Tom Brown", level=5)
+        b.add("list_item", "Fix the login page", level=0)
+        b.add("list_item", "Write the test plan", level=0)
+        b.add("heading", "Laura Crane", level=5)
+        b.add("list_item", "Draft the user manual", level=0)
+        b.add("paragraph", "Date of next meeting:", bold=True)
+        b.add("paragraph", "15:00 Tuesday 11th: sprint review.")
+    m, _ = run(f)
+    assert m.next_meeting_detail and m.next_meeting_detail[0].value == "2025-03-11"
+    assert [(a.owner, a.task, a.due) for a in m.actions] == [
+        (["Tom Brown"], "Fix the login page", "2025-03-11"), (["Tom Brown"], "Write the test plan", "2025-03-11"),
+        (["Laura Crane"], "Draft the user manual", "2025-03-11")]
+
+
+def test_person_involved_label_gives_the_owners_of_the_items_above():
+    def f(b):
+        header(b)
+        b.add("heading", "Tasks for the next week", level=1)
+        b.add("paragraph", "Details —")
+        b.add("list_item", "1. The first draft of the data model.", level=0)
+        b.add("paragraph", "Additional information —")
+        b.add("list_item", "1. Person involved: Tom Brown and Laura Crane.", level=0)
+        b.add("list_item", "1. The test plan.", level=0)
+        b.add("list_item", "1. Person involved: Mike Stephens.", level=0)
+        b.add("heading", "Next meeting:", level=1)
+        b.add("list_item", "1. Date and time: March 11, 2025 at 09:00 - 11:00", level=0)
+    m, _ = run(f)
+    assert m.next_meeting_detail and m.next_meeting_detail[0].value == "2025-03-11"
+    assert [(a.owner, a.task, a.due) for a in m.actions] == [
+        (["Tom Brown", "Laura Crane"], "The first draft of the data model.", "2025-03-11"),
+        (["Mike Stephens"], "The test plan.", "2025-03-11")]
+
+
+def test_ticked_agenda_checkboxes_are_not_actions_but_a_presenters_will_is():
+    def f(b):
+        header(b)
+        b.add("heading", "Agenda items", level=2)
+        b.add("list_item", "[x] (JS) Budget for the summer fair", level=0)
+        b.add("list_item", "[ ] notes from the last fair are on the wiki", level=1)
+        b.add("list_item", "Will send the draft budget to the committee by Friday.", level=1)
+        b.add("list_item", "[x] (MS) New members and renewals", level=0)
+        b.add("list_item", "[ ] @tom to email the lapsed members", level=0)
+    m, _ = run(f)
+    got = [(a.owner, a.task) for a in m.actions]
+    assert (["JS"], "send the draft budget to the committee by Friday.") in got
+    assert (["tom"], "email the lapsed members") in got
+    assert len(got) == 2
+    js = next(a for a in m.actions if a.owner == ["JS"])
+    assert js.due == "2025-03-07" and not js.explicit
+
+
+def test_deadline_first_then_name_dash_task_in_an_actions_list():
+    def f(b):
+        header(b)
+        b.add("heading", "Action items", level=2)
+        b.add("list_item", "[ ] For next session: Laura Crane - brief the group on the survey", level=0)
+    m, _ = run(f)
+    (a,) = m.actions
+    assert a.owner == ["Laura Crane"] and a.task == "brief the group on the survey"
+
+
+@pytest.mark.parametrize("owner_head,due_head", [("Who", "When"), ("Member", "Deadline"), ("PIC", "By when"),
+                                                 ("Person involved", "Due")])
+def test_action_table_owner_and_due_columns_by_other_names(owner_head, due_head):
+    def f(b):
+        header(b)
+        t = b.new_table()
+        b.add_row(t, ["Action", owner_head, due_head])
+        b.add_row(t, ["Renew the hall insurance", "JS", "31 March 2025"])
+        b.add_row(t, ["Order new chairs", "Tom Brown", "next meeting"])
+    m, _ = run(f)
+    assert [(a.owner, a.due) for a in m.actions] == [(["JS"], "2025-03-31"), (["Tom Brown"], "next meeting")]
+
+
+def test_items_table_whose_action_column_holds_initials():
+    def f(b):
+        header(b)
+        t = b.new_table()
+        b.add_row(t, ["Items", "Action"])
+        b.add_row(t, ["Footpaths: the stile on the north path is broken and must be reported.", "JS"])
+        b.add_row(t, ["Lights: the bulbs need checking before December.", "TB/MS"])
+        b.add_row(t, ["Grants: no news on the lottery bid.", ""])
+    m, _ = run(f)
+    assert [(a.owner, a.task.split(":")[0]) for a in m.actions] == [(["JS"], "Footpaths"), (["TB", "MS"], "Lights")]
+
+
+def test_a_bare_date_column_is_when_the_action_was_raised_not_its_deadline():
+    def f(b):
+        header(b)
+        b.add("heading", "Action items", level=2)
+        t = b.new_table()
+        b.add_row(t, ["Date", "Item", "Responsible", "Status"], header=True)
+        b.add_row(t, ["02.01.25", "Find out whether the fee is tax deductible", "Laura Crane", "Open"])
+    m, _ = run(f)
+    (a,) = m.actions
+    assert a.owner == ["Laura Crane"] and a.due is None and a.status == "Open"
+
+
+def test_council_prose_is_to_asked_that_and_telegraphic_to():
+    def f(b):
+        header(b)
+        b.add("paragraph", "Parish Clerk: Mrs K Temple")
+        b.add("heading", "Highways", level=2)
+        b.add("paragraph", "The verge by the school has not been cut and the contractor was told in May. "
+                           "The Parish Clerk is to follow this up with the contractor. JS reported that two lamps "
+                           "were out. JS requested that the Parish Clerk writes to the County Council about the "
+                           "lamps. MS noted that the bus shelter glass had been replaced. MS to circulate the "
+                           "insurance report to fellow councillors.")
+    m, _ = run(f)
+    got = {(tuple(a.owner), a.task.split()[0]) for a in m.actions}
+    assert (("The Parish Clerk",), "follow") in got
+    assert (("the Parish Clerk",), "write") in got
+    assert (("MS",), "circulate") in got
+    assert all(not a.explicit for a in m.actions)
+
+
+def test_reported_would_needs_a_known_person_and_no_hedge():
+    def f(b):
+        header(b)
+        b.add("paragraph", "The bench on the green is broken. Tom Brown would ask the supplier for a quote. "
+                           "JS said that if the grant came through, MS would order two more benches. "
+                           "The supplier would deliver in June.")
+    m, _ = run(f)
+    got = [(a.owner, a.task) for a in m.actions]
+    assert (["Tom Brown"], "ask the supplier for a quote") in got
+    assert not any("benches" in t or "deliver" in t for _, t in got)
+
+
+def test_a_due_cell_with_words_around_the_deadline():
+    def f(b):
+        header(b)
+        t = b.new_table()
+        b.add_row(t, ["Next Steps:", "Owner:", "Due date:"], header=True)
+        b.add_row(t, ["Draft the report", "Tom Brown", "Version 1 by 21st March 2025"])
+    m, _ = run(f)
+    (a,) = m.actions
+    assert a.due == "2025-03-21" and a.due_text == "Version 1 by 21st March 2025"
+
+
+def test_a_pronoun_is_never_an_owner():
+    def f(b):
+        b.add("heading", "Rowing club minutes, 2 August 2025", level=1)
+        b.add("paragraph", "We will attend the regional regatta in October. We are planning to repaint the "
+                           "boathouse by the end of September.")
+    m, _ = run(f)
+    assert not any(o.lower() == "we" for a in m.actions for o in a.owner)
+    assert [(a.owner, a.task.split()[0]) for a in m.actions] == [([], "repaint")]
+
+
+def test_numbered_and_trailing_action_markers():
+    def f(b):
+        header(b)
+        b.add("heading", "5. Finance", level=2)
+        b.add("paragraph", "ACTION 5.1: JS to write to the bank about the card fee.")
+        b.add("paragraph", "The hall booking form needs updating. Action: MS")
+        b.add("paragraph", "The website is out of date; action Tom Brown.")
+    m, _ = run(f)
+    got = [(a.owner, a.task, a.explicit) for a in m.actions]
+    assert (["JS"], "write to the bank about the card fee.", True) in got
+    assert (["MS"], "The hall booking form needs updating", True) in got
+    assert (["Tom Brown"], "The website is out of date", True) in got
+
+
+def test_last_meetings_action_table_in_a_pdf_without_a_marked_header():
+    def f(b):
+        header(b)
+        b.add("heading", "Actions from the last meeting", level=2)
+        t = b.new_table()
+        b.add_row(t, ["Ref", "Action Required", "Person(s) Responsible", "Target Date", "Status"])
+        b.add_row(t, ["1", "Repaint the noticeboard", "Tom Brown", "April 2025", "Carried forward"])
+        b.add_row(t, ["2", "Renew the insurance", "JS / MS", "31/03/2025", "Complete"])
+    m, _ = run(f)
+    assert [(a.owner, a.task, a.due, a.status) for a in m.actions] == [
+        (["Tom Brown"], "Repaint the noticeboard", "April 2025", "Carried forward"),
+        (["JS", "MS"], "Renew the insurance", "2025-03-31", "Complete")]
+
+
+def test_an_owner_with_several_imperative_sentences_has_several_tasks():
+    def f(b):
+        header(b)
+        b.add("heading", "Action items:", level=2)
+        b.add("paragraph", "Everyone: Prepare for the checkpoint and get access to the repository. Read the brief. "
+                           "Define the project scope.")
+        b.add("heading", "Notes", level=2)
+    m, _ = run(f)
+    assert [(a.owner, a.task) for a in m.actions] == [
+        (["Everyone"], "Prepare for the checkpoint and get access to the repository."),
+        (["Everyone"], "Read the brief."), (["Everyone"], "Define the project scope.")]

@@ -138,6 +138,26 @@ def test_find_due_in_sentences():
     assert fd("Send out the packets in June", meeting=date(2023, 5, 18)) == ("in June", "June")
 
 
+def test_other_meetings_stay_as_written_and_week_beginning_is_a_deadline():
+    assert due("For next session").due == "next session"
+    assert due("by the next workshop").due == "next workshop"
+    assert fd("Start wk beginning 6th March", meeting=date(2023, 2, 22)) == ("wk beginning 6th March", "2023-03-06")
+    assert fd("order the chairs w/c 14 July", meeting=date(2025, 7, 1)) == ("w/c 14 July", "2025-07-14")
+
+
+def test_next_meeting_as_a_weekday_and_day_or_after_a_date_label():
+    b = DocumentBuilder("t.md", "markdown")
+    b.add("heading", "Date and time of next meeting", level=2)
+    b.add("paragraph", "15:00 Tuesday 26th: final meeting and retrospective.")
+    (nm,) = find_next_meetings(b.build(), meeting_date=date(2016, 4, 20), day_first=True)
+    assert nm.date == date(2016, 4, 26) and nm.text == "Tuesday 26th"
+    b = DocumentBuilder("t.md", "markdown")
+    b.add("heading", "Next Meeting:", level=1)
+    b.add("list_item", "1. Date and time: February 25, 2021 at 09:00 - 11:00", level=0)
+    (nm,) = find_next_meetings(b.build(), meeting_date=date(2021, 2, 18), day_first=True)
+    assert nm.date == date(2021, 2, 25) and nm.start_time == "09:00"
+
+
 def test_find_due_ignores_dates_that_are_not_deadlines():
     assert fd("JSm to prepare the accounts to 29 February", meeting=date(2024, 3, 12)) is None
     assert fd("DO and SF will also collect items for the fair on 28th August", meeting=date(2016, 8, 9)) is None
