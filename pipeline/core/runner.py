@@ -14,7 +14,7 @@ import time
 from typing import Any, Callable, Literal, Mapping, Sequence
 
 from pipeline.core.errors import ErrorItem, PipelineConfigError
-from pipeline.core.provenance import relocate
+from pipeline.core.provenance import provenance, relocate
 from pipeline.core.stage import StageSpec, State, registered
 
 ErrorPolicy = Literal["raise", "degrade"]
@@ -81,6 +81,9 @@ class Pipeline:
             self._run(self.stages[cut:], one, policy, on_stage)
             if one.meeting is not None:
                 relocate(one.meeting, part.char_offset, part.block_offset)
+                if getattr(part, "title", None) and getattr(part, "title_span", None):
+                    one.meeting.title = part.title
+                    one.meeting.title_provenance = provenance(state.document, *part.title_span)
                 one.meeting.meeting_index, one.meeting.meetings_in_file = n, len(parts)
                 one.meeting.stages = self.names
             out.append(one)

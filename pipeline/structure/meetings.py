@@ -53,6 +53,8 @@ class Part:
     document: Document
     char_offset: int
     block_offset: int
+    title: str | None = None  # "<the file's title> – <this meeting's heading>", for every meeting but the first
+    title_span: tuple[int, int] | None = None  # where that heading is, in the file's text
 
 
 def split_document(doc: Document) -> list[Part]:
@@ -61,7 +63,23 @@ def split_document(doc: Document) -> list[Part]:
     if len(starts) < 2:
         return [Part(doc, 0, 0)]
     bounds = [0] + starts[1:] + [len(doc.blocks)]
-    return [_slice(doc, a, b) for a, b in zip(bounds, bounds[1:])]
+    parts = [_slice(doc, a, b, f"{k + 1}/{len(starts)}") for k, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+    # the file's title (its first line, when that opens no meeting) names every meeting of it
+    head = doc.blocks[0] if starts[0] > 0 and len(doc.blocks[0].text.split()) <= 12 else None
+    day_first = locale_day_first(doc.text)
+    for k, p in enumerate(parts[1:], 1):
+        first = p.document.blocks[0]
+        if head is None:
+            continue
+        if first.kind == "heading" and len(first.text.split()) <= 10:
+            name, a, z = first.text, first.start, first.end
+        else:  # a dated line opens the meeting: its date names it
+            dates = [d for d in find_dates(first.text[:120], day_first=day_first) if d.start <= _DATE_WITHIN]
+            if not dates:
+                continue
+            name, a, z = dates[0].text, first.start + dates[0].start, first.start + dates[0].end
+        parts[k] = replace(p, title=f"{head.text} – {name}", title_span=(p.char_offset + a, p.char_offset + z))
+    return parts
 
 
 def meeting_starts(doc: Document) -> list[int]:
@@ -137,7 +155,7 @@ def _credible(starts: list[tuple[int, str]], blocks: list[Block]) -> bool:
     return all(b - a >= _MIN_PART_BLOCKS for a, b in zip(idx, idx[1:]))
 
 
-def _slice(doc: Document, a: int, b: int) -> Part:
+def _slice(doc: Document, a: int, b: int, which: str) -> Part:
     """Blocks a..b-1 as a document of their own: the exact text span, offsets made relative to it."""
     blocks = doc.blocks[a:b]
     lo = 0 if a == 0 else blocks[0].start
@@ -149,5 +167,5 @@ def _slice(doc: Document, a: int, b: int) -> Part:
                      cells=[replace(c, start=c.start - lo, end=c.end - lo) for c in x.cells] if x.cells else x.cells)
              for x in blocks]
     part = Document(path=doc.path, format=doc.format, text=doc.text[lo:hi], blocks=moved, quality=doc.quality,
-                    metadata=dict(doc.metadata))
+                    metadata={**doc.metadata, "meeting_part": which})
     return Part(part, lo, a)

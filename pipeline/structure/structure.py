@@ -120,7 +120,8 @@ def find_title_blocks(doc: Document) -> list[int]:
         # capitalised subtitle line, a date line
         while j < len(blocks) and len(out) < MAX_TITLE_BLOCKS:
             b = blocks[j]
-            if b.kind == "heading" and _is_date_only(b.text) and not _dated_sections(blocks, b):
+            if b.kind == "heading" and _is_date_only(b.text) and not _dated_sections(blocks, b) \
+                    and "meeting_part" not in doc.metadata:  # one meeting of a log: its date heading is a section
                 out.append(j)
             elif b.kind == "heading" and (b.level or 1) < (first.level or 1) and j - i <= 2 \
                     and not split_number(b.text) and _short_line(b.text):
