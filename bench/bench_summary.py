@@ -9,7 +9,8 @@ corpus/external documents (corpus/external/docs or $MINUTEBOOK_EXTERNAL_DOCS) wh
     sentence before it names nobody (or there is none);
 (b) list items run together: a decision whose source spans several list items but whose text does
     not keep them apart (no '; ' between them, no items);
-(c) decision/action duplicates: an action with no owner whose span lies inside a decision's span;
+(c) decision/action duplicates: an action of the draft with no owner whose words are (nearly) all in
+    a decision of the same draft;
 (d) facts in a summary not found in its section (names, numbers, dates: the grounding check);
 (e) summary length as a share of the section's words (median over sections).
 
@@ -41,6 +42,14 @@ def _grounding():
     except ImportError:  # the layout before the architecture change
         from pipeline.summarise import check_grounding  # type: ignore[no-redef]
     return check_grounding
+
+
+def _build_draft():
+    try:
+        from pipeline.draft.build import build_draft
+    except ImportError:  # the layout before the architecture change
+        from pipeline.draft import build_draft  # type: ignore[no-redef]
+    return build_draft
 
 
 def documents(dirs: list[Path]) -> list[Path]:
@@ -88,11 +97,13 @@ def count(meeting, text: str) -> dict:
         if len(lines) > 2 and not getattr(d, "items", None) and "; " not in d.text:
             runtogether += 1
     dup = 0
-    for a in meeting.actions:
-        if a.owner:
+    draft = _build_draft()(meeting)
+    for a in draft.actions:  # what the secretary reads: an ownerless action that only restates a decision
+        words = set(re.findall(r"[a-z]{4,}", a.task.lower()))
+        if a.owner or not words:
             continue
-        if any(x.provenance.start <= a.provenance.start and a.provenance.end <= x.provenance.end
-               for x in meeting.decisions):
+        if any(len(words & set(re.findall(r"[a-z]{4,}", d.text.lower()))) >= 0.8 * len(words)
+               for d in draft.decisions):
             dup += 1
     return {"pronoun_openings": pron, "list_items_run_together": runtogether, "decision_action_duplicates": dup,
             "ungrounded_summaries": ungrounded, "summaries": len(meeting.summaries),

@@ -330,7 +330,9 @@ class Archive:
                 seen_keys.add(k)
                 owner_pid = key_to_person.get(k)
                 owner_rows.append({"action_id": aid, "person_id": owner_pid, "name": nm, "name_key": k, "resolved": resolved})
-                if owner_pid is None and not any(x["name_key"] == k and x["meeting_id"] == meeting_id for x in name_rows):
+                if owner_pid is None and nm not in act.owner_groups \
+                        and not any(x["name_key"] == k and x["meeting_id"] == meeting_id for x in name_rows):
+                    # a group owner ("All", "the team") is findable on the actions board, never a person
                     name_rows.append({"meeting_id": meeting_id, "person_id": None, "name_key": k, "kind": "owner"})
         b.insert_many("action_owners", owner_rows)
         b.insert_many("person_names", name_rows)

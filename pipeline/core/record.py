@@ -66,6 +66,8 @@ class DateValue(BaseModel):
 class Action(BaseModel):
     owner: list[str] = Field(default_factory=list, description="people or roles as written; [] when nobody is named")
     owner_resolved: list[str] = Field(default_factory=list, description="owners resolved to attendance names")
+    owner_groups: list[str] = Field(default_factory=list, description="the owners that are groups, not one person "
+                                                                      "('All', 'the team', 'Trustees')")
     task: str
     due: str | None = None
     due_text: str | None = None

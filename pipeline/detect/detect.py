@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from textwrap import shorten
 
 from pipeline.core.document import Document
 from pipeline.core.provenance import provenance
@@ -24,6 +25,7 @@ from pipeline.detect.actions import (
     section_actions,
     table_actions,
 )
+from pipeline.detect.owners import is_group
 from pipeline.structure.structure import Structure
 
 
@@ -111,7 +113,7 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
     for a in meeting.actions:
         if not a.owner:
             meeting.warnings.append(Warning(code="action_no_owner",
-                                            message=f"action with no owner named: {a.task[:80]}",
+                                            message=f"action with no owner named: {shorten(a.task, 80, placeholder=' …')}",
                                             provenance=a.provenance))
     meeting.dates = [
         DateValue(value=x.value, text=x.text, year_inferred=x.year_inferred, provenance=provenance(doc, x.start, x.end))
@@ -154,7 +156,8 @@ def _to_action(a: ActionFound, doc: Document, index) -> Action:
         r = index.resolve(o)
         if r.person is not None:
             resolved.append(r.person.name)
-    return Action(owner=a.owner, owner_resolved=resolved, task=a.task, due=a.due, due_text=a.due_text,
+    return Action(owner=a.owner, owner_resolved=resolved, owner_groups=[o for o in a.owner if is_group(o)],
+                  task=a.task, due=a.due, due_text=a.due_text,
                   explicit=a.explicit, confidence=round(a.confidence, 2), status=a.status, section=a.section,
                   provenance=provenance(doc, a.start, a.end, a.block))
 

@@ -200,7 +200,10 @@ def build_draft(meeting: Meeting, *, theme_labels: dict[str, str] | None = None,
                                votes=_votes(d), section=ref_at(d.provenance, d.section), lead=_lead(d),
                                items=list(d.items)) for d in meeting.decisions]
     actions = []
+    repeats = {id(a) for a in meeting.actions if _repeats_a_decision(a, meeting.decisions)}
     for act in meeting.actions:
+        if id(act) in repeats:
+            continue  # the decision above says it; an ownerless copy of it adds nothing to check
         resolved = [r for r in act.owner_resolved if r]
         extra = resolved and {r.casefold() for r in resolved} != {o.casefold() for o in act.owner}
         due_date = act.due if act.due and _ISO_DAY.fullmatch(act.due) else None
@@ -210,7 +213,8 @@ def build_draft(meeting: Meeting, *, theme_labels: dict[str, str] | None = None,
             due_display = act.due or (act.due_text or "")
         actions.append(DraftAction(
             owner=list(act.owner), owner_resolved=resolved,
-            owner_display=", ".join(act.owner) if act.owner else "no owner named",
+            owner_display=_owners(act.owner, act.owner_groups) if act.owner else "no owner named",
+            groups=list(act.owner_groups),
             resolved_display=", ".join(resolved) if extra else None,
             task=act.task, due=act.due, due_text=act.due_text, due_date=due_date, due_display=due_display,
             explicit=act.explicit, confidence=act.confidence, status=act.status,
@@ -227,7 +231,9 @@ def build_draft(meeting: Meeting, *, theme_labels: dict[str, str] | None = None,
     warnings = [DraftWarning(code=w.code, title=_WARNING_TITLES.get(w.code, w.code.replace("_", " ").capitalize()),
                              message=w.message, section=ref_at(w.provenance),
                              page=w.provenance.page if w.provenance else None)
-                for w in meeting.warnings]
+                for w in meeting.warnings
+                if not (w.code == "action_no_owner" and any(w.provenance == a.provenance for a in meeting.actions
+                                                            if id(a) in repeats))]
     if not (a.present or a.apologies or a.guests or a.absent or a.chair):
         warnings.append(DraftWarning(code="no_attendance", title=_WARNING_TITLES["no_attendance"],
                                      message="no attendance list was found: add who came before sending"))
@@ -264,6 +270,26 @@ def build_draft(meeting: Meeting, *, theme_labels: dict[str, str] | None = None,
         source_file=meeting.file, source_format=meeting.format, pages=meeting.quality.pages,
         pipeline_version=meeting.pipeline_version, attendance=attendance, decisions=decisions, actions=actions,
         discussion=discussion, next_meetings=nexts, warnings=warnings, sections=sections)
+
+
+def _repeats_a_decision(action, decisions) -> bool:
+    """An inferred action with no owner that only restates a decision: it lies inside the decision and
+    either the decision is an agreement over a list or the action is most of it."""
+    if action.owner or action.explicit:
+        return False
+    a, z = action.provenance.start, action.provenance.end
+    for d in decisions:
+        s, e = d.provenance.start, d.provenance.end
+        if s <= a < e and (d.items or (z <= e and z - a >= 0.6 * (e - s))):
+            return True
+    return False
+
+
+def _owners(owner: list[str], groups: list[str]) -> str:
+    """People first, then groups marked as such: 'Lizzie, Nicc and all members (group)'."""
+    people = [o for o in owner if o not in groups]
+    marked = [f"{g} (group)" for g in groups]
+    return ", ".join(people + marked)
 
 
 def _lead(d) -> str | None:

@@ -57,7 +57,9 @@ class DraftDecision(BaseModel):
 class DraftAction(BaseModel):
     owner: list[str] = Field(default_factory=list, description="owners as written")
     owner_resolved: list[str] = Field(default_factory=list)
-    owner_display: str = Field(description="owners as written, or 'no owner named'")
+    owner_display: str = Field(description="owners as written (people first, groups marked '(group)'), or "
+                                           "'no owner named'")
+    groups: list[str] = Field(default_factory=list, description="the owners that are groups, not people")
     resolved_display: str | None = Field(default=None, description="resolved names when they add to what is written")
     task: str
     due: str | None = None
