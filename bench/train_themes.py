@@ -225,7 +225,7 @@ def main() -> None:
     if args.write:
         model = train(X, texts, Y, Xe, etexts, Ye, names, hp)
         model.taxonomy_hash = th
-        model.info = {"sections": int(len(X)), "documents": len(ud), **hp, "loo_micro_f1": round(f, 3)}
+        model.info = {**model.info, "sections": int(len(X)), "documents": len(ud), **hp, "loo_micro_f1": round(f, 3)}
         out = REPO / "models" / "themes_head.npz"
         model.save(out)
         print(f"wrote {out.relative_to(REPO)} ({out.stat().st_size // 1024} KB)")

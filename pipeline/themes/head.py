@@ -138,6 +138,25 @@ def decide(P: np.ndarray, threshold: float | np.ndarray, labels: Sequence[str]) 
     return out
 
 
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+
+
+def _char_wb(word: str, lo: int = 3, hi: int = 5) -> list[str]:
+    """scikit-learn's ``char_wb`` n-grams of one word (padded with a space each side; a word shorter
+    than n counts once, whole)."""
+    w = f" {word} "
+    out = []
+    for n in range(lo, hi + 1):
+        offset = 0
+        out.append(w[:n])
+        while offset + n < len(w):
+            offset += 1
+            out.append(w[offset:offset + n])
+        if offset == 0:
+            break
+    return out
+
+
 def _vectorizers(min_df: int = 2):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -167,26 +186,42 @@ class ThemeModel:
 
     # -- prediction ---------------------------------------------------------------------------
 
-    def _text_matrix(self, texts: Sequence[str]):
-        from scipy.sparse import hstack
-        from sklearn.feature_extraction.text import TfidfVectorizer
+    def _text_matrix(self, texts: Sequence[str]) -> np.ndarray:
+        """The TF-IDF rows of ``texts`` (dense: a handful of sections), computed here the way
+        scikit-learn's ``TfidfVectorizer`` computes them (word uni- and bigrams without stop words,
+        character n-grams inside word boundaries, sublinear tf, idf, L2 per part), so a draft does not
+        import scikit-learn (1.5 s); tests/themes checks the two agree."""
+        rows = np.zeros((len(texts), len(self.word_idf) + len(self.char_idf)), dtype=np.float32)
+        stop = self._stop
+        for r, text in enumerate(texts):
+            low = text.lower()
+            words = [w for w in _TOKEN.findall(low) if w not in stop]
+            grams = words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+            chars = [g for word in low.split() for g in _char_wb(word)]
+            for feats, vocab, idf, off in ((grams, self.word_vocab, self.word_idf, 0),
+                                           (chars, self.char_vocab, self.char_idf, len(self.word_idf))):
+                counts: dict[int, int] = {}
+                for g in feats:
+                    j = vocab.get(g)
+                    if j is not None:
+                        counts[j] = counts.get(j, 0) + 1
+                if not counts:
+                    continue
+                idx = np.fromiter(counts, dtype=np.int64)
+                val = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64))) * idf[idx]
+                rows[r, off + idx] = val / (np.linalg.norm(val) or 1.0)
+        return rows
 
-        mats = []
-        for vocab, idf, proto in zip((self.word_vocab, self.char_vocab), (self.word_idf, self.char_idf),
-                                     _vectorizers()):
-            params = proto.get_params()
-            params.update(vocabulary=vocab, min_df=1, max_features=None)
-            vec = TfidfVectorizer(**params)
-            vec.idf_ = idf
-            mats.append(vec.transform(texts))
-        return hstack(mats).tocsr()
+    @property
+    def _stop(self) -> frozenset[str]:
+        return frozenset(self.info.get("stop_words", ())) if self.info else frozenset()
 
     def predict_proba(self, X: np.ndarray, texts: Sequence[str]) -> np.ndarray:
         def sigmoid(z):
             return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
         pe = sigmoid(((X - self.emb_mean) / self.emb_scale) @ self.emb_coef.T + self.emb_intercept)
-        pt = sigmoid(np.asarray(self._text_matrix(texts) @ self.txt_coef.T) + self.txt_intercept)
+        pt = sigmoid(self._text_matrix(texts) @ self.txt_coef.T + self.txt_intercept)
         learnt = self.blend * pe + (1 - self.blend) * pt
         return (1 - self.proto_weight) * learnt + self.proto_weight * prototype_scores(X, len(self.labels))
 
@@ -246,11 +281,12 @@ def fit_model(X: np.ndarray, texts: Sequence[str], Y: np.ndarray, labels: Sequen
         ec[j], ei[j] = m.coef_[0], m.intercept_[0]
         m = LogisticRegression(C=txt_c, class_weight="balanced", max_iter=500).fit(T, y, sample_weight=sw)
         tc[j], ti[j] = m.coef_[0], m.intercept_[0]
+    stop = sorted(wv.get_stop_words() or ())
     return ThemeModel(labels=list(labels), emb_coef=ec, emb_intercept=ei, emb_mean=mean, emb_scale=scale,
                       word_vocab={t: int(i) for t, i in wv.vocabulary_.items()}, word_idf=wv.idf_,
                       char_vocab={t: int(i) for t, i in cv.vocabulary_.items()}, char_idf=cv.idf_,
                       txt_coef=tc, txt_intercept=ti, threshold=threshold, blend=blend, proto_weight=proto_weight,
-                      taxonomy_hash=taxonomy_hash)
+                      taxonomy_hash=taxonomy_hash, info={"stop_words": stop})
 
 
 def taxonomy_hash(taxonomy) -> str:
