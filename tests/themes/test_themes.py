@@ -248,3 +248,22 @@ def test_theme_f1_on_shared_gold():
 
     rep = evaluate(SHARED_GOLD, [SHARED_REAL, SHARED])
     assert rep["fields"]["themes"]["f1"] >= 0.65, rep["fields"]["themes"]
+
+
+def test_the_drafts_tf_idf_is_scikit_learns():
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from pipeline.themes.head import _vectorizers
+
+    m = ThemeModel.load(model_path("themes_head.npz"))
+    texts = ["Treasurer's report: the bank balance is £4,250; accounts approved.", "Café  naïve  AGM   2024 x",
+             "a", "", "The summer fair stall rota and the fair's raffle prizes"]
+    mats = []
+    for vocab, idf, proto in zip((m.word_vocab, m.char_vocab), (m.word_idf, m.char_idf), _vectorizers()):
+        params = proto.get_params()
+        params.update(vocabulary=vocab, min_df=1, max_features=None)
+        vec = TfidfVectorizer(**params)
+        vec.idf_ = idf
+        mats.append(vec.transform(texts))
+    assert np.abs(m._text_matrix(texts) - hstack(mats).toarray()).max() < 1e-6
