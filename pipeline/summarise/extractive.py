@@ -47,24 +47,38 @@ def _cues(text: str) -> dict[str, float]:
 
 # A sentence that opens with a personal pronoun needs the sentence before it to say who is meant.
 _PRONOUN_LEAD = re.compile(r"^\W*(He|She|His|Her)\b")
-_NOT_A_PERSON = re.compile(r"\b(Council|Committee|Board|Trust|University|Group|Team|Ltd|Limited|Library|Society|"
-                           r"Association|Foundation|Department|Office|Service|Services|School|Church|Club|Fund|"
-                           r"Project|Report|Meeting|Minutes|Chair|Clerk|Treasurer|Secretary)\b")
+_NOT_A_PERSON = re.compile(r"\b(Councils?|Committees?|Boards?|Trusts?|Universit(?:y|ies)|Groups?|Teams?|Ltd|Limited|"
+                           r"Librar(?:y|ies)|Society|Societies|Associations?|Foundations?|Departments?|Offices?|"
+                           r"Services?|Schools?|Church(?:es)?|Clubs?|Funds?|Projects?|Reports?|Meetings?|Minutes|"
+                           r"Chair|Clerk|Treasurer|Secretary|Members?|Trustees?|Directors?|Staff|Everyone|All)\b")
 _LEAD_NAME = re.compile(r"^\W*((?:(?:Mr|Mrs|Ms|Dr|Cllr|Prof)\.?\s+)?[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){0,2})"
                         r"(?=\s+(?:[a-z]|\())")
 
 
+_PRONOUNS = {"he", "she", "his", "her", "they", "their", "it", "its", "we", "our", "i", "you", "this", "that"}
+
+
+def _referent_before(cands: list, i: int, steps: int = 3) -> str | None:
+    """The person a pronoun-led sentence ``cands[i]`` means: named in the sentence before it, or (when
+    that one is pronoun-led too, "She also quoted ...") in the one before that, up to ``steps`` back."""
+    for k in range(i - 1, max(-1, i - 1 - steps), -1):
+        who = _referent(cands[k].text)
+        if who is not None or not _PRONOUN_LEAD.match(cands[k].text):
+            return who
+    return None
+
+
 def _referent(previous: str) -> str | None:
-    """The one person the sentence before names (its subject, or a name in it); None when there is
-    none or more than one: a summary must not guess who "he" is."""
+    """The person the sentence before names as its subject ("Alison Wheeler (Manager) thanked ...");
+    None when its subject is not one person: a summary must not guess who "he" is."""
     found: list[str] = []
     m = _LEAD_NAME.match(previous)
     if m and m.group(1).split()[-1].lower() not in ("the", "this", "it", "we", "they", "there", "a", "an"):
         found.append(m.group(1))
-    found += names_in(previous)
-    if any(re.search(r"\s(and|&)\s", n) for n in found):
-        return None  # "Marc and Sarah": which one?
-    people = {n for n in found if not _NOT_A_PERSON.search(n) and len(n.split()) <= 3 and n[:1].isupper()}
+    if re.match(r"^\W*[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*\s+(?:and|&)\s+[A-Z]", previous):
+        return None  # "Marc and Sarah spoke": which one?
+    people = {n for n in found if not _NOT_A_PERSON.search(n) and len(n.split()) <= 3 and n[:1].isupper()
+              and n.split()[0].lower() not in _PRONOUNS}
     # "Laura Cream" and "Laura" are one person
     people = {n for n in people if not any(n != o and n in o for o in people)}
     return next(iter(people)) if len(people) == 1 else None
@@ -196,7 +210,15 @@ class ExtractiveSummariser(Summariser):
     def select(self, section: "SectionText", doc: "Document | None" = None) -> list[Piece]:
         cands = self.candidates(section, doc)
         if len(cands) <= 2:
-            return cands
+            out = []
+            for i, p in enumerate(cands):
+                if _PRONOUN_LEAD.match(p.text) and not out:  # nothing before it in the summary names the person
+                    who = _referent_before(cands, i)
+                    if who is None:
+                        continue
+                    p = replace(p, text=_name_pronoun(p.text, who))
+                out.append(p)
+            return out or cands
         cfg = self.config
         total_words = sum(len(word_tokens(p.text)) for p in cands)
         long = total_words > cfg.long_section_words or len(cands) > cfg.long_section_sentences
@@ -215,7 +237,7 @@ class ExtractiveSummariser(Summariser):
             pick = None
             for i in sorted(remaining, key=lambda i: (-mmr(i), i)):
                 if _PRONOUN_LEAD.match(cands[i].text) and i - 1 not in chosen and i not in named:
-                    who = _referent(cands[i - 1].text) if i > 0 else None
+                    who = _referent_before(cands, i)
                     if who is None:
                         continue  # "He pointed out ..." with nobody to point to: not a summary sentence
                     named[i] = who
