@@ -136,11 +136,14 @@ def test_seed_draft_content(seed_draft: Draft):
     assert d.date == "2022-04-27" and d.date_display == "Wednesday 27 April 2022" and not d.year_inferred
     assert d.attendance.chair == "Graham Hart" and "Marc Stears" in d.attendance.guests
     assert len(d.attendance.present) == 9 and d.attendance.apologies == ["Ian Needleman", "Simon Denegri"]
-    assert len(d.actions) == 6
+    # five: the ownerless copy of the decision over a list is not repeated as an action
+    assert len(d.actions) == 5
     a1 = d.actions[0]
     assert a1.owner == ["Laura Cream", "Marc"] and a1.resolved_display == "Laura Cream, Marc Stears"
     assert a1.due_display == "May 2022" and a1.due_date is None and a1.section.heading == "Actions"
-    assert d.actions[-1].owner_display == "no owner named" and not d.actions[-1].explicit
+    assert d.actions[-1].owner == ["Graham"] and not d.actions[-1].explicit
+    assert d.actions[2].owner_display == "Lizzie, Nicc, All (group)" and d.actions[2].groups == ["All"]
+    assert not any("transitional p" in w.message for w in d.warnings)
     assert [x.section.heading for x in d.decisions] == ["Rethinking the Allies Group"] * 2
 
     names = [g.name for g in d.discussion]
@@ -162,8 +165,9 @@ def test_seed_draft_content(seed_draft: Draft):
     assert n1.display.startswith("Friday 22 July 2022, 10:00–12:00") and n1.text == "Friday 22 July, 10am – 12pm"
     assert n2.date == "2022-09-22" and n2.start_time == "14:00"
     codes = [w.code for w in d.warnings]
-    assert {"person_not_in_attendance", "action_no_owner", "date_without_year", "actions_inferred"} <= set(codes)
-    assert codes.index("person_not_in_attendance") < codes.index("action_no_owner") < codes.index("date_without_year")
+    assert {"person_not_in_attendance", "date_without_year", "actions_inferred"} <= set(codes)
+    assert "action_no_owner" not in codes  # every remaining action has an owner
+    assert codes.index("person_not_in_attendance") < codes.index("date_without_year")
 
 
 def test_themes_order_names_and_procedural():
@@ -216,8 +220,8 @@ def test_markdown_sections_in_order(seed_draft: Draft):
     assert pos == sorted(pos) and md.index("**Date:**") < pos[0]
     actions = md[pos[2]:pos[3]]
     assert "| # | Owner | Task | Due | Noted as | Section |" in actions
-    assert actions.count("\n| ") == 2 + 6  # header, rule, six rows
-    assert "_no owner named_" in actions
+    assert actions.count("\n| ") == 2 + 5  # header, rule, five rows
+    assert "_no owner named_" not in actions and "(group)" in actions
     discussion = md[pos[3]:pos[4]]
     assert discussion.index("### Partnerships and external relations") < discussion.index("### Other business")
     assert "**[Funding](#section-5)**: Funding for core staff" in discussion
@@ -240,7 +244,7 @@ def test_html_parses_and_links_resolve(seed_draft: Draft):
     assert hrefs and all(h.startswith("#") and h[1:] in ids for h in hrefs)
     assert [h.get_text() for h in soup.find_all("h2")][:6] == [h[3:] for h in MD_ORDER]
     rows = soup.select("#actions tbody tr")
-    assert len(rows) == 6 and rows[-1].find_all("td")[1].get_text() == "no owner named"
+    assert len(rows) == 5 and "Graham" in rows[-1].find_all("td")[1].get_text()
     theme_links = [a["href"] for a in soup.select("#discussion a")]
     assert "#section-5" in theme_links
     assert soup.find(id="section-5").get_text().startswith("Funding")
@@ -259,11 +263,11 @@ def test_docx_actions_table(seed_draft: Draft, tmp_path: Path):
     assert any(s == "List Bullet" and t.startswith("Chair: Graham Hart") for s, t in paras)
     table = doc.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["#", "Owner", "Task", "Due", "Noted as", "Section"]
-    assert len(table.rows) == 7
+    assert len(table.rows) == 6
     row1 = [c.text for c in table.rows[1].cells]
     assert row1[1].startswith("Laura Cream, Marc") and row1[2].startswith("Laura Cream and Marc to continue")
     assert row1[3] == "May 2022" and row1[4] == "action"
-    assert table.rows[6].cells[1].text == "no owner named"
+    assert "(group)" in table.rows[3].cells[1].text and table.rows[5].cells[1].text.startswith("Graham")
     # internal links point at bookmarks that exist
     body = doc.element.body
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

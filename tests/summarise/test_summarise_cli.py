@@ -29,8 +29,8 @@ def test_seed_draft_markdown(name):
     assert "Rethinking the Allies Group" in diversity
     # the actions table has the four table actions with owners and deadlines
     table = md.split("## Actions", 1)[1].split("\n## ", 1)[0]
-    for owner, due in [("Laura Cream, Marc", "May 2022"), ("Graham, Sarah, team", "May 2022"),
-                       ("All, Lizzie, Nicc", "June 2022"), ("Laura Cream, Graham", "Ongoing")]:
+    for owner, due in [("Laura Cream, Marc", "May 2022"), ("Graham, Sarah, team (group)", "May 2022"),
+                       ("Lizzie, Nicc, All (group)", "June 2022"), ("Laura Cream, Graham", "Ongoing")]:
         assert any(owner in row and due in row for row in table.splitlines()), (owner, due)
     assert "2022-07-22" in md or "22 July 2022" in md
 
