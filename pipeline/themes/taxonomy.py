@@ -1,5 +1,5 @@
 """The theme taxonomy: a fixed, editable list of labels (``models/themes.toml``, or a user's own file),
-each with a description and example phrases, and the per-label thresholds calibrated for it.
+each with a description and example phrases, and an optional threshold per label.
 
 >>> tax = Taxonomy.load()
 >>> "finance" in tax.names
