@@ -209,7 +209,13 @@ def main() -> None:
         best = max(((t, prf(Y, decide(P, t, names))[2]) for t in np.arange(0.3, 0.65, 0.05)), key=lambda x: x[1])
         print(f"10-fold grouped: best threshold {best[0]:.2f} (micro F1 {best[1]:.3f})")
         hp["threshold"] = round(float(best[0]), 2)
-    P = oof(X, texts, Y, docs, Xe, etexts, Ye, names, hp)
+    key = json.dumps({k: hp[k] for k in sorted(hp) if k != "threshold"}) + th
+    oof_cache = CACHE.with_name("themes_oof.npz")
+    if oof_cache.exists() and not args.rebuild and str(np.load(oof_cache)["key"]) == key:
+        P = np.load(oof_cache)["P"]
+    else:
+        P = oof(X, texts, Y, docs, Xe, etexts, Ye, names, hp)
+        np.savez_compressed(oof_cache, P=P, key=np.array(key))
     Yhat = decide(P, hp["threshold"], names)
     ud = sorted(set(docs))
     print(f"\nleave-one-document-out ({len(ud)} documents, {len(X)} sections); {hp}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -307,29 +308,14 @@ class _BodyWalker:
 
     # -- walk --------------------------------------------------------------------------------
     def walk(self, body: etree._Element) -> None:
-        stack: list[etree._Element] = list(reversed(list(body)))
-        while stack:
-            el = stack.pop()
-            tag = el.tag
-            if not isinstance(tag, str):
-                continue
-            if tag == W + "p":
-                boxes = self._paragraph(el)
-                for box in reversed(boxes):
-                    stack.extend(reversed(list(box)))
-            elif tag == W + "tbl":
+        flow = _Flow(body)
+        for el in flow:
+            if el.tag == W + "p":
+                for box in reversed(self._paragraph(el)):
+                    flow.push(box)
+            elif el.tag == W + "tbl":
                 t = self.b.new_table()
                 self._table(el, t)
-            elif tag in (W + "sdt",):
-                content = el.find(W + "sdtContent")
-                if content is not None:
-                    stack.extend(reversed(list(content)))
-            elif tag in (W + "customXml", W + "ins", W + "moveTo", W + "smartTag", W + "txbxContent"):
-                stack.extend(reversed(list(el)))
-            elif tag == MC + "AlternateContent":
-                chosen = _choose_alternate(el)
-                if chosen is not None:
-                    stack.extend(reversed(list(chosen)))
 
     def _paragraph(self, p: etree._Element) -> list[etree._Element]:
         """Emit one paragraph; return the text boxes found inside it (read after it)."""
@@ -513,12 +499,9 @@ class _BodyWalker:
         parts: list[str] = []
         bold_all = True
         saw = False
-        stack: list[etree._Element] = list(reversed(list(tc)))
-        while stack:
-            el = stack.pop()
+        flow = _Flow(tc)
+        for el in flow:
             tag = el.tag
-            if not isinstance(tag, str):
-                continue
             if tag == W + "p":
                 ppr = el.find(W + "pPr")
                 ps = ppr.find(W + "pStyle") if ppr is not None else None
@@ -529,7 +512,7 @@ class _BodyWalker:
                     saw = True
                     bold_all = bold_all and bold
                 for box in reversed(para.boxes):
-                    stack.extend(reversed(list(box)))
+                    flow.push(box)
             elif tag == W + "tbl":
                 if depth >= MAX_TABLE_DEPTH:
                     continue
@@ -540,35 +523,48 @@ class _BodyWalker:
                             parts.append(text)
                             saw = True
                             bold_all = bold_all and bold
-            elif tag == W + "sdt":
-                content = el.find(W + "sdtContent")
-                if content is not None:
-                    stack.extend(reversed(list(content)))
-            elif tag in (W + "customXml", W + "ins", W + "moveTo"):
-                stack.extend(reversed(list(el)))
-            elif tag == MC + "AlternateContent":
-                chosen = _choose_alternate(el)
-                if chosen is not None:
-                    stack.extend(reversed(list(chosen)))
         return normalise_inline(" ".join(parts)), saw and bold_all
 
 
 def _children_tagged(parent: etree._Element, tag: str) -> list[etree._Element]:
     """Children of ``parent`` with ``tag``, looking through content controls, customXml and
     tracked insertions that may wrap them."""
-    out: list[etree._Element] = []
-    stack = list(reversed(list(parent)))
-    while stack:
-        el = stack.pop()
-        if el.tag == tag:
-            out.append(el)
-        elif el.tag == W + "sdt":
-            content = el.find(W + "sdtContent")
-            if content is not None:
-                stack.extend(reversed(list(content)))
-        elif el.tag in (W + "customXml", W + "ins"):
-            stack.extend(reversed(list(el)))
-    return out
+    return [el for el in _Flow(parent) if el.tag == tag]
+
+
+class _Flow:
+    """The elements below ``parent`` in document order, looking through what wraps them (content
+    controls, customXml, tracked insertions and moves, smart tags, text-box content, the chosen
+    branch of alternate content); ``push(el)`` reads ``el``'s children next (a text box after its
+    paragraph)."""
+
+    WRAPPERS = frozenset({W + "customXml", W + "ins", W + "moveTo", W + "smartTag", W + "txbxContent"})
+
+    def __init__(self, parent: etree._Element) -> None:
+        self.stack: list[etree._Element] = []
+        self.push(parent)
+
+    def push(self, el: etree._Element) -> None:
+        self.stack.extend(reversed(list(el)))
+
+    def __iter__(self) -> Iterator[etree._Element]:
+        while self.stack:
+            el = self.stack.pop()
+            tag = el.tag
+            if not isinstance(tag, str):
+                continue
+            if tag == W + "sdt":
+                content = el.find(W + "sdtContent")
+                if content is not None:
+                    self.push(content)
+            elif tag in self.WRAPPERS:
+                self.push(el)
+            elif tag == MC + "AlternateContent":
+                chosen = _choose_alternate(el)
+                if chosen is not None:
+                    self.push(chosen)
+            else:
+                yield el
 
 
 def _rows(tbl: etree._Element) -> list[etree._Element]:
