@@ -20,6 +20,9 @@ TITLES = frozenset({
     "cllr", "councillor", "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "rev", "revd",
     "reverend", "county", "district", "borough", "town", "parish", "city", "director", "pcso", "pc", "sgt",
     "sergeant", "inspector", "lord", "lady", "hon", "cc", "the"})
+# The capital letters a name may start with, as a regex class body: ASCII, Latin-1 (Émile, Ødegaard)
+# and Latin Extended-A (Çağıl, Łukasz, Šimon; the block mixes cases, so its small letters pass too).
+CAP = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _WORD = re.compile(r"[^\W_\d]+(?:[-'’][^\W_\d]+)*")
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from pipeline.core.document import Block, Document
+from pipeline.core.names import CAP
 from pipeline.core.tasks import same_task
 from pipeline.detect.owners import OWNER_GROUPS, is_owner_phrase, is_role, owner_like, split_owners
 
@@ -71,7 +72,7 @@ _MARKER = re.compile(
     r"(?P<who>(?:\s+(?:[A-Z][A-Za-z]{0,3}|@[\w-]+)(?:\s*[/,&]\s*(?:[A-Z][A-Za-z]{0,3}|@[\w-]+))*))?"
     r"\s*(?::|\s[-–—]\s|\*\*:?)\s*\**\s*(?P<task>\S.*)$",
     re.IGNORECASE)
-_NAME = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}"
+_NAME = rf"[{CAP}][\w'’.-]*(?:\s+[{CAP}][\w'’.-]*){{0,2}}"
 # "... needs updating. Action: MS", "...; action Tom Brown.", "(Action: JS/MS)" at the end of a paragraph
 _TRAILING_MARKER = re.compile(r"(?:^|[.;]\s+|\s[-–—]\s|\()\**\s*(?i:action)(?:\s*(?i:by|:))?\s*[:\-–]?\s*\**\s*"
                               rf"(?P<who>{_NAME}(?:\s*(?:[/,&]|and)\s*{_NAME})*)\s*\**\s*\)?\s*\.?$")
@@ -562,17 +563,17 @@ def _child_status(blocks: list[Block], i: int) -> str | None:
     return None
 
 
-_OWNER_COLON = re.compile(r"^(?P<who>@?[A-Z@][\w'’.@-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*(?:,|&|and|/|\+)\s*(?:others?\b|@?[A-Z@][\w'’.-]*"
-                          r"(?:\s+[A-Z][\w'’.-]*){0,3}))*)\s*(?::|\s[-–—]\s)\s*(?P<task>\S.*)$")
+_OWNER_COLON = re.compile(rf"^(?P<who>@?[{CAP}@][\w'’.@-]*(?:\s+[{CAP}][\w'’.-]*){{0,3}}(?:\s*(?:,|&|and|/|\+)\s*(?:others?\b|@?[{CAP}@][\w'’.-]*"
+                          rf"(?:\s+[{CAP}][\w'’.-]*){{0,3}}))*)\s*(?::|\s[-–—]\s)\s*(?P<task>\S.*)$")
 # capitalised words that start "X to ..." sentences without naming anyone ("Useful to show ...")
 _NOT_OWNER_WORDS = {"useful", "need", "needs", "plan", "plans", "time", "nice", "good", "important", "hard", "easy",
                     "decided", "agreed", "going", "want", "wants", "able", "unable", "happy", "ready", "difficult",
                     "possible", "necessary", "best", "better", "remember", "reminder", "note", "how", "what", "where",
                     "when", "why", "who", "continue", "try", "nothing", "something", "everything", "motion", "proposal"}
-_OWNER_TO = re.compile(r"^(?P<who>(?:[Aa]ll (?:directors|members|trustees|councillors|team members)|[Ee]veryone)|(?:the\s+)?@?[A-Z@][\w'’.@-]*(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s*(?:,|&|and|/)\s*(?:the\s+)?"
-                       r"@?[A-Z@][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})*)\s+(?:to|will|is to|are to|agreed to)\s+"
+_OWNER_TO = re.compile(rf"^(?P<who>(?:[Aa]ll (?:directors|members|trustees|councillors|team members)|[Ee]veryone)|(?:the\s+)?@?[{CAP}@][\w'’.@-]*(?:\s+[{CAP}][\w'’.-]*){{0,3}}(?:\s*(?:,|&|and|/)\s*(?:the\s+)?"
+                       rf"@?[{CAP}@][\w'’.-]*(?:\s+[{CAP}][\w'’.-]*){{0,3}})*)\s+(?:to|will|is to|are to|agreed to)\s+"
                        r"(?P<task>[a-z].*)$")
-_OWNER_PAREN = re.compile(r"^(?P<task>.+?)\s*[\(\[](?:owner:?\s*)?(?P<who>@?[A-Z@][\w'’.@ /,&+-]{0,60}?)[\)\]]\s*\.?$")
+_OWNER_PAREN = re.compile(rf"^(?P<task>.+?)\s*[\(\[](?:owner:?\s*)?(?P<who>@?[{CAP}@][\w'’.@ /,&+-]{{0,60}}?)[\)\]]\s*\.?$")
 # "For next session: Silona - brief the group ...": a deadline put first
 _DUE_FIRST = re.compile(r"^(?P<due>(?:for|by|before|until)\s+(?:the\s+)?(?:next|following)\s+[\w-]+(?:\s+[\w-]+)?)\s*:\s*"
                         r"(?P<rest>\S.*)$", re.IGNORECASE)
@@ -814,7 +815,7 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
                 task = _with_colon_list(task, sent, doc, i)
                 act = ActionFound(task=task, owner=owners, explicit=False, source="prose",
                                   start=s_abs, end=e_abs, block=i,
-                                  confidence={"agreed": 0.75, "asked": 0.7, "to": 0.7, "will": 0.6,
+                                  confidence={"agreed": 0.75, "asked": 0.7, "to": 0.7, "will": 0.6, "should": 0.55,
                                               "passive": 0.5, "arrow": 0.55, "doing": 0.5}.get(how, 0.5),
                                   section=section_of(i))
                 d = due_of(sent.text)
@@ -830,7 +831,7 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
     return out
 
 
-_WHO = r"(?:the\s+)?(?:[A-Z][\w'’.-]*)(?:\s+[A-Z][\w'’.-]*){0,3}"
+_WHO = rf"(?:the\s+)?(?:[{CAP}][\w'’.-]*)(?:\s+[{CAP}][\w'’.-]*){{0,3}}"
 _WHO_LIST = rf"(?P<who>{_WHO}(?:\s*(?:,|and|&|/)\s*{_WHO})*)"
 _CLAUSE_START = r"(?:^|[.;:!?]\s+|\s[-–—]\s+|\)\s+|\bthat\s+)"
 # surface forms the parse of a run-on or telegraphic sentence misses
@@ -845,7 +846,12 @@ _SURFACE = (
     # "CC asked the Parish Clerk to ...", "CC requested that the Parish Clerk writes to ..."
     ("asked", re.compile(rf"\b(?:asked|requested|instructed|tasked|invited)\s+(?:that\s+)?{_WHO_LIST}\s+"
                          r"(?:to\s+|should\s+)?(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
+    # reported recommendations: "CC felt that the Parish Clerk should ensure ...", "... and that JS should ask ..."
+    ("should", re.compile(rf"\bthat\s+{_WHO_LIST}\s+should\s+(?:also\s+|now\s+)?(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
 )
+# "asked the Clerk to confirm with the supplier whether ...": confirming is an inquiry to make, not a
+# decision ("asked the Board to confirm the minutes")
+_INQUIRY = re.compile(r"(?i)^confirms?\s+(?:with|whether|if)\b")
 # verbs that report what was said rather than commit to doing something ("X would say ...")
 _REPORTING = {"say", "note", "thank", "welcome", "explain", "mention", "state", "feel", "think", "believe", "comment",
               "add", "reply", "respond", "point", "highlight", "conclude", "wonder", "hope", "wish"}
@@ -873,7 +879,7 @@ def _surface_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str]
                 continue
             lemma = tok.lemma_.lower()
             if (lemma in _STATIVE and not (lemma == "get" and how != "will")) or lemma in _REPORTING \
-                    or lemma in _DECIDE_VERBS:
+                    or (lemma in _DECIDE_VERBS and not _INQUIRY.match(m.group("vp"))):
                 continue
             vp = m.group("vp").strip(" ,-–—")
             vp = tok.lemma_ + vp[len(tok.text):] if vp.startswith(tok.text) else vp

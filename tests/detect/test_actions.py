@@ -104,6 +104,16 @@ def test_actions_section_items():
     assert any(w.code == "action_no_owner" for w in m.warnings)
 
 
+def test_owners_whose_names_start_with_a_non_ascii_capital():
+    def f(b):
+        header(b)
+        b.add("heading", "Action items", level=2)
+        b.add("list_item", "Çağrı Öztürk: send the last email about the forum", level=0)
+        b.add("list_item", "Émile Durand to book the hall", level=0)
+    m, _ = run(f)
+    assert [a.owner for a in m.actions] == [["Çağrı Öztürk"], ["Émile Durand"]]
+
+
 def test_prose_actions_are_implicit_and_abstain_on_unknown_owners():
     def f(b):
         header(b)
@@ -345,6 +355,22 @@ def test_council_prose_is_to_asked_that_and_telegraphic_to():
     assert (("the Parish Clerk",), "write") in got
     assert (("MS",), "circulate") in got
     assert all(not a.explicit for a in m.actions)
+
+
+def test_council_prose_requested_that_x_confirms_and_reported_should():
+    def f(b):
+        header(b)
+        b.add("paragraph", "Parish Clerk: Mrs K Temple")
+        b.add("heading", "Street lights", level=2)
+        b.add("paragraph", "JS requested that the Parish Clerk confirms with the supplier whether the new lamp "
+                           "has been fitted. MS felt that the Parish Clerk should check the readings every month. "
+                           "MS noted that everyone should be aware of the new rota. JS asked that the minutes be "
+                           "noted.")
+    m, _ = run(f)
+    got = {(tuple(a.owner), a.task.split()[0]) for a in m.actions}
+    assert (("the Parish Clerk",), "confirm") in got
+    assert (("the Parish Clerk",), "check") in got
+    assert not any("aware" in a.task or "noted" in a.task for a in m.actions)
 
 
 def test_reported_would_needs_a_known_person_and_no_hedge():
