@@ -249,6 +249,7 @@ def tag(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary table.")] = False,
     cluster: Annotated[Optional[str], typer.Option("--cluster", help="Run on Dask: a scheduler address (tcp://HOST:8786) or local:N for N local workers.")] = None,
     retries: Annotated[int, typer.Option("--retries", min=0, help="With --cluster: tries again after a worker died (then FAILED).")] = 2,
+    profile: Annotated[bool, typer.Option("--profile", help="Print where the time went: discovery, hashing, model loading, workers, waiting, the writer per statement.")] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Tag a whole archive: every supported file into the searchable database, in parallel."""
@@ -261,7 +262,7 @@ def tag(
     with _errors(debug, paths[0] if paths else None):
         with contextlib.nullcontext() if quiet else RichProgress() as bar:
             report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
-                               limits=limits, progress=bar, cluster=cluster, retries=retries)
+                               limits=limits, progress=bar, cluster=cluster, retries=retries, profile=profile)
         if not quiet:
             from rich.console import Console
             from rich.table import Table
@@ -276,6 +277,9 @@ def tag(
             for path, error in report.failures[:50]:
                 console.print(f"[red]FAILED[/red] {error}" if str(path) in error else f"[red]FAILED[/red] {path}: {error}")
             console.print(report.summary())
+        if report.profile is not None:
+            for line in report.profile.lines():
+                typer.echo(f"profile: {line}", err=True)
         raise typer.Exit(report.exit_code)
 
 

@@ -59,6 +59,7 @@ import json
 import math
 import os
 import re
+import time
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
@@ -142,6 +143,16 @@ class Archive:
         self.backend = backend
         self.path = backend.path
         self._vectors: tuple[int, dict[int, tuple["np.ndarray", "np.ndarray"]]] | None = None
+        # seconds spent writing, by statement group (documents, meetings, sections incl. their full-text
+        # rows, themes, vectors, people, actions, decisions, linking, commit): the batch's accounting
+        self.write_timings: dict[str, float] = {}
+        self._lap = time.perf_counter()
+
+    def _timed(self, what: str) -> None:
+        """Charge the time since the previous mark to ``what``."""
+        now = time.perf_counter()
+        self.write_timings[what] = self.write_timings.get(what, 0.0) + (now - self._lap)
+        self._lap = now
 
     # ---- lifecycle
 
@@ -201,11 +212,13 @@ class Archive:
         if self.backend.readonly:
             raise ArchiveError(self.path, "the archive is open read-only", "open it without readonly to write")
         ids: list[int] = []
+        self._lap = time.perf_counter()
         self.backend.begin()
         try:
             for r in results:
                 ids.append(self._write_one(r))
             self.backend.commit()
+            self._timed("commit")
         except self.backend.Error as e:
             self.backend.rollback()
             detail = (str(e).strip().splitlines() or [type(e).__name__])[0]
@@ -228,6 +241,7 @@ class Archive:
         m = r.meeting if r.status in GOOD_STATUSES else None
         pages = r.pages if r.pages is not None else (m.quality.pages if m else None)
         doc_id = b.insert_document(r, pages=pages, models=dict(m.models) if m else {})
+        self._timed("documents")
         if m is not None:
             self._write_meeting(doc_id, r, m, r.section_vectors, r.section_texts,
                                 r.meeting_text if r.meeting_text is not None else r.text)
@@ -245,6 +259,7 @@ class Archive:
         meeting_id = b.insert_row("meetings", {
             "document_id": doc_id, "meeting_index": m.meeting_index, "title": m.title, "meeting_date": d, "year": year, "month": month,
             "quarter": (month - 1) // 3 + 1 if month else None, "record_json": m.model_dump_json()})
+        self._timed("meetings")
 
         # sections: the tree, or one section for the whole document when there is none
         tree = m.section_tree
@@ -260,6 +275,7 @@ class Archive:
                 "meeting_id": meeting_id, "idx": 0, "number": None, "heading": m.title or Path(r.path).name,
                 "level": 1, "parent_idx": None, "text": texts[0], "summary": summaries.get(0), "page": None,
                 "char_start": 0, "char_end": len(own_text) if own_text else None})]
+        self._timed("sections")
 
         # themes: theme_detail (with scores), else the {heading: labels} map
         theme_rows: dict[tuple[int, str], float | None] = {}
@@ -276,6 +292,7 @@ class Archive:
                         theme_rows.setdefault((section_ids[i], name), None)
         b.insert_many("section_themes", [{"section_id": s, "meeting_id": meeting_id, "label": lab, "score": sc}
                                          for (s, lab), sc in theme_rows.items()])
+        self._timed("themes")
 
         # embeddings
         if section_vectors is not None:
@@ -287,6 +304,7 @@ class Archive:
                                    "pass one vector per entry of meeting.section_tree")
             b.insert_many("embeddings", [{"section_id": s, "dim": int(v.shape[0]), "vector": v.tobytes()}
                                          for s, v in zip(section_ids, vecs)])
+        self._timed("vectors")
 
         # people, their keys, attendance
         key_to_person: dict[str, int] = {}
@@ -307,6 +325,7 @@ class Archive:
             att_rows.append({"meeting_id": meeting_id, "person_id": key_to_person.get(name_key(e.name)),
                              "name": e.name, "role": e.role, "note": e.note})
         b.insert_many("attendance", att_rows)
+        self._timed("people")
 
         # actions and their owners
         new_actions: list[tuple[int, frozenset[str], bool]] = []
@@ -336,15 +355,18 @@ class Archive:
                     name_rows.append({"meeting_id": meeting_id, "person_id": None, "name_key": k, "kind": "owner"})
         b.insert_many("action_owners", owner_rows)
         b.insert_many("person_names", name_rows)
+        self._timed("actions")
 
         b.insert_many("decisions", [{
             "meeting_id": meeting_id, "section_idx": _section_of(tree, x.provenance.start, x.section),
             "section": x.section, "kind": x.kind, "text": x.text, "mover": x.mover, "seconder": x.seconder,
             "result": x.result, "page": x.provenance.page, "char_start": x.provenance.start,
             "char_end": x.provenance.end} for x in m.decisions])
+        self._timed("decisions")
 
         if d:
             self._link_actions(meeting_id, d, new_actions)
+        self._timed("linking")
 
     def _link_actions(self, meeting_id: int, meeting_date: str, new: list[tuple[int, frozenset[str], bool]]) -> None:
         """Close actions across meetings: an open action of an earlier meeting is closed by a later

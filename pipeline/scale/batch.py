@@ -39,6 +39,7 @@ from pipeline.archive.types import content_hash
 from pipeline.core.errors import ErrorItem, MinutebookError
 from pipeline.scale.discover import discover
 from pipeline.scale.local import START_METHOD, run_inline, run_pool
+from pipeline.scale.profile import Profile
 from pipeline.scale.results import ArchiveLike, BatchReport, DocResult, Limits, ProgressFn, Status, Stop, Task, note
 from pipeline.scale.tagger import TagConfig, Tagger, batch_version
 
@@ -49,7 +50,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
               as_format: str | None = None, encoding: str | None = None, themes_file: str | Path | None = None,
               summariser: str | None = None, plugins: Sequence[str] = (), retry_failed: bool = False,
               start_method: str | None = None, cluster: str | None = None, retries: int | None = None,
-              ship_files: bool | None = None) -> BatchReport:
+              ship_files: bool | None = None, profile: bool = False) -> BatchReport:
     """Tag every document under ``paths`` into the archive at ``db`` (``Archive.open(db)``; None = the
     default archive), or into ``archive`` when given (any object with ``seen`` and ``write``).
 
@@ -63,6 +64,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     (``tcp://HOST:8786``) or ``local:N`` (see ``pipeline.scale.cluster``; ``workers`` is then ignored).
     ``retries`` bounds how often a document is tried again after its worker died or the task itself
     failed (default 2); ``ship_files`` sends the files' bytes with the tasks (default: for an address).
+    ``profile`` fills ``report.profile`` with where the time went (``pipeline.scale.profile``).
     """
     from pipeline.stages import DEFAULT_STAGES
 
@@ -73,7 +75,10 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
         spec = parse_cluster(cluster)  # a malformed value fails before anything is opened
 
     t0 = time.perf_counter()
+    prof = Profile() if profile else None
     files = discover(paths)
+    if prof is not None:
+        prof.discovery = time.perf_counter() - t0
     config = TagConfig(stages=tuple(stages or DEFAULT_STAGES),
                        options=tuple(sorted({"as_format": as_format, "encoding": encoding,
                                              "themes_file": str(themes_file) if themes_file else None,
@@ -88,11 +93,18 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
         archive = Archive.open(db)
     from pipeline.archive.url import redact
 
-    report = BatchReport(total=len(files), workers=max(1, workers), db=redact(str(db)) if db else None)
+    report = BatchReport(total=len(files), workers=max(1, workers), db=redact(str(db)) if db else None,
+                         profile=prof)
+    timings_before = dict(getattr(archive, "write_timings", {}))
 
     def record(result: DocResult) -> None:
+        if prof is not None:
+            prof.received(result)
         if result.status is not Status.SKIPPED:
+            w0 = time.perf_counter()
             _store(archive, result, version)
+            if prof is not None:
+                prof.wrote(time.perf_counter() - w0)
         report.counts[result.status] += 1
         if result.status is Status.FAILED:
             report.failures.append((result.path, result.error or "failed"))
@@ -104,7 +116,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     stop = Stop()
     try:
         with stop:
-            tasks = _tasks(files, archive, version, force, retry_failed, record, stop)
+            tasks = _tasks(files, archive, version, force, retry_failed, record, stop, prof)
             if spec is not None:
                 from pipeline.scale.cluster import DEFAULT_RETRIES, ClusterInfo, run_cluster
 
@@ -121,6 +133,9 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     finally:
         report.interrupted = stop.requested
         report.elapsed = time.perf_counter() - t0
+        if prof is not None:
+            prof.wall, prof.workers = report.elapsed, report.workers
+            prof.writer_split(timings_before, dict(getattr(archive, "write_timings", {})))
         if own_archive and hasattr(archive, "close"):
             archive.close()
     if report.interrupted:
@@ -153,7 +168,7 @@ def _failed_before(archive: ArchiveLike, version: str) -> set[str]:
 
 
 def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, retry_failed: bool,
-           record: Callable[[DocResult], None], stop: Stop) -> Iterator[Task]:
+           record: Callable[[DocResult], None], stop: Stop, prof: Profile | None = None) -> Iterator[Task]:
     """Hash files lazily (so the first documents start at once), skipping what is stored already
     and files with the same bytes as an earlier file of this batch."""
     first: dict[str, str] = {}
@@ -161,6 +176,7 @@ def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, r
     for f in files:
         if stop.requested:
             return
+        h0 = time.perf_counter()
         try:
             digest = content_hash(f)
         except OSError as e:
@@ -168,6 +184,8 @@ def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, r
                              errors=[ErrorItem("batch", f"{f}: cannot read the file ({e.strerror or e}) [MB001]; "
                                                "check its permissions", "MB001")]))
             continue
+        if prof is not None:
+            prof.hashing += time.perf_counter() - h0
         if digest in first:
             record(DocResult(str(f), digest, Status.SKIPPED,
                              errors=[ErrorItem("batch", f"same content as {first[digest]}")]))
@@ -176,7 +194,10 @@ def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, r
         if not force and (digest in failed or archive.seen(digest, version)):
             record(DocResult(str(f), digest, Status.SKIPPED))
             continue
-        yield Task(str(f), digest)
+        task = Task(str(f), digest)
+        if prof is not None:
+            prof.handed_out(task)
+        yield task
 
 
 def _to_tagged(result: DocResult, version: str) -> Any:

@@ -60,6 +60,13 @@ class DocResult:
     # a file holding several meetings: the others, in file order (the first is ``meeting``)
     more_meetings: list = field(default_factory=list)  # list[pipeline.archive.types.TaggedMeeting]
     meeting_text: str | None = None  # the first meeting's own part of ``text`` when there are several
+    # accounting (``run_batch(profile=True)``): when the worker started and ended this document (wall
+    # clock, comparable across processes of one machine), which worker, and the models' load time this
+    # worker paid before it (only on its first document)
+    t_start: float = 0.0
+    t_end: float = 0.0
+    worker: str = ""
+    load_seconds: float = 0.0
 
     @property
     def error(self) -> str | None:
@@ -77,6 +84,7 @@ class BatchReport:
     db: str | None = None
     workers: int = 1
     cluster: Any = None  # a pipeline.scale.cluster.ClusterInfo when the batch ran on a Dask cluster
+    profile: Any = None  # a pipeline.scale.profile.Profile when the batch ran with profile=True
 
     @property
     def processed(self) -> int:
@@ -125,6 +133,7 @@ class Task:
     digest: str
     started: float | None = None  # when the parent first saw it running
     overdue: bool = False
+    queued: float = 0.0  # wall clock when it was handed to a runner (accounting: the wait for a worker)
 
 
 class Stop:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +59,11 @@ class _Timeout(BaseException):
     """Raised by SIGALRM. A BaseException so that no stage's ``except Exception`` swallows it."""
 
 
+def worker_id() -> str:
+    """This process, as the accounting names it (host:pid: a cluster's workers are on other machines)."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def _on_alarm(signum, frame):  # pragma: no cover - exercised in tests through signals
     raise _Timeout()
 
@@ -67,12 +74,22 @@ class Tagger:
     def __init__(self, config: TagConfig):
         from pipeline.stages import build_pipeline
 
+        t0 = time.perf_counter()
         self.config = config
         self.pipeline = build_pipeline(tag_stages(config.stages, config.vectors), plugins=config.plugins)
         self.version = batch_version(config.stages)
+        self.load_seconds = time.perf_counter() - t0  # building the pipeline, then warm_up's model loading
+        self._first = True
 
     def warm_up(self) -> None:
         """Load the models the stages (and the section vectors) will use, once."""
+        t0 = time.perf_counter()
+        try:
+            self._warm_up()
+        finally:
+            self.load_seconds += time.perf_counter() - t0
+
+    def _warm_up(self) -> None:
         names = set(self.pipeline.names)
         if names & {"detect", "themes", "summarise"}:
             from pipeline.detect.nlp import shared_spacy
@@ -87,7 +104,7 @@ class Tagger:
                 pass  # reported per document (PARTIAL), not fatal for the batch
 
     def tag(self, path: str, digest: str) -> DocResult:
-        t0 = time.perf_counter()
+        t0, wall0 = time.perf_counter(), time.time()
         seconds = self.config.limits.seconds
         use_alarm = bool(seconds) and hasattr(signal, "setitimer") and main_thread()
         old = None
@@ -106,6 +123,9 @@ class Tagger:
             if use_alarm and old is not None:
                 signal.signal(signal.SIGALRM, old)
         result.seconds = round(time.perf_counter() - t0, 4)
+        result.t_start, result.t_end, result.worker = wall0, time.time(), worker_id()
+        if self._first:  # the models' load time goes with this tagger's first document
+            result.load_seconds, self._first = self.load_seconds, False
         return result
 
     def _tag(self, path: Path, digest: str) -> DocResult:

@@ -114,8 +114,11 @@ def test_tag_limits_fail_one_file_and_go_on(tmp_path):
     assert st["short.txt"].status in ("SUCCESS", "PARTIAL")
     assert st["long.txt"].status == "FAILED" and "[MB009]" in st["long.txt"].error
     r = runner.invoke(app, ["tag", str(docs), "--db", str(tmp_path / "b.db"), "--max-mb", "1", "--max-pages", "5",
-                            "-q"])
+                            "-q", "--profile"])
     assert r.exit_code == 0, r.stderr  # within those limits both files are fine
+    # --profile: where the time went, the writer split by statement
+    assert "profile: parent busy" in r.stderr and "writer per document (ms): documents" in r.stderr
+    assert "2 documents computed, 2 written" in r.stderr
 
 
 def test_a_bad_database_url_is_one_line_without_the_password(pg_database):
