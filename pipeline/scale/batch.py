@@ -50,7 +50,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
               as_format: str | None = None, encoding: str | None = None, themes_file: str | Path | None = None,
               summariser: str | None = None, plugins: Sequence[str] = (), retry_failed: bool = False,
               start_method: str | None = None, cluster: str | None = None, retries: int | None = None,
-              ship_files: bool | None = None, profile: bool = False) -> BatchReport:
+              ship_files: bool | None = None, profile: bool = False, threads: int | None = None) -> BatchReport:
     """Tag every document under ``paths`` into the archive at ``db`` (``Archive.open(db)``; None = the
     default archive), or into ``archive`` when given (any object with ``seen`` and ``write``).
 
@@ -64,6 +64,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     (``tcp://HOST:8786``) or ``local:N`` (see ``pipeline.scale.cluster``; ``workers`` is then ignored).
     ``retries`` bounds how often a document is tried again after its worker died or the task itself
     failed (default 2); ``ship_files`` sends the files' bytes with the tasks (default: for an address).
+    ``threads``: model threads per process (default: 1 per pool worker, the encoder's default in-process).
     ``profile`` fills ``report.profile`` with where the time went (``pipeline.scale.profile``).
     """
     from pipeline.stages import DEFAULT_STAGES
@@ -83,7 +84,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
                        options=tuple(sorted({"as_format": as_format, "encoding": encoding,
                                              "themes_file": str(themes_file) if themes_file else None,
                                              "summariser": summariser}.items())),
-                       vectors=vectors, limits=limits, plugins=tuple(plugins))
+                       vectors=vectors, limits=limits, plugins=tuple(plugins), threads=threads)
     version = batch_version(config.stages)
     Tagger(config)  # import plugins and check the stage chain before opening anything
     own_archive = archive is None

@@ -140,17 +140,14 @@ class TaggerPlugin(WorkerPlugin):
             self.ready.set()
 
     def _load(self, nthreads: int) -> None:
-        import sys
 
         t0 = time.perf_counter()
         tagger = Tagger(self.config)
         try:
-            tagger.warm_up()
+            # parallelism comes from the workers' threads: no more model threads than those
+            tagger.warm_up(threads=max(1, nthreads))
         except Exception:
             pass  # the same error comes back for each document, with its path, as a FAILED status
-        if "torch" in sys.modules:
-            # parallelism comes from the workers' threads: no more torch threads than those
-            sys.modules["torch"].set_num_threads(max(1, nthreads))
         self.tagger = tagger
         self.load_seconds = time.perf_counter() - t0
 

@@ -40,12 +40,10 @@ def _init_worker(config: TagConfig, parent_pid: int) -> None:
     threading.Thread(target=_exit_with_parent, args=(parent_pid,), daemon=True).start()
     _WORKER = Tagger(config)
     try:
-        _WORKER.warm_up()
+        # parallelism comes from the processes: one model thread each avoids oversubscription
+        _WORKER.warm_up(threads=1)
     except Exception:
         pass  # the same error comes back for each document, with its path, as a FAILED status
-    if "torch" in sys.modules:
-        # parallelism comes from the processes: one intra-op thread each avoids oversubscription
-        sys.modules["torch"].set_num_threads(1)
 
 
 def _exit_with_parent(main_pid: int) -> None:  # pragma: no cover - runs in workers

@@ -53,10 +53,24 @@ class TagConfig:
     vectors: bool
     limits: Limits
     plugins: tuple[str, ...] = ()  # modules that register extra stages (imported in every worker)
+    # threads per process for the models (encoder, torch, BLAS); None: 1 in a pool's worker, the Dask
+    # worker's thread count on a cluster, the encoder's default (2) when the batch runs in-process
+    threads: int | None = None
 
 
 class _Timeout(BaseException):
     """Raised by SIGALRM. A BaseException so that no stage's ``except Exception`` swallows it."""
+
+
+def limit_threads(n: int) -> None:
+    """At most ``n`` threads for the models of this process: the encoder (ONNX Runtime or torch), and
+    the BLAS/OpenMP pools of numpy and spaCy when they have not started yet."""
+    n = max(1, int(n))
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(n)
+    from pipeline.themes.encoder import shared_encoder
+
+    shared_encoder().set_threads(n)
 
 
 def worker_id() -> str:
@@ -81,9 +95,14 @@ class Tagger:
         self.load_seconds = time.perf_counter() - t0  # building the pipeline, then warm_up's model loading
         self._first = True
 
-    def warm_up(self) -> None:
-        """Load the models the stages (and the section vectors) will use, once."""
+    def warm_up(self, threads: int | None = None) -> None:
+        """Load the models the stages (and the section vectors) will use, once, with at most ``threads``
+        threads each (processes x threads must not exceed the cores: oversubscribed workers are slower
+        together than fewer workers)."""
         t0 = time.perf_counter()
+        threads = self.config.threads or threads
+        if threads:
+            limit_threads(threads)
         try:
             self._warm_up()
         finally:
