@@ -25,9 +25,11 @@ SHARED_FLOORS = {"present": 0.95, "apologies": 0.9, "actions": 0.85, "action_own
 
 
 # batch 2 of ../shared/corpus: minutes the rules were not written against (raised as detection improves)
-BATCH2_FLOORS = {"present": 0.70, "apologies": 0.45, "actions": 0.45, "action_owners": 0.55, "action_due": 0.35,
-                 "sections": 0.70}
-BATCH2_DATE = 0.85
+# (scores at the last raise: present 1.00, apologies 1.00, actions 0.74, owners 0.78, due 0.66, sections 0.96,
+# date 13/14)
+BATCH2_FLOORS = {"present": 0.95, "apologies": 0.95, "actions": 0.70, "action_owners": 0.72, "action_due": 0.60,
+                 "sections": 0.90}
+BATCH2_DATE = 0.90
 
 
 def check(report: dict, floors: dict, date: float = 1.0) -> None:

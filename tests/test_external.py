@@ -16,7 +16,10 @@ from pipeline.evaluate import external_docs
 EXTERNAL = REPO / "corpus" / "external"
 SOURCES = list(csv.DictReader((EXTERNAL / "SOURCES.tsv").open(encoding="utf-8"), delimiter="\t"))
 # floors on the external set (the fresh documents' scores after the issue-14 work, less a margin)
-FLOORS = {"present": 0.80, "actions": 0.50, "action_owners": 0.40, "sections": 0.60}
+# (scores at the last raise: present 0.997, guests 0.98, chair 1.00, sections 0.95, actions 0.68, owners 0.65,
+# due 0.62)
+FLOORS = {"present": 0.95, "guests": 0.90, "chair": 0.95, "actions": 0.62, "action_owners": 0.60, "action_due": 0.55,
+          "sections": 0.90}
 
 
 def test_every_gold_file_has_a_source_with_a_commit_and_a_hash():
