@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from pipeline.core.document import Block, Document
+from pipeline.core.document import CELL_SEPARATOR, Block, Document
 from pipeline.core.names import CAP
 from pipeline.core.tasks import same_task
 from pipeline.detect.owners import OWNER_GROUPS, is_owner_phrase, is_role, owner_like, split_owners
@@ -795,7 +795,7 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
     for i, b in enumerate(doc.blocks):
         if i in skip_blocks or b.kind == "heading":
             continue
-        if b.kind == "table_row" and b.style not in ("paragraph", "list_item"):
+        if b.kind == "table_row" and b.style not in ("paragraph", "list_item") and not margin_owner_row(b, known):
             continue  # a real table; rows laid out from paragraphs (an Action column) are prose
         sdoc = parsed.docs[i]
         sents = list(sdoc.sents)
@@ -805,6 +805,7 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
                 continue
             readings = _sentence_actions(sent, owner_ok) or _surface_actions(sent, owner_ok)
             for task, owners, how in readings:
+                task = task.split(CELL_SEPARATOR)[0].strip()  # a margin row's owner cell is not the task's
                 if len(task.split()) < 3:
                     # "The Clerk to investigate", "... - the Chairman and Clerk will again inspect": the
                     # words before the subject, or the sentence before, say what
@@ -829,6 +830,17 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
             if act is not None:
                 out.append(act)
     return out
+
+
+def margin_owner_row(b: Block, known: Callable[[str], bool] | None = None) -> bool:
+    """A row of minutes laid out in two columns without a header: the minute's text in a wide cell and
+    who is responsible in a narrow one beside it ("... Clerk to book places." | "Clerk"). Its text is
+    prose, read like a paragraph (the narrow cell names the owners the prose names)."""
+    cells = [c.strip() for c in b.cell_texts()]
+    if b.header or len(cells) < 2 or len(cells[0].split()) < 8:
+        return False
+    rest = [c for c in cells[1:] if c]
+    return bool(rest) and all(len(c.split()) <= 5 and is_owner_phrase(c, known) for c in rest)
 
 
 _WHO = rf"(?:the\s+)?(?:[{CAP}][\w'’.-]*)(?:\s+[{CAP}][\w'’.-]*){{0,3}}"

@@ -373,6 +373,23 @@ def test_council_prose_requested_that_x_confirms_and_reported_should():
     assert not any("aware" in a.task or "noted" in a.task for a in m.actions)
 
 
+def test_minutes_in_two_columns_with_the_owner_in_the_margin_are_read_as_prose():
+    def f(b):
+        header(b)
+        b.add("paragraph", "Present: Cllr. A. Jones (Chair), Cllr. B. Smith, the Clerk")
+        t = b.new_table()
+        b.add_row(t, ["5. Correspondence. The county council asked for the register of interests; Clerk to "
+                      "complete the form and return it.", "Clerk"])
+        b.add_row(t, ["6. Highways. Branches overhang the lane by the school. Cllr. B. Smith to inform the "
+                      "Highways Department.", "Cllr. B. Smith"])
+        b.add_row(t, ["Hall committee", "Cllr. A. Jones"])  # a short cell: a real two-column table
+    m, _ = run(f)
+    got = {(a.owner[0] if a.owner else "", a.task) for a in m.actions}
+    assert ("Clerk", "complete the form and return it") in got
+    assert any(o.endswith("B. Smith") and t == "inform the Highways Department" for o, t in got)
+    assert all("|" not in t for _, t in got)
+
+
 def test_reported_would_needs_a_known_person_and_no_hedge():
     def f(b):
         header(b)
