@@ -65,7 +65,16 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from pipeline import PIPELINE_VERSION
 from pipeline.archive.backend import ArchiveBackend
-from pipeline.archive.ranking import ThemeIndex, group_key, grouped, query_stems, rendition_key, text_match
+from pipeline.archive.ranking import (
+    ThemeIndex,
+    content_query,
+    group_key,
+    grouped,
+    query_stems,
+    rendition_key,
+    stems,
+    text_match,
+)
 from pipeline.archive.schema import MIGRATIONS, Migration
 from pipeline.archive.sqlite import SQLiteBackend
 from pipeline.archive.text import best_sentence, fts_terms, is_done_status, iso_or_none
@@ -138,6 +147,7 @@ class Archive:
     B_PHRASE = 0.3
     B_HEADING = 0.3
     MAX_PER_MEETING = 3
+    STEM_CACHE = 50_000
     VECTOR_MIN_SIMILARITY = 0.25
     SNIPPET_MARKERS = ("[", "]")
 
@@ -146,6 +156,7 @@ class Archive:
         self.path = backend.path
         self._vectors: tuple[int, dict[int, tuple["np.ndarray", "np.ndarray"]]] | None = None
         self._themes: tuple[tuple, ThemeIndex] | None = None
+        self._stems: tuple[int, dict[int, tuple[list[str], list[str]]]] = (-1, {})
 
     # ---- lifecycle
 
@@ -219,6 +230,8 @@ class Archive:
             raise
         finally:
             self._vectors = None
+            self._themes = None
+            self._stems = (-1, {})
         return ids
 
     def _write_one(self, r: TaggedDocument) -> int:
@@ -406,11 +419,12 @@ class Archive:
             return []
         limit = max(1, int(limit))
         k = max(limit * 5, 100)
-        terms = fts_terms(query)
-        match = self.backend.text_query(query, any_term=True) if terms else None
+        text = content_query(query)
+        terms = fts_terms(text)
+        match = self.backend.text_query(text, any_term=True) if terms else None
         bm25: dict[int, float] = {}
         if match:  # every word optional; sections holding them all are also fetched (they get a bonus below)
-            lists = [self.backend.text_ranked(self.backend.text_query(query), f, k)] if len(terms) > 1 else []
+            lists = [self.backend.text_ranked(self.backend.text_query(text), f, k)] if len(terms) > 1 else []
             lists.append(self.backend.text_ranked(match, f, k))
             for rows in lists:
                 for r in rows:
@@ -438,8 +452,7 @@ class Archive:
             best_bm25 = max(-v for v in bm25.values()) or 1.0
             text_score = {}
             for sid, v in bm25.items():
-                r = details[sid]
-                tm = text_match(q, r["heading"], r["text"])
+                tm = text_match(q, *self._section_stems(sid, details[sid]))
                 text_score[sid] = (-v / best_bm25 + self.B_ALL * tm.coverage ** 2 + self.B_PHRASE * tm.phrase
                                    + self.B_HEADING * tm.heading)
             for rank, sid in enumerate(sorted(text_score, key=lambda s: (-text_score[s], s)), 1):
@@ -470,14 +483,26 @@ class Archive:
                         info[n].setdefault(key_, val)
                 del scores[s]
         order = sorted(scores, key=lambda s: (-scores[s], s))
-        group = {s: group_key(details[s]["meeting_id"], details[s]["title"], details[s]["meeting_date"]) for s in order}
+        def group(s: int) -> tuple:
+            return group_key(details[s]["meeting_id"], details[s]["title"], details[s]["meeting_date"])
+
         keep, renditions = grouped(
-            order, group, {s: rendition_key(details[s]["heading"], details[s]["text"], group[s]) for s in order},
+            order, group, lambda s: rendition_key(details[s]["heading"], details[s]["text"], group(s)),
             {s: details[s]["meeting_id"] for s in order}, self.MAX_PER_MEETING, limit)
         snippets = self.backend.snippets(match, [s for s in keep if "bm25" in info[s]], self.SNIPPET_MARKERS) \
             if match else {}
         return [self._hit(details[s], info[s], scores[s], snippets.get(s), query,
                           [details[x]["path"] for x in renditions[s]]) for s in keep]
+
+    def _section_stems(self, sid: int, r: Any) -> tuple[list[str], list[str]]:
+        """A section's heading and text as stems, cached until the archive changes (at most STEM_CACHE sections)."""
+        version = self.backend.data_version()
+        if self._stems[0] != version or len(self._stems[1]) > self.STEM_CACHE:
+            self._stems = (version, {})
+        cached = self._stems[1].get(sid)
+        if cached is None:
+            cached = self._stems[1][sid] = (stems(r["heading"]), stems(r["text"]))
+        return cached
 
     def _hit(self, r: Any, i: dict[str, Any], score: float, snippet: str | None, query: str | None,
              renditions: list[str]) -> Hit:

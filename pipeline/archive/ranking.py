@@ -12,7 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from pipeline.archive.text import fold
 
@@ -49,6 +49,15 @@ def query_stems(query: str | None) -> list[str]:
     return list(dict.fromkeys(stem(w) for w in content))
 
 
+def content_query(query: str | None) -> str:
+    """The query without its function words (whitespace-separated tokens whose words are all ``STOPWORDS``), for the
+    full-text match where every word is optional: "diversity and inclusion" must not match every "and". The whole
+    query when nothing else is left."""
+    toks = (query or "").split()
+    kept = [t for t in toks if any(w not in STOPWORDS for w in _WORD.findall(fold(t.lower())))]
+    return " ".join(kept) if kept else (query or "")
+
+
 @dataclass(frozen=True)
 class TextMatch:
     coverage: float  # share of the query's distinct words the section holds (heading or text)
@@ -56,12 +65,10 @@ class TextMatch:
     heading: float  # share of the query's words in the heading
 
 
-def text_match(q: Sequence[str], heading: str | None, text: str | None) -> TextMatch:
-    """How a section's heading and text hold the query stems ``q`` (from ``query_stems``)."""
+def text_match(q: Sequence[str], h: Sequence[str], body: Sequence[str]) -> TextMatch:
+    """How a section's heading and text (as ``stems``) hold the query stems ``q`` (from ``query_stems``)."""
     if not q:
         return TextMatch(0.0, False, 0.0)
-    h = stems(heading)
-    body = stems(text)
     words = set(h) | set(body)
     hs = set(h)
     phrase = len(q) > 1 and (_has_phrase(q, h) or _has_phrase(q, body))
@@ -124,15 +131,15 @@ def rendition_key(heading: str | None, text: str | None, group: tuple) -> tuple:
     """The same section of the same minutes in another file (PDF, Word, text): the same heading and the same opening
     words, or, for a heading with no text, the same heading in the same meeting (``group_key``)."""
     h = " ".join(_WORD.findall(fold((heading or "").lower())))
-    words = _WORD.findall(fold((text or "").lower()))[:FINGERPRINT_WORDS]
+    words = _WORD.findall(fold((text or "")[:FINGERPRINT_WORDS * 40].lower()))[:FINGERPRINT_WORDS]
     return ("t", h, " ".join(words)) if words else ("h", h, group)
 
 
 FINGERPRINT_WORDS = 12
 
 
-def grouped(order: Sequence[int], group: dict[int, tuple], rendition: dict[int, tuple], meeting: dict[int, int],
-            per_group: int, limit: int) -> tuple[list[int], dict[int, list[int]]]:
+def grouped(order: Sequence[int], group: Callable[[int], tuple], rendition: Callable[[int], tuple],
+            meeting: dict[int, int], per_group: int, limit: int) -> tuple[list[int], dict[int, list[int]]]:
     """The first ``limit`` of ``order`` (best first) with at most ``per_group`` sections of one meeting before every
     other meeting has had its turn, and a section already shown from another rendition of the same minutes (another
     meeting with the same ``rendition_key``) left out. Returns the ids kept and, for each, its other renditions."""
@@ -142,14 +149,15 @@ def grouped(order: Sequence[int], group: dict[int, tuple], rendition: dict[int, 
     first: list[int] = []
     later: list[int] = []
     for sid in order:
-        k = rendition[sid]
+        k = rendition(sid)
         if k in shown and meeting[shown[k]] != meeting[sid]:
             renditions[shown[k]].append(sid)
             continue
         shown.setdefault(k, sid)
         renditions[sid] = []
-        n = taken.get(group[sid], 0)
-        taken[group[sid]] = n + 1
+        g = group(sid)
+        n = taken.get(g, 0)
+        taken[g] = n + 1
         (first if n < per_group else later).append(sid)
         if len(first) >= limit:
             break
