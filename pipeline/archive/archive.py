@@ -32,25 +32,36 @@ Character offsets are ``char_start`` / ``char_end`` (``end`` is a reserved word 
 
 Hybrid ranking (``Archive.search``)
 -----------------------------------
-Two ranked lists are fused with reciprocal-rank fusion (RRF, k = 60):
+Up to three ranked lists are fused with reciprocal-rank fusion (RRF, k = 60):
 
     score(section) = W_TEXT / (60 + text_rank) + W_VECTOR / (60 + vector_rank)
+                     + W_THEME * share / (60 + theme_rank)
 
-``text_rank`` is the 1-based position by FTS5 ``bm25()`` (weights heading 3, text 1, summary 1.5)
-among the best K = max(5 * limit, 100) text matches; ``vector_rank`` the position by cosine
-similarity between ``query_vector`` and the section's embedding, keeping those with similarity >=
-``VECTOR_MIN_SIMILARITY`` (0.25). Vectors are compared (brute force, numpy) with the K text
-candidates when the text matched something, else with every section that passes the filters (a
-normalised matrix cached per connection until the database changes); ``Archive.VECTOR_SCOPE =
-"all"`` always uses every section. A list a section is missing from contributes nothing;
-W_TEXT = W_VECTOR = 1. So a section that shares no word with the query can still be found by its
-vector, and one found by both ranks first. Snippets: FTS5 ``snippet()`` with ``[`` ``]`` around
-matched terms; for a vector-only hit, the section sentence sharing most words with the query.
+Text: the query's function words are left out (``ranking.content_query``) and every other word is
+optional (FTS5 OR; PostgreSQL the same through ``tsquery``); the best K = max(5 * limit, 100) sections
+by ``bm25()`` (weights heading 3, text 1, summary 1.5) are fetched, plus the best K holding every word.
+They are re-ranked by bm25 relative to the best + B_ALL * (share of the query's words held)^2 +
+B_PHRASE * (the words in order) + B_HEADING * (share of the words in the heading), words compared by
+their Snowball stems (``ranking.text_match``); ``text_rank`` is the position in that order.
+Vectors: cosine similarity between ``query_vector`` and every section passing the filters (brute force,
+numpy, a normalised matrix cached per connection until the database changes), the best K with
+similarity >= ``VECTOR_MIN_SIMILARITY`` (0.25). Themes: a query that names or paraphrases labels of the
+taxonomy (the words of a label's name, description and examples, ``ranking.ThemeIndex``) adds, per
+label, its best K sections by label score with ``share`` the part of the query the label covers
+(``Hit.boosted_themes``; ``theme_boost=False`` or a ``theme`` filter turns it off). A list a section is
+missing from contributes nothing. The weights are chosen on bench/search_judgments.json by
+cross-validation (``python bench/bench_search.py --fit``).
+
+A section whose body is empty (a heading whose list was read into the next section) hands its score to
+the section that follows it in the same meeting. Grouping (``ranking.grouped``): a section already
+shown from another file of the same minutes (same heading and opening words; ``Hit.renditions``) is
+left out, and at most MAX_PER_MEETING sections of one meeting come before every other meeting's.
+Snippets: FTS5 ``snippet()`` with ``[`` ``]`` around matched terms; for a hit the words did not find,
+the section sentence sharing most words with the query.
 
 Text queries are always safe: each whitespace-separated token of the user's text is quoted as an
 FTS5 string (``"co-production"`` becomes the phrase ``co production``); double quotes are doubled;
-bare ``AND``/``OR``/``NOT``/``NEAR`` and tokens without a letter or digit are dropped. All tokens
-are required; when that matches nothing the tokens are tried again joined with OR.
+bare ``AND``/``OR``/``NOT``/``NEAR`` and tokens without a letter or digit are dropped.
 """
 
 from __future__ import annotations
