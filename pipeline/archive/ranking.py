@@ -26,7 +26,7 @@ other own same some such too very just should would could may might must shall""
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
+def _stemmer():  # PyStemmer (C) when installed, else the pure-Python Snowball stemmer
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
