@@ -1,8 +1,8 @@
 """Search relevance benchmark: nDCG@10, recall@10 and P@5 per kind of query, for each search mode, against a
 plain BM25 baseline computed in the same run.
 
-    python bench/bench_search.py [--db PATH] [--judgments bench/search_judgments.json] [--json]
-                                 [--pool FILE] [--fit]
+    python bench/bench_search.py [--db PATH|URL] [--judgments bench/search_judgments.json] [--json]
+                                 [--pool FILE] [--fit] [--worst N]
 
 The archive: every document of ``../shared/corpus/real``, ``../shared/corpus/batch2/real`` and the project's
 ``corpus/`` (samples and seed), tagged with ``run_batch`` (the same path as ``minutebook tag``) into ``--db``
@@ -10,14 +10,18 @@ The archive: every document of ``../shared/corpus/real``, ``../shared/corpus/bat
 
 Queries and judgments are data (``bench/search_judgments.json``): each query has a kind (``exact``: the words the
 minutes use; ``other``: other words than the minutes use; ``theme``: a theme-like need), and each judged section
-is named by its file name and heading with a grade 0 (not relevant), 1 (partly) or 2 (relevant). Judgments were
-made by reading the pooled top 10 of several systems (BM25, hybrid and text-only search before and after the
-ranking change, vectors over all sections), shown in file order without the system that returned them. No text
-of the shared documents is kept in the project.
+is named by its file name and heading with a grade 0 (not relevant), 1 (partly: mentions or touches the need) or
+2 (relevant). Judgments were made by reading the sections of the pooled top 10 of several systems, shown sorted by
+file and heading without the system that returned them: first BM25, hybrid and text-only search as they were
+before the ranking change, the query's vector alone over all sections, and a first version of the new ranking (868
+sections); then the top 10 of the revised ranking not yet judged (45 more), until every mode's top 10 was judged.
+A query nothing in the pool answers is left out of the means (and named). No text of the shared documents is kept
+in the project.
 
-A section is identified by (file stem, heading), so the renditions of the same minutes (``x.pdf`` / ``x.docx``)
-count once: a ranking that shows the same section twice gains nothing from the second. Sections that are not
-judged count as not relevant.
+A section is identified by its heading and opening words (a heading without text: by its file without extension and
+heading), so the renditions of the same minutes (``x.pdf`` / ``x.docx``) count once: a ranking that shows the same
+section twice gains nothing from the second, and the ideal ranking holds each once. Sections that are not judged
+count as not relevant.
 
 Modes:
   ``bm25``       ``rank_bm25.BM25Okapi`` over each section's heading and text (lower-cased words, every word
@@ -48,6 +52,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.append(str(REPO))  # after PYTHONPATH: PYTHONPATH=../main measures another tree
 
 from pipeline.archive.archive import Archive  # noqa: E402
+from pipeline.archive.url import is_postgres_url  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "corpus"
 SOURCES = [SHARED / "real", SHARED / "batch2" / "real", REPO / "corpus" / "samples", REPO / "corpus" / "seed"]
@@ -207,7 +212,8 @@ def fit(s: Systems, queries: list[dict[str, str]], grades: dict) -> dict[str, An
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--db", type=Path, help="the archive (built when missing or empty)")
+    ap.add_argument("--db", help="the archive: a SQLite file (built when missing) or a postgresql:// URL (tagged "
+                                 "beforehand with minutebook tag)")
     ap.add_argument("--judgments", type=Path, default=JUDGMENTS)
     ap.add_argument("--pool", type=Path, help="write the pooled top 10 of every mode for judging")
     ap.add_argument("--fit", action="store_true", help="choose the fusion weights by cross-validation")
@@ -219,9 +225,9 @@ def main(argv: list[str] | None = None) -> int:
     db = args.db
     if db is None:
         tmp = tempfile.TemporaryDirectory(prefix="bench-search-")
-        db = Path(tmp.name) / "bench.db"
-    if not db.exists():
-        build(db)
+        db = str(Path(tmp.name) / "bench.db")
+    if not is_postgres_url(db) and not Path(db).exists():
+        build(Path(db))
     with Archive.open(db, readonly=True) as a:
         if a.counts().sections == 0:
             sys.exit(f"bench_search: {db} holds no sections: give another --db (or none, to build one)")
