@@ -292,6 +292,7 @@ def search(
     until: Annotated[Optional[str], typer.Option("--until", help="Up to this date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many results.")] = 20,
     text_only: Annotated[bool, typer.Option("--text-only", help="Words only (BM25), no semantic similarity (skips loading the encoder).")] = False,
+    no_theme_boost: Annotated[bool, typer.Option("--no-theme-boost", help="No boost for the sections of a theme the words name (shown in the 'boosted' column).")] = False,
     format: Annotated[Export, typer.Option("--format", "-f", help="table, json or csv.")] = Export.table,
     db: DbOpt = None,
     debug: DebugOpt = False,
@@ -307,9 +308,10 @@ def search(
             vector = shared_encoder().encode([query])[0]
         with Archive.open(db, readonly=True) as archive:
             hits = archive.search(query, theme=theme, person=person, since=since, until=until, limit=limit,
-                                  query_vector=vector)
+                                  query_vector=vector, theme_boost=not no_theme_boost)
         _emit(hits, format, [("meeting_date", "date"), ("title", "meeting"), ("heading", "section"),
-                             ("snippet", "snippet"), ("provenance.path", "file"), ("provenance.page", "page")])
+                             ("snippet", "snippet"), ("provenance.path", "file"), ("provenance.page", "page"),
+                             ("boosted_themes", "boosted")])
 
 
 @app.command()

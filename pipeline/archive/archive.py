@@ -32,25 +32,36 @@ Character offsets are ``char_start`` / ``char_end`` (``end`` is a reserved word 
 
 Hybrid ranking (``Archive.search``)
 -----------------------------------
-Two ranked lists are fused with reciprocal-rank fusion (RRF, k = 60):
+Up to three ranked lists are fused with reciprocal-rank fusion (RRF, k = 60):
 
     score(section) = W_TEXT / (60 + text_rank) + W_VECTOR / (60 + vector_rank)
+                     + W_THEME * share / (60 + theme_rank)
 
-``text_rank`` is the 1-based position by FTS5 ``bm25()`` (weights heading 3, text 1, summary 1.5)
-among the best K = max(5 * limit, 100) text matches; ``vector_rank`` the position by cosine
-similarity between ``query_vector`` and the section's embedding, keeping those with similarity >=
-``VECTOR_MIN_SIMILARITY`` (0.25). Vectors are compared (brute force, numpy) with the K text
-candidates when the text matched something, else with every section that passes the filters (a
-normalised matrix cached per connection until the database changes); ``Archive.VECTOR_SCOPE =
-"all"`` always uses every section. A list a section is missing from contributes nothing;
-W_TEXT = W_VECTOR = 1. So a section that shares no word with the query can still be found by its
-vector, and one found by both ranks first. Snippets: FTS5 ``snippet()`` with ``[`` ``]`` around
-matched terms; for a vector-only hit, the section sentence sharing most words with the query.
+Text: the query's function words are left out (``ranking.content_query``) and every other word is
+optional (FTS5 OR; PostgreSQL the same through ``tsquery``); the best K = max(5 * limit, 100) sections
+by ``bm25()`` (weights heading 3, text 1, summary 1.5) are fetched, plus the best K holding every word.
+They are re-ranked by bm25 relative to the best + B_ALL * (share of the query's words held)^2 +
+B_PHRASE * (the words in order) + B_HEADING * (share of the words in the heading), words compared by
+their Snowball stems (``ranking.text_match``); ``text_rank`` is the position in that order.
+Vectors: cosine similarity between ``query_vector`` and every section passing the filters (brute force,
+numpy, a normalised matrix cached per connection until the database changes), the best K with
+similarity >= ``VECTOR_MIN_SIMILARITY`` (0.25). Themes: a query that names or paraphrases labels of the
+taxonomy (the words of a label's name, description and examples, ``ranking.ThemeIndex``) adds, per
+label, its best K sections by label score with ``share`` the part of the query the label covers
+(``Hit.boosted_themes``; ``theme_boost=False`` or a ``theme`` filter turns it off). A list a section is
+missing from contributes nothing. The weights are chosen on bench/search_judgments.json by
+cross-validation (``python bench/bench_search.py --fit``).
+
+A section whose body is empty (a heading whose list was read into the next section) hands its score to
+the section that follows it in the same meeting. Grouping (``ranking.grouped``): a section already
+shown from another file of the same minutes (same heading and opening words; ``Hit.renditions``) is
+left out, and at most MAX_PER_MEETING sections of one meeting come before every other meeting's.
+Snippets: FTS5 ``snippet()`` with ``[`` ``]`` around matched terms; for a hit the words did not find,
+the section sentence sharing most words with the query.
 
 Text queries are always safe: each whitespace-separated token of the user's text is quoted as an
 FTS5 string (``"co-production"`` becomes the phrase ``co production``); double quotes are doubled;
-bare ``AND``/``OR``/``NOT``/``NEAR`` and tokens without a letter or digit are dropped. All tokens
-are required; when that matches nothing the tokens are tried again joined with OR.
+bare ``AND``/``OR``/``NOT``/``NEAR`` and tokens without a letter or digit are dropped.
 """
 
 from __future__ import annotations
@@ -66,6 +77,16 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from pipeline import PIPELINE_VERSION
 from pipeline.archive.backend import ArchiveBackend
+from pipeline.archive.ranking import (
+    ThemeIndex,
+    content_query,
+    group_key,
+    grouped,
+    query_stems,
+    rendition_key,
+    stems,
+    text_match,
+)
 from pipeline.archive.schema import MIGRATIONS, Migration
 from pipeline.archive.sqlite import SQLiteBackend
 from pipeline.archive.text import best_sentence, fts_terms, is_done_status, iso_or_none
@@ -130,19 +151,26 @@ class Archive:
 
     MIGRATIONS: list[tuple[str, Migration]] = MIGRATIONS
     RRF_K = 60
+    # fusion weights, chosen on bench/search_judgments.json by cross-validation (python bench/bench_search.py --fit)
+    # (288 configurations; 5-fold held-out nDCG@10 0.65): the phrase and heading bonuses came out 0 - FTS5's heading
+    # weight (3) already lifts headings - and are kept as rules that a re-fit on other judgments may turn on.
     W_TEXT = 1.0
-    W_VECTOR = 1.0
+    W_VECTOR = 0.5
+    W_THEME = 0.5
+    B_ALL = 0.3
+    B_PHRASE = 0.0
+    B_HEADING = 0.0
+    MAX_PER_MEETING = 3
+    STEM_CACHE = 50_000
     VECTOR_MIN_SIMILARITY = 0.25
-    # "candidates": with text hits, rank vectors among the text candidates only (fast; the brief's
-    # design); without text hits, over every section passing the filters. "all": always every section
-    # (better recall for meaning-only matches, ~30 ms per 100k sections of 384 floats + a cache load).
-    VECTOR_SCOPE = "candidates"
     SNIPPET_MARKERS = ("[", "]")
 
     def __init__(self, backend: ArchiveBackend):
         self.backend = backend
         self.path = backend.path
         self._vectors: tuple[int, dict[int, tuple["np.ndarray", "np.ndarray"]]] | None = None
+        self._themes: tuple[tuple, ThemeIndex] | None = None
+        self._stems: tuple[int, dict[int, tuple[list[str], list[str]]]] = (-1, {})
         # seconds spent writing, by statement group (documents, meetings, sections incl. their full-text
         # rows, themes, vectors, people, actions, decisions, linking, commit): the batch's accounting
         self.write_timings: dict[str, float] = {}
@@ -228,6 +256,8 @@ class Archive:
             raise
         finally:
             self._vectors = None
+            self._themes = None
+            self._stems = (-1, {})
         return ids
 
     def _write_one(self, r: TaggedDocument) -> int:
@@ -413,9 +443,10 @@ class Archive:
 
     def search(self, query: str | None = None, *, theme: str | None = None, person: str | None = None,
                since: str | date | None = None, until: str | date | None = None, limit: int = 20,
-               query_vector: Any = None, doc_format: str | None = None) -> list[Hit]:
+               query_vector: Any = None, doc_format: str | None = None, theme_boost: bool = True) -> list[Hit]:
         """Hybrid search over sections (see the module doc for the ranking). Never raises on odd text.
-        ``doc_format`` keeps only documents read as that format (pdf, docx, html, markdown, text)."""
+        ``doc_format`` keeps only documents read as that format (pdf, docx, html, markdown, text).
+        ``theme_boost=False`` leaves out the boost of the theme labels the query names (``Hit.boosted_themes``)."""
         f = Filters(theme=theme or None, person_keys=self._person_keys(person) if person else (),
                     since=_date_bound(since, upper=False, path=self.path),
                     until=_date_bound(until, upper=True, path=self.path), doc_format=doc_format or None)
@@ -423,54 +454,115 @@ class Archive:
             return []
         limit = max(1, int(limit))
         k = max(limit * 5, 100)
-        text_rows: list[Any] = []
-        match = None
-        for any_term in (False, True):
-            match = self.backend.text_query(query, any_term=any_term)
-            if not match:
-                break
-            text_rows = self.backend.text_ranked(match, f, k)
-            if text_rows or len(fts_terms(query)) < 2:
-                break
+        text = content_query(query)
+        terms = fts_terms(text)
+        match = self.backend.text_query(text, any_term=True) if terms else None
+        bm25: dict[int, float] = {}
+        if match:  # every word optional; sections holding them all are also fetched (they get a bonus below)
+            lists = [self.backend.text_ranked(self.backend.text_query(text), f, k)] if len(terms) > 1 else []
+            lists.append(self.backend.text_ranked(match, f, k))
+            for rows in lists:
+                for r in rows:
+                    bm25.setdefault(r["section_id"], float(r["bm25"]))
         vec_ranked: list[tuple[int, float]] = []
         if query_vector is not None:
-            candidates = [r["section_id"] for r in text_rows]
-            if self.VECTOR_SCOPE == "all" or not candidates:
-                vec_ranked = self._vector_ranked(query_vector, f, k)
-            else:
-                vec_ranked = self._vector_ranked(query_vector, f, k, candidates=candidates)
+            vec_ranked = self._vector_ranked(query_vector, f, k)
+        themes = self.query_themes(query) if theme_boost and terms and not f.theme else {}
+        theme_lists = {lab: [r["section_id"] for r in self.backend.theme_ranked(lab, f, k)] for lab in themes}
 
-        scores: dict[int, float] = {}
-        info: dict[int, dict[str, Any]] = {}
-        for rank, row in enumerate(text_rows, 1):
-            sid = row["section_id"]
-            scores[sid] = scores.get(sid, 0.0) + self.W_TEXT / (self.RRF_K + rank)
-            info.setdefault(sid, {}).update(text_rank=rank, bm25=row["bm25"])
+        if not bm25 and not vec_ranked and not theme_lists:
+            if terms or query_vector is not None or f.empty:
+                return []
+            ids = self.backend.filtered_section_ids(f, limit)  # filters only: newest sections first
+            details = self.backend.section_details(ids)
+            return [self._hit(details[s], {}, 0.0, None, query, []) for s in ids]
+
+        candidates = list(dict.fromkeys([*bm25, *(s for s, _ in vec_ranked), *(s for ls in theme_lists.values()
+                                                                               for s in ls)]))
+        details = self.backend.section_details(candidates)
+        q = query_stems(query)
+        info: dict[int, dict[str, Any]] = {s: {} for s in candidates}
+        scores = dict.fromkeys(candidates, 0.0)
+        if bm25:  # the text list: bm25 (relative to the best) plus bonuses for every word, the phrase, the heading
+            best_bm25 = max(-v for v in bm25.values()) or 1.0
+            text_score = {}
+            for sid, v in bm25.items():
+                tm = text_match(q, *self._section_stems(sid, details[sid]))
+                text_score[sid] = (-v / best_bm25 + self.B_ALL * tm.coverage ** 2 + self.B_PHRASE * tm.phrase
+                                   + self.B_HEADING * tm.heading)
+            for rank, sid in enumerate(sorted(text_score, key=lambda s: (-text_score[s], s)), 1):
+                scores[sid] += self.W_TEXT / (self.RRF_K + rank)
+                info[sid].update(text_rank=rank, bm25=bm25[sid])
         for rank, (sid, sim) in enumerate(vec_ranked, 1):
-            scores[sid] = scores.get(sid, 0.0) + self.W_VECTOR / (self.RRF_K + rank)
-            info.setdefault(sid, {}).update(vector_rank=rank, similarity=sim)
-        if not scores and not fts_terms(query) and query_vector is None and not f.empty:
-            # filters only: newest sections first
-            for sid in self.backend.filtered_section_ids(f, limit):
-                scores[sid] = 0.0
-                info[sid] = {}
-        order = {sid: i for i, sid in enumerate(scores)}  # ties keep text order, then vector order
-        best = sorted(scores, key=lambda s: (-scores[s], order[s]))[:limit]
-        details = self.backend.section_details(best)
-        snippets = self.backend.snippets(match, [s for s in best if "text_rank" in info[s]],
-                                         self.SNIPPET_MARKERS) if match else {}
-        hits = []
-        for sid in best:
-            r = details[sid]
-            i = info[sid]
-            snippet = snippets.get(sid) or best_sentence(r["text"] or r["summary"] or r["heading"], query)
-            hits.append(Hit(
-                meeting_id=r["meeting_id"], section_id=sid, title=r["title"], meeting_date=r["meeting_date"],
-                heading=r["heading"], snippet=snippet, score=round(scores[sid], 6),
-                provenance=Provenance(path=r["path"], page=r["page"], start=r["char_start"], end=r["char_end"]),
-                bm25=i.get("bm25"), similarity=i.get("similarity"), text_rank=i.get("text_rank"),
-                vector_rank=i.get("vector_rank"), themes=(r["labels"] or "").split("|") if r["labels"] else []))
-        return hits
+            scores[sid] += self.W_VECTOR / (self.RRF_K + rank)
+            info[sid].update(vector_rank=rank, similarity=sim)
+        for lab, ids in theme_lists.items():
+            for rank, sid in enumerate(ids, 1):
+                scores[sid] += self.W_THEME * themes[lab] / (self.RRF_K + rank)
+                info[sid].setdefault("boosted", []).append(lab)
+
+        # a heading with an empty body: its score goes to the section that follows it (what it heads)
+        empty = [s for s in candidates if not (details[s]["text"] or "").strip() and not details[s]["summary"]]
+        if empty:
+            nxt = {s: s + 1 for s in empty}
+            more = self.backend.section_details([n for n in nxt.values() if n not in details])
+            details.update(more)
+            for s in empty:
+                n = nxt[s]
+                r = details.get(n)
+                if r is not None and r["meeting_id"] == details[s]["meeting_id"] and r["idx"] == details[s]["idx"] + 1 \
+                        and (not f.theme or n in scores):
+                    scores[n] = max(scores.get(n, 0.0), scores[s])
+                    info.setdefault(n, {})
+                    for key_, val in info[s].items():
+                        info[n].setdefault(key_, val)
+                del scores[s]
+        order = sorted(scores, key=lambda s: (-scores[s], s))
+        def group(s: int) -> tuple:
+            return group_key(details[s]["meeting_id"], details[s]["title"], details[s]["meeting_date"])
+
+        keep, renditions = grouped(
+            order, group, lambda s: rendition_key(details[s]["heading"], details[s]["text"], group(s)),
+            {s: details[s]["meeting_id"] for s in order}, self.MAX_PER_MEETING, limit)
+        snippets = self.backend.snippets(match, [s for s in keep if "bm25" in info[s]], self.SNIPPET_MARKERS) \
+            if match else {}
+        return [self._hit(details[s], info[s], scores[s], snippets.get(s), query,
+                          [details[x]["path"] for x in renditions[s]]) for s in keep]
+
+    def _section_stems(self, sid: int, r: Any) -> tuple[list[str], list[str]]:
+        """A section's heading and text as stems, cached until the archive changes (at most STEM_CACHE sections)."""
+        version = self.backend.data_version()
+        if self._stems[0] != version or len(self._stems[1]) > self.STEM_CACHE:
+            self._stems = (version, {})
+        cached = self._stems[1].get(sid)
+        if cached is None:
+            cached = self._stems[1][sid] = (stems(r["heading"]), stems(r["text"]))
+        return cached
+
+    def _hit(self, r: Any, i: dict[str, Any], score: float, snippet: str | None, query: str | None,
+             renditions: list[str]) -> Hit:
+        labels = (r["labels"] or "").split("|") if r["labels"] else []
+        return Hit(
+            meeting_id=r["meeting_id"], section_id=r["id"], title=r["title"], meeting_date=r["meeting_date"],
+            heading=r["heading"], snippet=snippet or best_sentence(r["text"] or r["summary"] or r["heading"], query),
+            score=round(score, 6),
+            provenance=Provenance(path=r["path"], page=r["page"], start=r["char_start"], end=r["char_end"]),
+            bm25=i.get("bm25"), similarity=i.get("similarity"), text_rank=i.get("text_rank"),
+            vector_rank=i.get("vector_rank"), themes=labels,
+            boosted_themes=[lab for lab in i.get("boosted", []) if lab in labels], renditions=renditions)
+
+    def query_themes(self, query: str | None) -> dict[str, float]:
+        """The theme labels (of those the archive holds) that the query names or paraphrases, with the share of the
+        query they cover (``ThemeIndex``): their sections are boosted."""
+        marker = self.backend.change_marker()
+        if self._themes is None or self._themes[0] != marker:
+            from pipeline.themes.taxonomy import Taxonomy
+
+            held = {lab for lab, _ in self.backend.label_counts()}
+            tax = Taxonomy.load()
+            self._themes = (marker, ThemeIndex({n: [d.description, *d.examples] for n, d in tax.labels.items()
+                                                if n in held}))
+        return self._themes[1].match(query)
 
     def _vector_matrix(self) -> dict[int, tuple["np.ndarray", "np.ndarray"]]:
         """{dim: (section ids, row-normalised float32 matrix)}, cached until the database changes."""

@@ -505,13 +505,22 @@ class PostgresBackend:
             params.append(limit)
         return [r["id"] for r in self._x(sql, params)]
 
+    def theme_ranked(self, label: str, f: Filters, k: int) -> list[dict]:
+        rest = Filters(person_keys=f.person_keys, since=f.since, until=f.until, doc_format=f.doc_format)
+        where, params = self._filter_sql(rest)
+        where = where.replace("s.meeting_id", "t.meeting_id")
+        return self._x(
+            "SELECT t.section_id, t.score FROM section_themes t JOIN meetings m ON m.id = t.meeting_id "
+            f"WHERE lower(t.label) = lower(%s){where} ORDER BY t.score DESC NULLS LAST, t.section_id LIMIT %s",
+            [label, *params, k]).fetchall()
+
     def all_embeddings(self) -> list[dict]:
         return self._x("SELECT section_id, dim, vector FROM embeddings ORDER BY section_id").fetchall()
 
     def section_details(self, ids: Sequence[int]) -> dict[int, dict]:
         out = {}
         for r in self._x(
-                "SELECT s.id, s.meeting_id, s.heading, s.text, s.summary, s.page, s.char_start, s.char_end, "
+                "SELECT s.id, s.meeting_id, s.idx, s.heading, s.text, s.summary, s.page, s.char_start, s.char_end, "
                 "m.title, m.meeting_date, d.path, "
                 "(SELECT string_agg(label, '|' ORDER BY lower(label)) FROM section_themes t "
                 " WHERE t.section_id = s.id) AS labels "

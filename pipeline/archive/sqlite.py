@@ -302,6 +302,16 @@ class SQLiteBackend:
             params.append(limit)
         return [r[0] for r in self.conn.execute(sql, params)]
 
+    def theme_ranked(self, label: str, f: Filters, k: int) -> list[sqlite3.Row]:
+        """The best ``k`` sections carrying a theme label, by the label's score (unscored last), then id."""
+        rest = Filters(person_keys=f.person_keys, since=f.since, until=f.until, doc_format=f.doc_format)
+        where, params = self._filter_sql(rest)
+        where = where.replace("s.meeting_id", "t.meeting_id")
+        return self.conn.execute(
+            "SELECT t.section_id, t.score FROM section_themes t JOIN meetings m ON m.id = t.meeting_id "
+            f"WHERE t.label = ?{where} ORDER BY t.score IS NULL, t.score DESC, t.section_id LIMIT ?",
+            [label, *params, k]).fetchall()
+
     def all_embeddings(self) -> list[sqlite3.Row]:
         return self.conn.execute("SELECT section_id, dim, vector FROM embeddings ORDER BY section_id").fetchall()
 
@@ -310,7 +320,7 @@ class SQLiteBackend:
         for chunk in _chunks(list(ids), 500):
             marks = ", ".join("?" for _ in chunk)
             for r in self.conn.execute(
-                    "SELECT s.id, s.meeting_id, s.heading, s.text, s.summary, s.page, s.char_start, s.char_end, "
+                    "SELECT s.id, s.meeting_id, s.idx, s.heading, s.text, s.summary, s.page, s.char_start, s.char_end, "
                     "m.title, m.meeting_date, d.path, "
                     "(SELECT group_concat(label, '|') FROM section_themes t WHERE t.section_id = s.id) AS labels "
                     "FROM sections s JOIN meetings m ON m.id = s.meeting_id JOIN documents d ON d.id = m.document_id "

@@ -92,6 +92,8 @@ class Hit(Row):
     text_rank: int | None = None
     vector_rank: int | None = None
     themes: list[str] = field(default_factory=list)
+    boosted_themes: list[str] = field(default_factory=list)  # labels the query named that lifted this hit
+    renditions: list[str] = field(default_factory=list)  # other files holding the same section (pdf/docx/txt)
 
 
 @dataclass

@@ -237,7 +237,7 @@ def create_app(config: WebConfig) -> FastAPI:
     @app.get("/search", response_class=HTMLResponse)
     def search(q: str | None = None, theme: str | None = None, person: str | None = None,
                since: str | None = None, until: str | None = None, type: str | None = None,
-               n: str | None = None) -> HTMLResponse:
+               n: str | None = None, boost: str | None = None) -> HTMLResponse:
         a = archives.get()
         labels, formats = _facet_lists(a)
         q, theme, person = _clean(q, 500), _clean(theme, 100), _clean(person, 200)
@@ -245,10 +245,14 @@ def create_app(config: WebConfig) -> FastAPI:
         limit = _int(n, 20, 1, SEARCH_LIMITS[-1])
         asked = bool(q or theme or person or since or until or doc_format)
         hits, message = [], None
+        theme_boost = boost != "0"  # ?boost=0: no boost for the themes the words name
+        boosted: list[str] = []
         if asked:
             try:
                 hits = a.search(q, theme=theme or None, person=person or None, since=since or None,
-                                until=until or None, doc_format=doc_format or None, limit=limit)
+                                until=until or None, doc_format=doc_format or None, limit=limit,
+                                theme_boost=theme_boost)
+                boosted = list(a.query_themes(q)) if q and theme_boost and not theme else []
             except MinutebookError as e:
                 message = f"{e.message}; {e.hint}"
         facet_counts: dict[str, int] = {}
@@ -259,7 +263,7 @@ def create_app(config: WebConfig) -> FastAPI:
         return html("search.html", nav="search", q=q, theme=theme, person=person, since=since, until=until,
                     doc_format=doc_format, hits=hits, asked=asked, message=message, labels=labels,
                     formats=formats, facet_counts=sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0])),
-                    more=more, limit=limit, counts=cache.get(a, "counts", a.counts) if not asked else None)
+                    more=more, limit=limit, boosted=boosted, boost="" if theme_boost else "0", counts=cache.get(a, "counts", a.counts) if not asked else None)
 
     # ---- one meeting, its passages and its original file
 

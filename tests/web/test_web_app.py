@@ -55,8 +55,13 @@ def test_search_facets_theme_person_dates_and_type(client):
     water = client.get("/search", params={"theme": "facilities_property", "since": "2024-04"}).text
     assert water.count('class="hit"') == 1 and "9 April 2024" not in water  # dates show as ISO
     assert "2024-04-09" in water
+    # "subscriptions" names the finance theme (its description lists subscriptions): the section holding the word
+    # comes first, the other finance section follows; the line saying so links to the words-only search
     dev = client.get("/search", params={"person": "Dev Patel", "q": "subscriptions"}).text
-    assert dev.count('class="hit"') == 1
+    assert dev.count('class="hit"') == 2 and dev.index("<mark>Subscriptions</mark>") < dev.index("treasurer reported")
+    assert 'id="theme-boost"' in dev and "boost=0" in dev
+    plain = client.get("/search", params={"person": "Dev Patel", "q": "subscriptions", "boost": "0"}).text
+    assert plain.count('class="hit"') == 1 and 'id="theme-boost"' not in plain
     assert client.get("/search", params={"type": "pdf", "q": "tap"}).text.count('class="hit"') == 0
     assert client.get("/search", params={"type": "text", "q": "tap"}).text.count('class="hit"') >= 1
     bad = client.get("/search", params={"q": "tap", "since": "March"})
