@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Callable
 from pipeline.core.document import CELL_SEPARATOR, Block, Document
 from pipeline.core.names import CAP
 from pipeline.core.tasks import same_task
-from pipeline.detect.owners import OWNER_GROUPS, is_owner_phrase, is_role, owner_like, split_owners
+from pipeline.detect.owners import OWNER_GROUPS, is_office_group, is_owner_phrase, is_role, owner_like, split_owners
 
 if TYPE_CHECKING:  # pragma: no cover
     from pipeline.detect.parsed import ParsedDocument
@@ -945,7 +945,7 @@ class _OwnerCheck:
         n = n.strip()
         if not n or n.lower() in ("we", "i", "you", "they", "us", "it", "one", "someone", "somebody"):
             return False  # a pronoun names nobody
-        if n.lower() in OWNER_GROUPS or is_role(n) or re.fullmatch(r"(the )?[A-Z][\w-]* (committee|board|council|"
+        if n.lower() in OWNER_GROUPS or is_role(n) or is_office_group(n) or re.fullmatch(r"(the )?[A-Z][\w-]* (committee|board|council|"
                                                                                 r"group|team|trustees)", n, re.I):
             return True
         if self.known and self.known(n):

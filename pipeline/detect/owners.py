@@ -18,6 +18,10 @@ _GROUPS = re.compile(r"^(all|everyone|everybody|all members|members|team|the tea
                      r"the board|committee|the committee|council|the council|group|the group|officers|staff|"
                      r"tbc|tbd|n/?a|none|nobody|anyone|each member|all trustees|all councillors|councillors|others?)$",
                      re.IGNORECASE)
+# the holders of an office taken together ("the captains", "the club coaches", "all stewards"): a group
+_OFFICE_PLURAL = re.compile(r"^(the |all )?([a-z]+ )?(captains|coaches|officers|coordinators|co-ordinators|managers|"
+                            r"directors|trustees|councillors|governors|stewards|wardens|leads|organi[sz]ers|"
+                            r"volunteers|editors|secretaries|treasurers|chairs|tutors|mentors)$", re.IGNORECASE)
 # The group words an owner cell or phrase may hold in place of names (a subset of ``_GROUPS``: the
 # owner detectors accept only these as owners; "All directors" is a group but not an owner phrase).
 OWNER_GROUPS = {"all", "everyone", "everybody", "team", "the team", "committee", "the committee", "board",
@@ -28,13 +32,18 @@ OWNER_GROUPS = {"all", "everyone", "everybody", "team", "the team", "committee",
 _ROLES = re.compile(r"^(the )?((?!(?:a|an|this|that|our|their|his|her|its|no|any|each|every|which|what|new|former|"
                     r"previous|outgoing|incoming)\b)[a-z]+[ -])?(clerk|chair|chairman|chairwoman|chairperson|vice[- ]chair|treasurer|secretary|"
                     r"president|convenor|convener|rfo|chief executive|ceo|director|manager|coordinator|"
-                    r"co-ordinator|scribe|webmaster|editor|librarian|officer)$", re.IGNORECASE)
+                    r"co-ordinator|scribe|webmaster|editor|librarian|officer|captain|coach|warden|steward)$", re.IGNORECASE)
 _NO_OWNER = re.compile(r"^(n/?a|none|-+|–|—|tbc|tbd|\?+|nobody|unassigned)$", re.IGNORECASE)
 
 
 def is_group(owner: str) -> bool:
     """'All', 'the team', 'Trustees', 'TBC': an owner that is not one person."""
-    return bool(_GROUPS.match(owner.strip()))
+    return bool(_GROUPS.match(owner.strip()) or _OFFICE_PLURAL.match(owner.strip()))
+
+
+def is_office_group(owner: str) -> bool:
+    """'The captains', 'the club coaches': the holders of an office together, as an owner."""
+    return bool(_OFFICE_PLURAL.match(owner.strip()))
 
 
 def is_role(owner: str) -> bool:
@@ -77,7 +86,7 @@ def is_owner_phrase(text: str, known: Callable[[str], bool] | None = None) -> bo
 def owner_like(p: str, known: Callable[[str], bool] | None = None) -> bool:
     if known and known(p):
         return True
-    if p.lower() in OWNER_GROUPS or is_role(p):
+    if p.lower() in OWNER_GROUPS or is_role(p) or is_office_group(p):
         return True
     words = p.split()
     if not 1 <= len(words) <= 4:

@@ -390,6 +390,19 @@ def test_minutes_in_two_columns_with_the_owner_in_the_margin_are_read_as_prose()
     assert all("|" not in t for _, t in got)
 
 
+def test_the_holders_of_an_office_together_own_an_action_as_a_group():
+    def f(b):
+        header(b)
+        b.add("paragraph", "Present: Ana Lima (Captain), Bo Chen (Captain), Cy Diaz (Coach)")
+        b.add("heading", "Regatta", level=2)
+        b.add("list_item", "The captains will coordinate the crews for the regatta.", level=0)
+        b.add("list_item", "The club coaches will book the minibus by 1 May 2025.", level=0)
+    m, _ = run(f)
+    got = {tuple(a.owner): a for a in m.actions}
+    assert ("The captains",) in got and ("The club coaches",) in got
+    assert got[("The captains",)].owner_groups == ["The captains"]
+
+
 def test_reported_would_needs_a_known_person_and_no_hedge():
     def f(b):
         header(b)
