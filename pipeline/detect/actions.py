@@ -799,11 +799,14 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
             continue  # a real table; rows laid out from paragraphs (an Action column) are prose
         sdoc = parsed.docs[i]
         sents = list(sdoc.sents)
+        speaker = _speaker_of(b.text, known) if b.kind in ("paragraph", "list_item") else None
         for k, sent in enumerate(sents):
             s_abs, e_abs = b.start + sent.start_char, b.start + sent.end_char
             if any(s_abs < e and s < e_abs for s, e in skip_spans):
                 continue
             readings = _sentence_actions(sent, owner_ok) or _surface_actions(sent, owner_ok)
+            if not readings and speaker and k:
+                readings = _elided_commitment(sent, speaker)
             for task, owners, how in readings:
                 task = task.split(CELL_SEPARATOR)[0].strip()  # a margin row's owner cell is not the task's
                 if len(task.split()) < 3:
@@ -830,6 +833,37 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
             if act is not None:
                 out.append(act)
     return out
+
+
+# telegraphic notes: a paragraph that opens with who is speaking ("Ostrowski said the house is built.
+# Going to try to get them here next week."), whose later sentences drop the subject
+_SPEAKER_OPEN = re.compile(rf"^(?:(?:Cllr|Dr|Mr|Mrs|Ms|Prof)\.?\s+)?(?P<who>[{CAP}][\w'’-]+(?:\s+[{CAP}][\w'’-]+)?)\b")
+_ELIDED = re.compile(r"^(?:also\s+|and\s+)?(?:will|going to|plans? to|planning to|intends? to|hopes? to)\s+"
+                     r"(?P<vp>[a-z][\w'-]*\b[^.;!?]*)", re.IGNORECASE)
+
+
+def _speaker_of(text: str, known: Callable[[str], bool] | None) -> str | None:
+    """The person a paragraph opens with, when the meeting knows them (never a guess)."""
+    m = _SPEAKER_OPEN.match(text.strip())
+    if not m or known is None:
+        return None
+    for who in (m.group("who"), m.group("who").split()[0]):
+        if known(who):
+            return who
+    return None
+
+
+def _elided_commitment(sent, speaker: str) -> list[tuple[str, list[str], str]]:
+    """'Going to try to get them here next week.', 'Will send the rota.' in a speaker's paragraph: the
+    speaker commits (the verb must be one of doing, not of being or saying)."""
+    m = _ELIDED.match(sent.text.strip())
+    if not m:
+        return []
+    vp = m.group("vp").strip(" ,")
+    verb = vp.split()[0].lower()
+    if verb in _STATIVE or verb in _REPORTING or verb in ("be", "not", "have"):
+        return []
+    return [(vp, [speaker], "will")]
 
 
 def margin_owner_row(b: Block, known: Callable[[str], bool] | None = None) -> bool:

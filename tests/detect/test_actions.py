@@ -403,6 +403,20 @@ def test_the_holders_of_an_office_together_own_an_action_as_a_group():
     assert got[("The captains",)].owner_groups == ["The captains"]
 
 
+def test_telegraphic_notes_a_known_speakers_elided_subject_commits():
+    def f(b):
+        header(b)
+        b.add("paragraph", "Present: Ana Lima, Bo Chen")
+        b.add("heading", "Reports", level=2)
+        b.add("paragraph", "Lima said the food drive went well. Going to ask the bakery for a second van next week. "
+                           "Will be away in June.")
+        b.add("paragraph", "Ostrowski said the house is finished. Going to invite the builders to speak.")
+    m, _ = run(f)
+    got = [(a.owner, a.task) for a in m.actions]
+    assert (["Lima"], "ask the bakery for a second van next week") in got
+    assert not any("away" in t or "builders" in t for _, t in got)  # a state, and a speaker the meeting does not know
+
+
 def test_reported_would_needs_a_known_person_and_no_hedge():
     def f(b):
         header(b)
