@@ -47,6 +47,12 @@ class DateMatch:
     ambiguous: bool = False  # all-numeric and both readings valid; resolved by locale
 
 
+def stated_weekday(text: str) -> int | None:
+    """The weekday a date's text names ('Tuesday 4 April 2016' -> 1), or None."""
+    m = re.match(_WEEKDAY, text.strip(), re.IGNORECASE)
+    return WEEKDAYS.get(m.group("weekday").lower().rstrip(".,")) if m else None
+
+
 def locale_day_first(text: str) -> bool:
     """True when the document reads like British/European English (day before month)."""
     sample = text[:50000]

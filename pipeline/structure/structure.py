@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from pipeline.core.dates import DateMatch, find_dates, locale_day_first, years_in
+from pipeline.core.dates import DateMatch, find_dates, locale_day_first, stated_weekday, years_in
 from pipeline.core.document import Block, Document
 from pipeline.structure.attendance import AttendanceBlock, find_attendance, is_attendance_label
 from pipeline.structure.numbering import Number, item_title, split_number
@@ -710,6 +710,10 @@ def find_meeting_date(doc: Document, title_blocks: list[int], sections: list[Sec
         block = None
     if best.year_inferred:
         notes.append(f"meeting date '{best.text}' has no year; {best.value.year} was inferred from context")
+    wd = stated_weekday(best.text)
+    if wd is not None and best.value is not None and best.value.weekday() != wd:
+        # kept as written (the day or the weekday may be the slip): the clerk is asked to check
+        notes.append(f"meeting date '{best.text}': {best.value.isoformat()} was a {best.value:%A}; check the date")
     # The next meeting comes after this one: a meeting date later than every stated next-meeting
     # date is most likely a typo in the year.
     future = [d.value for d, _ in nxt if d.value is not None]

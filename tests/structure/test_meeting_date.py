@@ -49,3 +49,19 @@ def test_front_matter_date_beats_a_later_body_date_but_not_the_title():
         b.add("paragraph", "MINUTES OF THE PARISH MEETING HELD ON THURSDAY 1 JUNE 2017")
         b.add("paragraph", "Present: Cllr A Bee, Cllr C Dee")
     assert _meeting(titled, metadata={"date": "2017-07-12"}).meeting_date == "2017-06-01"
+
+
+def test_a_weekday_that_does_not_fit_the_date_is_kept_and_flagged():
+    def f(b):
+        b.add("heading", "Committee Meeting", level=1)
+        b.add("paragraph", "Date: Tuesday 4 April, 2016 Time: 2pm Location: Reading Room")
+        b.add("heading", "Apologies", level=2)
+        b.add("paragraph", "George")
+    m = _meeting(f)
+    assert m.meeting_date == "2016-04-04"  # as written: the day or the weekday may be the slip
+    assert any("was a Monday" in w.message and "check the date" in w.message for w in m.warnings)
+
+    def g(b):
+        b.add("heading", "Committee Meeting", level=1)
+        b.add("paragraph", "Date: Monday 4 April, 2016")
+    assert not any("check the date" in w.message for w in _meeting(g).warnings)
