@@ -264,7 +264,10 @@ def tag(
                                limits=limits, progress=bar, cluster=cluster, retries=retries)
         if not quiet:
             from rich.console import Console
+            from rich.markup import escape
             from rich.table import Table
+
+            from pipeline.core.errors import printable
 
             t = Table(title="minutebook tag")
             t.add_column("status")
@@ -274,7 +277,10 @@ def tag(
             console = Console(stderr=True)
             console.print(t)
             for path, error in report.failures[:50]:
-                console.print(f"[red]FAILED[/red] {error}" if str(path) in error else f"[red]FAILED[/red] {path}: {error}")
+                line = error if str(path) in error else f"{path}: {error}"
+                console.print(f"[red]FAILED[/red] {escape(line)}")
+            for path, reason in report.left_out[:50]:
+                console.print(f"[yellow]LEFT OUT[/yellow] {escape(printable(path))}: {reason}")
             console.print(report.summary())
         raise typer.Exit(report.exit_code)
 

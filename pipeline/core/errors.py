@@ -9,6 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def printable(text: str) -> str:
+    """``text`` (a file name) safe for a one-line message: newlines, tabs, terminal escape sequences
+    and other control characters are shown escaped (``\\n``, ``\\x1b``) instead of acting."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 class MinutebookError(Exception):
     """Base class. ``code`` is stable (for scripts and docs); ``hint`` is the next step for the user."""
 
@@ -23,7 +31,7 @@ class MinutebookError(Exception):
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
-        where = self.path or "<input>"
+        where = printable(self.path) if self.path else "<input>"
         if self.page is not None:
             where += f" (page {self.page})"
         return f"{where}: {self.message} [{self.code}]; {self.hint}"

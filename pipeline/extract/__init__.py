@@ -126,13 +126,18 @@ def read_document(path: str | Path, *, as_format: str | None = None, options: Re
         raise InputNotFound(p, "no such file")
     if p.is_dir():
         raise InputNotFound(p, "is a folder, not a file", "pass a file (minutebook tag reads whole folders)")
+    if not p.is_file():  # a named pipe or a device would block or never end
+        raise UnsupportedFormat(p, "is not a regular file (a named pipe, device or socket)",
+                                "pass the minutes file itself")
     size = p.stat().st_size
     if size == 0:
         raise EmptyDocument(p, "the file is empty (0 bytes)")
     if size > options.max_bytes:
-        raise LimitExceeded(p, f"the file is {size // (1024 * 1024)} MB, over the {options.max_bytes // (1024 * 1024)} MB limit",
-                            "raise it with --max-mb if the file is genuine")
-    data = p.read_bytes()
+        raise size_limit_error(p, size, options.max_bytes)
+    with p.open("rb") as fh:
+        data = fh.read(options.max_bytes + 1)  # the file may have grown since the stat
+    if len(data) > options.max_bytes:
+        raise size_limit_error(p, len(data), options.max_bytes)
     fmt = detect_format(p, data, as_format)
     doc = get_reader(fmt)(p, data, options)
     if not doc.blocks:
@@ -145,6 +150,14 @@ def read_document(path: str | Path, *, as_format: str | None = None, options: Re
     if options.max_block_chars and any(len(b.text) > options.max_block_chars for b in doc.blocks):
         _split_long_blocks(doc, options.max_block_chars)
     return doc
+
+
+def size_limit_error(path: str | Path, size: int, max_bytes: int) -> LimitExceeded:
+    """The error for a file over the byte limit (checked before reading or hashing it)."""
+    mb = 1024 * 1024
+    shown = f"{size // mb} MB" if size >= mb else f"{size:,} bytes"
+    limit = f"{max_bytes // mb} MB" if max_bytes >= mb else f"{max_bytes:,}-byte"
+    return LimitExceeded(path, f"the file is {shown}, over the {limit} limit", "raise it with --max-mb if the file is genuine")
 
 
 def _split_long_blocks(doc: Document, limit: int) -> None:
@@ -187,4 +200,4 @@ def _split_long_blocks(doc: Document, limit: int) -> None:
     doc.quality.notes.append(f"paragraphs over {limit} characters were split into blocks of at most {limit}")
 
 
-__all__ = ["ReadOptions", "read_document", "detect_format", "register_reader", "get_reader", "FORMATS"]
+__all__ = ["ReadOptions", "read_document", "size_limit_error", "detect_format", "register_reader", "get_reader", "FORMATS"]

@@ -31,11 +31,12 @@ How it is put together (STYLE items 4, 5 and 11):
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from pipeline.archive.types import content_hash
 from pipeline.core.errors import ErrorItem, MinutebookError
 from pipeline.scale.discover import discover
 from pipeline.scale.local import START_METHOD, run_inline, run_pool
@@ -73,7 +74,8 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
         spec = parse_cluster(cluster)  # a malformed value fails before anything is opened
 
     t0 = time.perf_counter()
-    files = discover(paths)
+    left_out: list[tuple[str, str]] = []
+    files = discover(paths, skipped=left_out)
     config = TagConfig(stages=tuple(stages or DEFAULT_STAGES),
                        options=tuple(sorted({"as_format": as_format, "encoding": encoding,
                                              "themes_file": str(themes_file) if themes_file else None,
@@ -88,7 +90,8 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
         archive = Archive.open(db)
     from pipeline.archive.url import redact
 
-    report = BatchReport(total=len(files), workers=max(1, workers), db=redact(str(db)) if db else None)
+    report = BatchReport(total=len(files), workers=max(1, workers), db=redact(str(db)) if db else None,
+                         left_out=left_out)
 
     def record(result: DocResult) -> None:
         if result.status is not Status.SKIPPED:
@@ -104,7 +107,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     stop = Stop()
     try:
         with stop:
-            tasks = _tasks(files, archive, version, force, retry_failed, record, stop)
+            tasks = _tasks(files, archive, version, force, retry_failed, record, stop, _max_bytes(limits))
             if spec is not None:
                 from pipeline.scale.cluster import DEFAULT_RETRIES, ClusterInfo, run_cluster
 
@@ -152,17 +155,48 @@ def _failed_before(archive: ArchiveLike, version: str) -> set[str]:
     return {d.content_hash for d in documents(status=Status.FAILED.value) if d.pipeline_version == version}
 
 
+def _max_bytes(limits: Limits) -> int:
+    from pipeline.extract import ReadOptions
+
+    return limits.max_bytes or ReadOptions.max_bytes
+
+
+def file_digest(path: Path, max_bytes: int, *, chunk: int = 1 << 20) -> tuple[str, ErrorItem | None]:
+    """The content hash of ``path`` (sha256 of its bytes, as ``content_hash``) read within the size
+    limit: the size is checked before reading and at most ``max_bytes + 1`` bytes are read, so a huge
+    or growing file is never read whole. A file over the limit gets a digest of its size and first
+    block (stable across reruns, never equal to a real content hash) and the limit's error."""
+    from pipeline.extract import size_limit_error
+
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        h = hashlib.sha256()
+        read = 0
+        if size <= max_bytes:
+            while read <= max_bytes and (block := fh.read(min(chunk, max_bytes + 1 - read))):
+                h.update(block)
+                read += len(block)
+            if read <= max_bytes:
+                return h.hexdigest(), None
+            size = max(size, read)
+        fh.seek(0)
+        h = hashlib.sha256(b"over-limit\0%d\0" % size + fh.read(min(chunk, max_bytes)))
+    err = size_limit_error(path, size, max_bytes)
+    return h.hexdigest(), ErrorItem("batch", err.one_line(), err.code)
+
+
 def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, retry_failed: bool,
-           record: Callable[[DocResult], None], stop: Stop) -> Iterator[Task]:
+           record: Callable[[DocResult], None], stop: Stop, max_bytes: int) -> Iterator[Task]:
     """Hash files lazily (so the first documents start at once), skipping what is stored already
-    and files with the same bytes as an earlier file of this batch."""
+    and files with the same bytes as an earlier file of this batch. A file over the size limit is
+    FAILED without being read whole."""
     first: dict[str, str] = {}
     failed = set() if force or retry_failed else _failed_before(archive, version)
     for f in files:
         if stop.requested:
             return
         try:
-            digest = content_hash(f)
+            digest, too_big = file_digest(f, max_bytes)
         except OSError as e:
             record(DocResult(str(f), "", Status.FAILED,
                              errors=[ErrorItem("batch", f"{f}: cannot read the file ({e.strerror or e}) [MB001]; "
@@ -175,6 +209,9 @@ def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, r
         first[digest] = str(f)
         if not force and (digest in failed or archive.seen(digest, version)):
             record(DocResult(str(f), digest, Status.SKIPPED))
+            continue
+        if too_big is not None:
+            record(DocResult(str(f), digest, Status.FAILED, errors=[too_big]))
             continue
         yield Task(str(f), digest)
 

@@ -77,6 +77,8 @@ class BatchReport:
     db: str | None = None
     workers: int = 1
     cluster: Any = None  # a pipeline.scale.cluster.ClusterInfo when the batch ran on a Dask cluster
+    # entries found but not read (named pipes, devices, sockets, link loops, broken links): (path, reason)
+    left_out: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def processed(self) -> int:
@@ -101,6 +103,8 @@ class BatchReport:
         line = (f"{self.done}/{self.total} documents: {c[Status.SUCCESS]} tagged, {c[Status.PARTIAL]} partial, "
                 f"{c[Status.FAILED]} failed, {c[Status.SKIPPED]} skipped in {self.elapsed:.1f} s "
                 f"({self.docs_per_second:.2f} docs/s)")
+        if self.left_out:
+            line += f"; {len(self.left_out)} left out (not regular files)"
         if self.interrupted:
             line += f"; interrupted with {self.total - self.done} left - run the same command again to finish"
         return line

@@ -442,3 +442,91 @@ def test_ctrl_c_saves_what_finished_and_exits_130(tmp_path):
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     _check_db(db, 40)
+
+
+# ---- awkward folders: links, pipes, devices, loops, size-bounded hashing (issue 19) ----------------
+
+def _awkward_folder(root: Path) -> Path:
+    d = root / "awkward"
+    d.mkdir()
+    (d / "council.txt").write_text(MINUTES.format(topic="the awkward folder"), encoding="utf-8")
+    (d / "good-link.txt").symlink_to(d / "council.txt")  # resolves to a regular file: followed
+    (d / "a.md").symlink_to("b.md")  # a loop
+    (d / "b.md").symlink_to("a.md")
+    (d / "gone.md").symlink_to("nowhere.md")  # broken
+    os.mkfifo(d / "pipe.md")  # reading it would block forever
+    (d / "zero.md").symlink_to("/dev/zero")  # hashing it would never end
+    (d / "photo.png").symlink_to("a.md")  # not a document name: left alone silently
+    return d
+
+
+def test_discover_takes_regular_files_and_reports_the_rest(tmp_path):
+    d = _awkward_folder(tmp_path)
+    left_out: list[tuple[str, str]] = []
+    found = discover([d], skipped=left_out)
+    assert found == [(d / "council.txt").resolve()]  # the good link resolves to it (one file)
+    reasons = {Path(p).name: why for p, why in left_out}
+    assert set(reasons) == {"a.md", "b.md", "gone.md", "pipe.md", "zero.md"}
+    assert "loop" in reasons["a.md"] and "loop" in reasons["b.md"]
+    assert "broken" in reasons["gone.md"]
+    assert "named pipe" in reasons["pipe.md"] and "device" in reasons["zero.md"]
+    # named explicitly, a loop or a pipe is reported too (not "no such file", not a hang)
+    left_out.clear()
+    assert discover([d / "a.md", d / "pipe.md"], skipped=left_out) == []
+    assert [Path(p).name for p, _ in left_out] == ["a.md", "pipe.md"]
+
+
+def test_batch_goes_on_past_loops_pipes_and_devices(tmp_path):
+    d = _awkward_folder(tmp_path)
+    archive = FakeArchive()
+    report = run_batch([d], archive=archive, stages=FAST, vectors=False)
+    assert report.counts[Status.SUCCESS] == 1 and report.total == 1 and not report.failures
+    assert sorted(Path(p).name for p, _ in report.left_out) == ["a.md", "b.md", "gone.md", "pipe.md", "zero.md"]
+    assert "5 left out" in report.summary()
+
+
+def test_hashing_is_bounded_by_the_size_limit(tmp_path, monkeypatch):
+    from pipeline.scale import batch
+
+    big = tmp_path / "big.txt"
+    big.write_text(MINUTES.format(topic="x") * 50, encoding="utf-8")  # ~25 kB
+    small = tmp_path / "small.txt"
+    small.write_text(MINUTES.format(topic="y"), encoding="utf-8")
+    assert batch.file_digest(small, 10_000) == (content_hash(small), None)
+    reads: list[int] = []
+    real_open = open
+
+    class Counting:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def fileno(self):
+            return self.fh.fileno()
+
+        def seek(self, n):
+            return self.fh.seek(n)
+
+        def read(self, n=-1):
+            assert n >= 0, "never read a file whole"
+            data = self.fh.read(n)
+            reads.append(len(data))
+            return data
+
+    monkeypatch.setattr(batch, "open", lambda p, mode="r": Counting(real_open(p, mode)), raising=False)
+    digest, err = batch.file_digest(big, 10_000)
+    assert err is not None and err.code == "MB009" and "limit" in err.message
+    assert sum(reads) <= 10_001 and digest != content_hash(big)
+    assert batch.file_digest(big, 10_000)[0] == digest  # stable: a rerun skips it as failed before
+    monkeypatch.undo()
+
+    archive = FakeArchive()
+    report = run_batch([tmp_path], archive=archive, stages=FAST, vectors=False, limits=Limits(max_bytes=10_000))
+    by = archive.by_name()
+    assert by["big.txt"].status == "FAILED" and "[MB009]" in by["big.txt"].error
+    assert by["small.txt"].status == "SUCCESS" and report.counts[Status.FAILED] == 1
