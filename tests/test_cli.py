@@ -237,3 +237,52 @@ def test_size_limit_names_its_option(tmp_path):
     r = run("analyse", str(p), "--max-mb", "1")
     assert_one_line_error(r, "big.txt", "MB009")
     assert "--max-mb" in r.stderr
+
+
+# ---- output paths are checked before any work (issue 19) ----------------------------------------
+
+@pytest.fixture
+def no_analysis(monkeypatch):
+    import pipeline.cli as cli
+
+    def refuse(*a, **k):
+        raise AssertionError("the analysis ran before the output path was checked")
+
+    monkeypatch.setattr(cli, "_analyse", refuse)
+
+
+@pytest.mark.parametrize("command", ["summarise", "analyse"])
+def test_output_equal_to_the_input_is_refused_and_the_input_kept(tmp_path, no_analysis, command):
+    p = write(tmp_path, "m.md", MINUTES)
+    assert_one_line_error(run(command, str(p), "-o", str(p)), "m.md", "MB022")
+    assert p.read_text(encoding="utf-8") == MINUTES
+    (tmp_path / "link.md").symlink_to(p)
+    assert_one_line_error(run(command, str(p), "-o", str(tmp_path / "link.md")), "link.md", "MB022")
+    assert p.read_text(encoding="utf-8") == MINUTES
+
+
+@pytest.mark.parametrize("command", ["summarise", "analyse"])
+def test_output_in_a_missing_folder_or_a_folder_is_refused_naming_the_output(tmp_path, no_analysis, command):
+    p = write(tmp_path, "m.md", MINUTES)
+    r = run(command, str(p), "-o", str(tmp_path / "missing" / "x.md"))
+    assert_one_line_error(r, "missing/x.md", "MB022")
+    assert_one_line_error(run(command, str(p), "-o", str(tmp_path)), str(tmp_path), "MB022")
+    if command == "summarise":
+        r = run(command, str(p), "-o", str(tmp_path / "d.md"), "--calendar", str(p))
+        assert_one_line_error(r, "m.md", "MB022")
+        assert p.read_text(encoding="utf-8") == MINUTES
+
+
+def test_docx_draft_without_output_is_a_bad_option(tmp_path, no_analysis):
+    p = write(tmp_path, "m.md", MINUTES)
+    assert_one_line_error(run("summarise", str(p), "-f", "docx"), "m.md", "MB024")
+
+
+def test_output_written_atomically(tmp_path):
+    p = write(tmp_path, "m.md", MINUTES)
+    out = tmp_path / "record.json"
+    out.write_text("previous record")
+    r = run("analyse", str(p), "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["title"]
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["m.md", "record.json"]

@@ -94,6 +94,30 @@ class ArchiveError(MinutebookError):
     default_hint = "check the archive path (--db or $MINUTEBOOK_DB); if the file is damaged, move it aside and tag again"
 
 
+class OutputPathError(MinutebookError):
+    """An output path (``-o``, ``--calendar``, ``--chart``) that is an input file, a folder, or in a
+    folder that does not exist (``path`` is the output path). Checked before any work."""
+
+    code = "MB022"
+    default_hint = "choose another output path"
+
+
+class WriteFailed(MinutebookError):
+    """Writing failed for a reason that is not the document's: the disk is full or read-only, or the
+    database server went away (``path`` is what was being written). A batch stops at once; whatever
+    was not stored is done by a plain rerun."""
+
+    code = "MB023"
+    default_hint = "free some space (or fix the server) and run the same command again; it goes on where it stopped"
+
+
+class BadOption(MinutebookError):
+    """An option value that cannot be used (a malformed date, a format that needs a file)."""
+
+    code = "MB024"
+    default_hint = "check the option's value (see --help)"
+
+
 @dataclass(frozen=True)
 class ErrorItem:
     """One problem with a document (docling's ErrorItem): where it happened and what it was. A batch
