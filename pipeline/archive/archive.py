@@ -86,7 +86,8 @@ from pipeline.archive.types import (
     ThemeCount,
 )
 from pipeline.archive.url import is_postgres_url
-from pipeline.core.errors import ArchiveError
+from pipeline.core.errors import ArchiveError, ArchiveUnavailable
+from pipeline.core.output import describe_os_error
 from pipeline.core.names import name_key
 from pipeline.core.record import Meeting
 from pipeline.core.tasks import same_task, task_words
@@ -209,7 +210,12 @@ class Archive:
         except self.backend.Error as e:
             self.backend.rollback()
             detail = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            if isinstance(e, self.backend.Unavailable):  # disk full, read-only, lost server: not the document's
+                raise ArchiveUnavailable(self.path, f"could not write to the archive ({detail})") from e
             raise ArchiveError(self.path, f"could not write to the archive ({detail})") from e
+        except OSError as e:
+            self.backend.rollback()
+            raise ArchiveUnavailable(self.path, f"could not write to the archive ({describe_os_error(e)})") from e
         except BaseException:
             self.backend.rollback()
             raise

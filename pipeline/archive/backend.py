@@ -22,6 +22,8 @@ class ArchiveBackend(Protocol):
     path: Any  # what messages show: the file, or the URL with its password replaced
     readonly: bool
     Error: Any  # the driver's base exception (sqlite3.Error, psycopg.Error)
+    # the driver's errors that are the storage's, not the data's: disk full, read-only, I/O, lost server
+    Unavailable: Any  # sqlite3.OperationalError, psycopg.OperationalError
 
     def close(self) -> None: ...
 

@@ -72,7 +72,7 @@ from pipeline.archive.text import fold, fts_terms
 from pipeline.archive.text import now_utc as _now
 from pipeline.archive.types import STATUSES, Filters, TaggedDocument
 from pipeline.archive.url import redact
-from pipeline.core.errors import ArchiveError
+from pipeline.core.errors import ArchiveError, ArchiveUnavailable
 
 # ------------------------------------------------------------------------------------------- DDL
 
@@ -122,6 +122,7 @@ class PostgresBackend:
         import psycopg
 
         self.Error = psycopg.Error
+        self.Unavailable = psycopg.OperationalError  # lost connection, disk full (class 53), shutdown
         self.url = url
         self.path = redact(url)  # what messages show
         self.conn = conn
@@ -171,8 +172,9 @@ class PostgresBackend:
         try:
             return self.conn.execute(sql, params)
         except psycopg.OperationalError as e:
-            raise ArchiveError(self.path, f"the database connection failed ({_first_line(e, self.url)})",
-                               "check that the PostgreSQL server is running and reachable, then run again") from None
+            raise ArchiveUnavailable(self.path, f"the database connection failed ({_first_line(e, self.url)})",
+                                     "check that the PostgreSQL server is running and reachable, then run "
+                                     "the same command again") from None
 
     def applied_migrations(self) -> list[str]:
         if self._x("SELECT to_regclass('migrations') AS t").fetchone()["t"] is None:

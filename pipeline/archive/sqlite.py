@@ -44,6 +44,7 @@ class SQLiteBackend:
 
     name = "sqlite"
     Error = sqlite3.Error
+    Unavailable = sqlite3.OperationalError  # disk full, read-only, disk I/O error, locked
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool):
         self.path = path

@@ -111,6 +111,16 @@ class WriteFailed(MinutebookError):
     default_hint = "free some space (or fix the server) and run the same command again; it goes on where it stopped"
 
 
+class ArchiveUnavailable(WriteFailed, ArchiveError):
+    """The archive cannot be written (or read) for a reason that is not the document's: the disk is full
+    or read-only, an I/O error, the database server went away. Still an ``ArchiveError``; ``tag`` stops
+    at once with it rather than blaming the document."""
+
+    code = "MB023"
+    default_hint = ("free some space on the archive's disk (or bring the database server back) and run the "
+                    "same command again; it goes on where it stopped")
+
+
 class BadOption(MinutebookError):
     """An option value that cannot be used (a malformed date, a format that needs a file)."""
 

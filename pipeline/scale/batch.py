@@ -37,7 +37,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from pipeline.core.errors import ErrorItem, MinutebookError
+from pipeline.core.errors import ErrorItem, MinutebookError, WriteFailed
+from pipeline.core.output import describe_os_error
 from pipeline.scale.discover import discover
 from pipeline.scale.local import START_METHOD, run_inline, run_pool
 from pipeline.scale.results import ArchiveLike, BatchReport, DocResult, Limits, ProgressFn, Status, Stop, Task, note
@@ -135,9 +136,16 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
 def _store(archive: ArchiveLike, result: DocResult, version: str) -> None:
     """Write one result (one transaction: wholly stored or not at all). If the archive rejects the
     record itself, store the document as FAILED with that error so that it is not lost; if even that
-    fails, the archive is unusable and the error stops the batch."""
+    fails, the archive is unusable and the error stops the batch. A failure that is not the
+    document's (disk full, read-only, lost server: ``WriteFailed``, or an ``OSError`` from the
+    archive) stops the batch at once and stores nothing for the document, so a plain rerun does it."""
     try:
         archive.write(_to_tagged(result, version))
+    except WriteFailed:
+        raise
+    except OSError as e:
+        where = getattr(archive, "path", None) or "the archive"
+        raise WriteFailed(where, f"could not write to the archive ({describe_os_error(e)})") from e
     except MinutebookError as e:
         result.status = Status.FAILED
         result.errors.append(ErrorItem("archive", e.one_line(), e.code))
@@ -146,13 +154,19 @@ def _store(archive: ArchiveLike, result: DocResult, version: str) -> None:
         archive.write(_to_tagged(result, version))
 
 
+# errors that were the archive's, not the document's: a document stored FAILED with one of them
+# (by a version that did so, e.g. on a full disk) is tried again by a plain rerun
+_NOT_THE_DOCUMENTS = ("[MB013]", "[MB023]")
+
+
 def _failed_before(archive: ArchiveLike, version: str) -> set[str]:
-    """Content hashes stored as FAILED by this pipeline version (the archive's ``seen`` counts only
-    SUCCESS/PARTIAL)."""
+    """Content hashes stored as FAILED by this pipeline version for a reason of their own (the
+    archive's ``seen`` counts only SUCCESS/PARTIAL)."""
     documents = getattr(archive, "documents", None)
     if documents is None:
         return set()
-    return {d.content_hash for d in documents(status=Status.FAILED.value) if d.pipeline_version == version}
+    return {d.content_hash for d in documents(status=Status.FAILED.value) if d.pipeline_version == version
+            and not any(code in (getattr(d, "error", None) or "") for code in _NOT_THE_DOCUMENTS)}
 
 
 def _max_bytes(limits: Limits) -> int:

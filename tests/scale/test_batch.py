@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import signal
@@ -70,6 +71,7 @@ def _crash(state: State) -> None:
 class _Row:
     def __init__(self, doc):
         self.content_hash, self.pipeline_version, self.status = doc.content_hash, doc.pipeline_version, doc.status
+        self.error = doc.error
 
 
 class FakeArchive:
@@ -530,3 +532,75 @@ def test_hashing_is_bounded_by_the_size_limit(tmp_path, monkeypatch):
     by = archive.by_name()
     assert by["big.txt"].status == "FAILED" and "[MB009]" in by["big.txt"].error
     assert by["small.txt"].status == "SUCCESS" and report.counts[Status.FAILED] == 1
+
+
+# ---- write failures stop the run; nothing is blamed on the documents (issue 19) -------------------
+
+def _four_minutes(root: Path) -> Path:
+    root.mkdir()
+    for i in range(4):
+        (root / f"m{i}.txt").write_text(MINUTES.format(topic=f"meeting {i}"), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("failure", [OSError(errno.ENOSPC, "No space left on device"),
+                                     sqlite3.OperationalError("database or disk is full")])
+def test_a_full_disk_stops_the_run_and_a_plain_rerun_finishes(tmp_path, monkeypatch, failure):
+    from typer.testing import CliRunner
+
+    from pipeline.archive.archive import Archive
+    from pipeline.archive.sqlite import SQLiteBackend
+    from pipeline.cli import app
+    from pipeline.core.errors import WriteFailed
+
+    docs = _four_minutes(tmp_path / "docs")
+    db = tmp_path / "t.db"
+    real = SQLiteBackend.insert_document
+    calls = [0]
+
+    def full_on_the_third(self, *a, **k):
+        calls[0] += 1
+        if calls[0] == 3:
+            raise failure
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(SQLiteBackend, "insert_document", full_on_the_third)
+    with pytest.raises(WriteFailed) as e:
+        run_batch([docs], db=db, stages=FAST, vectors=False)
+    assert e.value.code == "MB023" and str(db) in e.value.one_line() and "full" in e.value.one_line()
+    with Archive.open(db, readonly=True) as a:
+        assert sorted(d.status for d in a.documents()) == ["SUCCESS", "SUCCESS"]  # nothing stored as FAILED
+
+    calls[0] = 2  # the CLI: exit 2, one line naming the archive
+    r = CliRunner().invoke(app, ["tag", str(docs), "--db", str(db), "--quiet"])
+    assert r.exit_code == 2, r.output
+    err = r.stderr.strip()
+    assert len(err.splitlines()) == 1 and "[MB023]" in err and str(db) in err and "Traceback" not in err
+
+    monkeypatch.undo()  # space again: a plain rerun does the rest
+    again = run_batch([docs], db=db, stages=FAST, vectors=False)
+    assert again.counts[Status.SUCCESS] == 2 and again.counts[Status.SKIPPED] == 2 and not again.failures
+    with Archive.open(db, readonly=True) as a:
+        assert sorted(d.status for d in a.documents()) == ["SUCCESS"] * 4
+
+
+def test_an_archive_that_raises_oserror_stops_the_run(tmp_path):
+    from pipeline.core.errors import WriteFailed
+
+    class FullArchive(FakeArchive):
+        def write(self, doc) -> int:
+            raise OSError(errno.EROFS, "Read-only file system")
+
+    with pytest.raises(WriteFailed, match="read-only"):
+        run_batch([_four_minutes(tmp_path / "docs")], archive=FullArchive(), stages=FAST, vectors=False)
+
+
+def test_failures_that_were_the_archives_are_retried_by_a_plain_rerun(tmp_path):
+    docs = _four_minutes(tmp_path / "docs")
+    archive = FakeArchive()
+    run_batch([docs], archive=archive, stages=FAST, vectors=False)
+    victim = archive.by_name()["m1.txt"]
+    victim.status, victim.error = "FAILED", "t.db: could not write to the archive (database or disk is full) [MB013]; ..."
+    again = run_batch([docs], archive=archive, stages=FAST, vectors=False)
+    assert again.counts[Status.SUCCESS] == 1 and again.counts[Status.SKIPPED] == 3
+    assert archive.by_name()["m1.txt"].status == "SUCCESS"
