@@ -87,8 +87,8 @@ from pipeline.archive.types import (
 )
 from pipeline.archive.url import is_postgres_url
 from pipeline.core.errors import ArchiveError, ArchiveUnavailable
-from pipeline.core.output import describe_os_error
 from pipeline.core.names import name_key
+from pipeline.core.output import describe_os_error
 from pipeline.core.record import Meeting
 from pipeline.core.tasks import same_task, task_words
 

@@ -8,6 +8,7 @@ name with ``@register_reader`` and imported lazily, so ``minutebook --help`` imp
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -21,6 +22,7 @@ from pipeline.core.errors import (
     UnsupportedFormat,
     WrongExtension,
 )
+from pipeline.core.files import entry_problem
 from pipeline.extract.sniff import EXTENSIONS, FORMATS, sniff_format
 
 
@@ -89,6 +91,12 @@ def detect_format(path: Path, data: bytes, as_format: str | None = None) -> str:
     by_ext = EXTENSIONS.get(ext)
     if by_content in ("binary",):
         what = f"a {ext} file" if ext else "this file"
+        if not data.strip(b"\x00"):
+            raise UnsupportedFormat(path, f"{what} holds nothing but NUL bytes, not minutes",
+                                    "the file was never written or is a damaged copy; restore it from the original")
+        if data.startswith((b"\x7fELF", b"MZ", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa")):
+            raise UnsupportedFormat(path, f"{what} is a program (executable), not minutes",
+                                    "check that it is the right file")
         raise UnsupportedFormat(path, f"{what} holds binary data that is not PDF or DOCX",
                                 "minutebook reads PDF, DOCX, HTML, Markdown and plain text; convert it to one of them")
     if by_content == "encrypted-office":
@@ -114,6 +122,25 @@ def detect_format(path: Path, data: bytes, as_format: str | None = None) -> str:
     raise WrongExtension(path, f"the extension says {by_ext.upper()} but the content is {by_content.upper()}")
 
 
+# below one word break (space, line break, tab, ideographic space or full stop) per this many bytes,
+# a text-family file of more than a few kB is not prose: a 10 MB line of one character, a base64 dump
+_BYTES_PER_BREAK = 1000
+_WORD_BREAKS = (b" ", b"\n", b"\t", b"\r", "\u3000".encode(), "\u3002".encode())
+
+
+def _no_word_breaks(data: bytes) -> bool:
+    """True for text (bytes, any ASCII-compatible or UTF-16 encoding) with no word breaks to speak of.
+    Counted on the bytes, before decoding: ``bytes.count`` is cheap even for 200 MB."""
+    if len(data) < 4 * _BYTES_PER_BREAK:
+        return False
+    return sum(data.count(b) for b in _WORD_BREAKS) * _BYTES_PER_BREAK < len(data)
+
+
+def _no_words_error(path: Path, size: int, unit: str) -> EmptyDocument:
+    return EmptyDocument(path, f"the text has no words: {size:,} {unit} with hardly a space or line break, not minutes",
+                         "check that it is the right file")
+
+
 def _looks_textual_ext(ext: str) -> bool:
     return ext in (".log", ".rst", ".org", ".notes")
 
@@ -122,13 +149,15 @@ def read_document(path: str | Path, *, as_format: str | None = None, options: Re
     """Read one file into a ``Document``. Raises a ``MinutebookError`` subclass on bad input."""
     options = options or ReadOptions()
     p = Path(path)
-    if not p.exists():
-        raise InputNotFound(p, "no such file")
     if p.is_dir():
         raise InputNotFound(p, "is a folder, not a file", "pass a file (minutebook tag reads whole folders)")
-    if not p.is_file():  # a named pipe or a device would block or never end
-        raise UnsupportedFormat(p, "is not a regular file (a named pipe, device or socket)",
-                                "pass the minutes file itself")
+    problem = entry_problem(p)
+    if problem is not None and not os.path.lexists(p):
+        raise InputNotFound(p, "no such file")
+    if problem is not None and "symbolic link" in problem and "not a regular file" not in problem:
+        raise InputNotFound(p, problem, "check the link, or pass the file it should point to")
+    if problem is not None:  # a named pipe or a device would block or never end
+        raise UnsupportedFormat(p, f"is {problem}", "pass the minutes file itself")
     size = p.stat().st_size
     if size == 0:
         raise EmptyDocument(p, "the file is empty (0 bytes)")
@@ -139,9 +168,13 @@ def read_document(path: str | Path, *, as_format: str | None = None, options: Re
     if len(data) > options.max_bytes:
         raise size_limit_error(p, len(data), options.max_bytes)
     fmt = detect_format(p, data, as_format)
+    if fmt in ("text", "markdown") and _no_word_breaks(data):  # on the bytes, before decoding
+        raise _no_words_error(p, len(data), "bytes")
     doc = get_reader(fmt)(p, data, options)
     if not doc.blocks:
         raise EmptyDocument(p, "no text found in the file")
+    if fmt == "html" and _no_word_breaks(doc.text.encode("utf-8")):  # markup has no words: its text
+        raise _no_words_error(p, len(doc.text), "characters of text")
     if options.max_words:
         words = doc.word_count()
         if words > options.max_words:

@@ -94,9 +94,12 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     report = BatchReport(total=len(files), workers=max(1, workers), db=redact(str(db)) if db else None,
                          left_out=left_out)
 
-    def record(result: DocResult) -> None:
-        if result.status is not Status.SKIPPED:
-            _store(archive, result, version)
+    # files with the same bytes as an earlier file of the batch share its outcome: SKIPPED when it was
+    # stored (or skipped), FAILED with its error when it failed, so that every bad copy is listed
+    outcomes: dict[str, tuple[str, Status, str | None]] = {}  # digest -> (first path, status, error)
+    copies: dict[str, list[str]] = {}  # digest -> later paths waiting for the first one's result
+
+    def count(result: DocResult) -> None:
         report.counts[result.status] += 1
         if result.status is Status.FAILED:
             report.failures.append((result.path, result.error or "failed"))
@@ -105,10 +108,26 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
         if progress is not None:
             progress(result, report.done, report.total)
 
+    def record(result: DocResult) -> None:
+        if result.status is not Status.SKIPPED:
+            _store(archive, result, version)
+        count(result)
+        if result.content_hash:
+            outcomes[result.content_hash] = (result.path, result.status, result.error)
+            for path in copies.pop(result.content_hash, []):
+                count(_copy_result(path, result.content_hash, outcomes[result.content_hash]))
+
+    def same_content(path: str, digest: str) -> None:
+        if digest in outcomes:
+            count(_copy_result(path, digest, outcomes[digest]))
+        else:
+            copies.setdefault(digest, []).append(path)
+
     stop = Stop()
     try:
         with stop:
-            tasks = _tasks(files, archive, version, force, retry_failed, record, stop, _max_bytes(limits))
+            tasks = _tasks(files, archive, version, force, retry_failed, record, same_content, stop,
+                           _max_bytes(limits))
             if spec is not None:
                 from pipeline.scale.cluster import DEFAULT_RETRIES, ClusterInfo, run_cluster
 
@@ -199,11 +218,22 @@ def file_digest(path: Path, max_bytes: int, *, chunk: int = 1 << 20) -> tuple[st
     return h.hexdigest(), ErrorItem("batch", err.one_line(), err.code)
 
 
+def _copy_result(path: str, digest: str, first: tuple[str, Status, str | None]) -> DocResult:
+    """The result of a file with the same bytes as ``first`` (path, status, error) of this batch: not
+    run or stored again, but listed as FAILED (with the first one's error) when that one failed."""
+    first_path, status, error = first
+    if status is Status.FAILED:
+        return DocResult(path, digest, Status.FAILED,
+                         errors=[ErrorItem("batch", f"{path}: same content as {first_path}, which failed: {error}")])
+    return DocResult(path, digest, Status.SKIPPED, errors=[ErrorItem("batch", f"same content as {first_path}")])
+
+
 def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, retry_failed: bool,
-           record: Callable[[DocResult], None], stop: Stop, max_bytes: int) -> Iterator[Task]:
+           record: Callable[[DocResult], None], same_content: Callable[[str, str], None], stop: Stop,
+           max_bytes: int) -> Iterator[Task]:
     """Hash files lazily (so the first documents start at once), skipping what is stored already
-    and files with the same bytes as an earlier file of this batch. A file over the size limit is
-    FAILED without being read whole."""
+    and handing files with the same bytes as an earlier file of this batch to ``same_content``. A
+    file over the size limit is FAILED without being read whole."""
     first: dict[str, str] = {}
     failed = set() if force or retry_failed else _failed_before(archive, version)
     for f in files:
@@ -217,8 +247,7 @@ def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, r
                                                "check its permissions", "MB001")]))
             continue
         if digest in first:
-            record(DocResult(str(f), digest, Status.SKIPPED,
-                             errors=[ErrorItem("batch", f"same content as {first[digest]}")]))
+            same_content(str(f), digest)
             continue
         first[digest] = str(f)
         if not force and (digest in failed or archive.seen(digest, version)):

@@ -3,12 +3,12 @@ sha256 of their bytes)."""
 
 from __future__ import annotations
 
-import errno
 import glob
 import os
-import stat
 from pathlib import Path
 from typing import Iterable, Iterator
+
+from pipeline.core.files import entry_problem
 
 # Extensions read by their reader (pipeline.extract.sniff.EXTENSIONS), plus documents minutebook
 # cannot read but a user expects to hear about (they come out FAILED with a "convert it" hint rather
@@ -58,28 +58,6 @@ def _looks_like_document(path: Path, exts: set[str]) -> bool:
     except OSError:
         return False
     return bool(head.strip()) and sniff_format(head) in FORMATS
-
-
-def entry_problem(path: str | Path) -> str | None:
-    """Why ``path`` is not a file to read, or None for a regular file (or a symbolic link that resolves,
-    without a loop, to one). Named pipes, devices and sockets would block or never end; loops and
-    broken links cannot be read."""
-    link = os.path.islink(path)
-    try:
-        st = os.stat(path)  # follows links; ELOOP for a loop
-    except OSError as e:
-        if e.errno == errno.ELOOP:
-            return "a symbolic link loop"
-        if link and e.errno == errno.ENOENT:
-            return "a broken symbolic link (its target does not exist)"
-        return f"cannot be read ({e.strerror or e})"
-    mode = st.st_mode
-    if stat.S_ISREG(mode):
-        return None
-    what = ("a folder" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
-    return (f"a symbolic link to {what}" if link else what) + ", not a regular file"
 
 
 def _walk(root: Path) -> Iterator[Path]:

@@ -604,3 +604,24 @@ def test_failures_that_were_the_archives_are_retried_by_a_plain_rerun(tmp_path):
     again = run_batch([docs], archive=archive, stages=FAST, vectors=False)
     assert again.counts[Status.SUCCESS] == 1 and again.counts[Status.SKIPPED] == 3
     assert archive.by_name()["m1.txt"].status == "SUCCESS"
+
+
+def test_identical_bad_files_are_each_listed_as_failed(tmp_path):
+    d = tmp_path / "junk"
+    d.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (d / name).write_bytes(b"\x00" * 10_000)
+    for name in ("x1.txt", "x2.txt"):
+        (d / name).write_bytes(b"x" * 100_000)
+    (d / "good.txt").write_text(MINUTES.format(topic="good"), encoding="utf-8")
+    (d / "good-copy.txt").write_text(MINUTES.format(topic="good"), encoding="utf-8")
+    for workers in (1, 2):
+        archive = FakeArchive()
+        report = run_batch([d], archive=archive, stages=FAST, vectors=False, workers=workers)
+        failed = dict((Path(p).name, e) for p, e in report.failures)
+        assert sorted(failed) == ["a.txt", "b.txt", "c.txt", "x1.txt", "x2.txt"], report.failures
+        assert "NUL bytes" in failed["b.txt"] and "same content as" in failed["b.txt"] and "b.txt" in failed["b.txt"]
+        assert "no words" in failed["x2.txt"]
+        assert report.counts[Status.SUCCESS] == 1 and report.counts[Status.SKIPPED] == 1  # the good copy
+        assert report.done == report.total == 7
+        assert len(archive.docs) == 3  # one record per content
