@@ -136,6 +136,24 @@ def _no_word_breaks(data: bytes) -> bool:
     return sum(data.count(b) for b in _WORD_BREAKS) * _BYTES_PER_BREAK < len(data)
 
 
+def word_limit_error(path: str | Path, words: int, max_words: int, *, at_least: bool = False) -> LimitExceeded:
+    """The error for a document over the word limit (``at_least``: counted only until it was clear)."""
+    count = f"more than {words:,}" if at_least else f"{words:,}"
+    return LimitExceeded(path, f"the text has {count} words, over the {max_words:,}-word limit for one document",
+                         "split the file into one file per meeting, or raise the limit with --max-words")
+
+
+def _words_beyond(data: bytes, limit: int, chunk: int = 1 << 20) -> int | None:
+    """Words (runs of non-space bytes) counted a chunk at a time, stopping as soon as there are more
+    than ``limit``: that count, or None when the data is within the limit. Memory: one chunk."""
+    n = 0
+    for start in range(0, len(data), chunk):
+        n += len(data[start:start + chunk].split())
+        if n > limit:
+            return n
+    return None
+
+
 def _no_words_error(path: Path, size: int, unit: str) -> EmptyDocument:
     return EmptyDocument(path, f"the text has no words: {size:,} {unit} with hardly a space or line break, not minutes",
                          "check that it is the right file")
@@ -170,6 +188,12 @@ def read_document(path: str | Path, *, as_format: str | None = None, options: Re
     fmt = detect_format(p, data, as_format)
     if fmt in ("text", "markdown") and _no_word_breaks(data):  # on the bytes, before decoding
         raise _no_words_error(p, len(data), "bytes")
+    if fmt in ("text", "markdown") and options.max_words:
+        # far over the word limit: refused on the bytes, before decoding (a 50 MB text in a second,
+        # not after building 8 million words' worth of blocks); the margin covers Markdown's syntax
+        over = _words_beyond(data, options.max_words + options.max_words // 4)
+        if over is not None:
+            raise word_limit_error(p, over, options.max_words, at_least=True)
     doc = get_reader(fmt)(p, data, options)
     if not doc.blocks:
         raise EmptyDocument(p, "no text found in the file")
@@ -178,8 +202,7 @@ def read_document(path: str | Path, *, as_format: str | None = None, options: Re
     if options.max_words:
         words = doc.word_count()
         if words > options.max_words:
-            raise LimitExceeded(p, f"the text has {words:,} words, over the {options.max_words:,}-word limit for one document",
-                                "split the file into one file per meeting, or raise the limit with --max-words")
+            raise word_limit_error(p, words, options.max_words)
     if options.max_block_chars and any(len(b.text) > options.max_block_chars for b in doc.blocks):
         _split_long_blocks(doc, options.max_block_chars)
     return doc
@@ -233,4 +256,4 @@ def _split_long_blocks(doc: Document, limit: int) -> None:
     doc.quality.notes.append(f"paragraphs over {limit} characters were split into blocks of at most {limit}")
 
 
-__all__ = ["ReadOptions", "read_document", "size_limit_error", "detect_format", "register_reader", "get_reader", "FORMATS"]
+__all__ = ["ReadOptions", "read_document", "size_limit_error", "word_limit_error", "detect_format", "register_reader", "get_reader", "FORMATS"]

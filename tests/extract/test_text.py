@@ -173,3 +173,24 @@ def test_html_whose_text_has_no_words_is_not_minutes(tmp_path):
     p.write_text("<html><body><h1>Minutes</h1><p>" + "x" * 100_000 + "</p></body></html>", encoding="utf-8")
     with pytest.raises(EmptyDocument, match="no words"):
         read_document(p)
+
+
+def test_far_over_the_word_limit_is_refused_before_decoding(tmp_path, monkeypatch):
+    import pipeline.extract as extract
+    from pipeline.core.errors import LimitExceeded
+
+    p = tmp_path / "huge.txt"
+    p.write_text("The committee agreed the budget for the year.\n" * 20_000, encoding="utf-8")  # 160,000 words
+
+    def no_reader(fmt):
+        raise AssertionError("decoded and read although the word count was known from the bytes")
+
+    monkeypatch.setattr(extract, "get_reader", no_reader)
+    with pytest.raises(LimitExceeded, match="more than .* words, over the 100,000-word limit") as e:
+        read_document(p, options=ReadOptions(max_words=100_000))
+    assert e.value.code == "MB009"
+    monkeypatch.undo()
+    # just over the limit (within the margin): decoded, counted exactly, refused with the exact count
+    with pytest.raises(LimitExceeded, match="the text has 160,000 words"):
+        read_document(p, options=ReadOptions(max_words=150_000))
+    assert read_document(p, options=ReadOptions(max_words=160_000)).word_count() == 160_000
