@@ -249,6 +249,7 @@ def tag(
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Parallel worker processes (each loads the models once).")] = 1,
     force: Annotated[bool, typer.Option("--force", help="Tag again files already stored with this pipeline version.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again files that failed before.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove from the archive the documents whose files are gone (without it they are listed).")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds allowed per document (0 = no limit).")] = 300.0,
     max_mb: MaxMbOpt = None,
     max_pages: MaxPagesOpt = None,
@@ -268,7 +269,7 @@ def tag(
     with _errors(debug, paths[0] if paths else None):
         with contextlib.nullcontext() if quiet else RichProgress() as bar:
             report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
-                               limits=limits, progress=bar, cluster=cluster, retries=retries)
+                               limits=limits, progress=bar, cluster=cluster, retries=retries, prune=prune)
         if not quiet:
             from rich.console import Console
             from rich.markup import escape
@@ -288,6 +289,11 @@ def tag(
                 console.print(f"[red]FAILED[/red] {escape(line)}")
             for path, reason in report.left_out[:50]:
                 console.print(f"[yellow]LEFT OUT[/yellow] {escape(printable(path))}: {reason}")
+            for old, new in report.moved[:50]:
+                console.print(f"[cyan]MOVED[/cyan] {escape(printable(old))} -> {escape(printable(new))}")
+            for path in report.gone[:50]:
+                console.print(f"[{'red' if report.pruned else 'yellow'}]{'REMOVED' if report.pruned else 'GONE'}"
+                              f"[/] {escape(printable(path))}")
             console.print(report.summary())
         raise typer.Exit(report.exit_code)
 

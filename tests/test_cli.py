@@ -286,3 +286,22 @@ def test_output_written_atomically(tmp_path):
     assert r.exit_code == 0, r.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["title"]
     assert sorted(x.name for x in tmp_path.iterdir()) == ["m.md", "record.json"]
+
+
+def test_a_bad_since_is_a_bad_option_not_an_archive_error(tmp_path):
+    from pipeline.archive.archive import Archive
+
+    db = tmp_path / "a.db"
+    Archive.open(db).close()  # an empty archive
+    r = run("search", "budget", "--since", "last tuesday", "--text-only", "--db", str(db))
+    assert_one_line_error(r, "last tuesday", "MB024")
+    r = run("actions", "--due-before", "2024-13-01", "--db", str(db))
+    assert_one_line_error(r, "2024-13-01", "MB024")
+
+
+def test_control_characters_in_a_file_name_are_escaped_in_the_error(tmp_path):
+    p = tmp_path / "evil\nname\x1b[31m.xyz"
+    p.write_text(MINUTES, encoding="utf-8")
+    r = run("analyse", str(p))
+    assert_one_line_error(r, "evil\\nname\\x1b[31m.xyz", "MB002")
+    assert "\x1b" not in r.stderr

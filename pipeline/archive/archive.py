@@ -55,13 +55,14 @@ are required; when that matches nothing the tokens are tried again joined with O
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from pipeline import PIPELINE_VERSION
 from pipeline.archive.backend import ArchiveBackend
@@ -86,7 +87,7 @@ from pipeline.archive.types import (
     ThemeCount,
 )
 from pipeline.archive.url import is_postgres_url
-from pipeline.core.errors import ArchiveError, ArchiveUnavailable
+from pipeline.core.errors import ArchiveError, ArchiveUnavailable, BadDate
 from pipeline.core.names import name_key
 from pipeline.core.output import describe_os_error
 from pipeline.core.record import Meeting
@@ -199,13 +200,34 @@ class Archive:
         Idempotent per ``content_hash``: writing the same content again replaces its rows (as does a
         new content for the same ``path``: the file changed). FAILED and SKIPPED documents keep their
         error and no meeting; a SKIPPED write never replaces a stored SUCCESS/PARTIAL record."""
-        if self.backend.readonly:
-            raise ArchiveError(self.path, "the archive is open read-only", "open it without readonly to write")
         ids: list[int] = []
-        self.backend.begin()
-        try:
+        with self._transaction():
             for r in results:
                 ids.append(self._write_one(r))
+        return ids
+
+    def move(self, content_hash: str, path: str) -> None:
+        """The file with this content is now at ``path`` (moved or renamed): point its record there, and
+        drop the record of an older content that ``path`` held (the file was overwritten)."""
+        with self._transaction():
+            self.backend.move_document(content_hash, str(path))
+
+    def forget(self, ids: Iterable[int]) -> None:
+        """Remove these documents (``documents.id``) and everything stored for them (``tag --prune``)."""
+        todo = list(ids)
+        if todo:
+            with self._transaction():
+                self.backend.delete_documents(todo)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction: committed whole or rolled back; the driver's errors become
+        ``ArchiveError`` (``ArchiveUnavailable`` when the storage, not the data, failed)."""
+        if self.backend.readonly:
+            raise ArchiveError(self.path, "the archive is open read-only", "open it without readonly to write")
+        self.backend.begin()
+        try:
+            yield
             self.backend.commit()
         except self.backend.Error as e:
             self.backend.rollback()
@@ -221,7 +243,6 @@ class Archive:
             raise
         finally:
             self._vectors = None
-        return ids
 
     def _write_one(self, r: TaggedDocument) -> int:
         b = self.backend
@@ -816,6 +837,6 @@ def _date_bound(value: str | date | None, *, upper: bool, path: Path) -> str | N
             return f"{y:04d}-{int(mo):02d}-{'31' if upper else '01'}"
         return f"{y:04d}-{'12-31' if upper else '01-01'}"
     except ValueError:
-        raise ArchiveError(path, f"{s!r} is not a date", "write dates as YYYY, YYYY-MM or YYYY-MM-DD") from None
+        raise BadDate(path, f"{s!r} is not a date", "write dates as YYYY, YYYY-MM or YYYY-MM-DD") from None
 
 

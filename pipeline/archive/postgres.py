@@ -255,6 +255,13 @@ class PostgresBackend:
     def delete_document(self, content_hash: str, path: str) -> None:
         self._x("DELETE FROM documents WHERE content_hash = %s OR path = %s", (content_hash, path))
 
+    def move_document(self, content_hash: str, path: str) -> None:
+        self._x("DELETE FROM documents WHERE path = %s AND content_hash <> %s", (path, content_hash))
+        self._x("UPDATE documents SET path = %s WHERE content_hash = %s", (path, content_hash))
+
+    def delete_documents(self, ids: Sequence[int]) -> None:
+        self._x("DELETE FROM documents WHERE id = ANY(%s)", ([int(i) for i in ids],))
+
     def insert_document(self, r: TaggedDocument, *, pages: int | None, models: dict[str, str]) -> int:
         return int(self._x(
             "INSERT INTO documents (path, content_hash, format, status, error, pages, pipeline_version, models, "

@@ -158,6 +158,13 @@ class SQLiteBackend:
         """Remove the rows for this content, and for an older content of the same file path."""
         self.conn.execute("DELETE FROM documents WHERE content_hash = ? OR path = ?", (content_hash, path))
 
+    def move_document(self, content_hash: str, path: str) -> None:
+        self.conn.execute("DELETE FROM documents WHERE path = ? AND content_hash <> ?", (path, content_hash))
+        self.conn.execute("UPDATE documents SET path = ? WHERE content_hash = ?", (path, content_hash))
+
+    def delete_documents(self, ids: Sequence[int]) -> None:
+        self.conn.executemany("DELETE FROM documents WHERE id = ?", [(int(i),) for i in ids])
+
     def insert_document(self, r: TaggedDocument, *, pages: int | None, models: dict[str, str]) -> int:
         cur = self.conn.execute(
             "INSERT INTO documents (path, content_hash, format, status, error, pages, pipeline_version, models, "

@@ -128,6 +128,14 @@ class BadOption(MinutebookError):
     default_hint = "check the option's value (see --help)"
 
 
+class BadDate(BadOption, ArchiveError):
+    """A date filter (``--since``, ``--until``, ``--due-before``) that is not a date. Still an
+    ``ArchiveError`` for callers that catch those; its code is the bad option's."""
+
+    code = "MB024"
+    default_hint = "write dates as YYYY, YYYY-MM or YYYY-MM-DD"
+
+
 @dataclass(frozen=True)
 class ErrorItem:
     """One problem with a document (docling's ErrorItem): where it happened and what it was. A batch

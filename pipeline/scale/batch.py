@@ -40,6 +40,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from pipeline.core.errors import ErrorItem, MinutebookError, WriteFailed
 from pipeline.core.output import describe_os_error
 from pipeline.scale.discover import discover
+from pipeline.scale.follow import Follower
 from pipeline.scale.local import START_METHOD, run_inline, run_pool
 from pipeline.scale.results import ArchiveLike, BatchReport, DocResult, Limits, ProgressFn, Status, Stop, Task, note
 from pipeline.scale.tagger import TagConfig, Tagger, batch_version
@@ -51,7 +52,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
               as_format: str | None = None, encoding: str | None = None, themes_file: str | Path | None = None,
               summariser: str | None = None, plugins: Sequence[str] = (), retry_failed: bool = False,
               start_method: str | None = None, cluster: str | None = None, retries: int | None = None,
-              ship_files: bool | None = None) -> BatchReport:
+              ship_files: bool | None = None, prune: bool = False) -> BatchReport:
     """Tag every document under ``paths`` into the archive at ``db`` (``Archive.open(db)``; None = the
     default archive), or into ``archive`` when given (any object with ``seen`` and ``write``).
 
@@ -65,6 +66,10 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     (``tcp://HOST:8786``) or ``local:N`` (see ``pipeline.scale.cluster``; ``workers`` is then ignored).
     ``retries`` bounds how often a document is tried again after its worker died or the task itself
     failed (default 2); ``ship_files`` sends the files' bytes with the tasks (default: for an address).
+
+    The archive follows the folder (``pipeline.scale.follow``): a stored file that moved has its path
+    updated, a path overwritten with another stored content loses its old record, and stored documents
+    whose files are gone are listed in ``report.gone`` - or removed, with ``prune``.
     """
     from pipeline.stages import DEFAULT_STAGES
 
@@ -93,6 +98,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
 
     report = BatchReport(total=len(files), workers=max(1, workers), db=redact(str(db)) if db else None,
                          left_out=left_out)
+    follower = Follower(archive)
 
     # files with the same bytes as an earlier file of the batch share its outcome: SKIPPED when it was
     # stored (or skipped), FAILED with its error when it failed, so that every bad copy is listed
@@ -126,8 +132,8 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     stop = Stop()
     try:
         with stop:
-            tasks = _tasks(files, archive, version, force, retry_failed, record, same_content, stop,
-                           _max_bytes(limits))
+            tasks = _tasks(files, archive, version, force, retry_failed, record, same_content,
+                           follower.found_stored, stop, _max_bytes(limits))
             if spec is not None:
                 from pipeline.scale.cluster import DEFAULT_RETRIES, ClusterInfo, run_cluster
 
@@ -141,7 +147,11 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
                 run_pool(tasks, config, report.workers, record, stop, start_method or START_METHOD)
     except KeyboardInterrupt:
         stop.requested = True
+    else:
+        if not stop.requested:  # a whole run: what the archive holds of files that are gone
+            report.gone, report.pruned = follower.gone(prune=prune), prune
     finally:
+        report.moved, report.dropped = follower.moved, follower.dropped
         report.interrupted = stop.requested
         report.elapsed = time.perf_counter() - t0
         if own_archive and hasattr(archive, "close"):
@@ -229,8 +239,8 @@ def _copy_result(path: str, digest: str, first: tuple[str, Status, str | None]) 
 
 
 def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, retry_failed: bool,
-           record: Callable[[DocResult], None], same_content: Callable[[str, str], None], stop: Stop,
-           max_bytes: int) -> Iterator[Task]:
+           record: Callable[[DocResult], None], same_content: Callable[[str, str], None],
+           found_stored: Callable[[str, str], None], stop: Stop, max_bytes: int) -> Iterator[Task]:
     """Hash files lazily (so the first documents start at once), skipping what is stored already
     and handing files with the same bytes as an earlier file of this batch to ``same_content``. A
     file over the size limit is FAILED without being read whole."""
@@ -251,6 +261,7 @@ def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, r
             continue
         first[digest] = str(f)
         if not force and (digest in failed or archive.seen(digest, version)):
+            found_stored(str(f), digest)  # moved or overwritten: the record follows the file
             record(DocResult(str(f), digest, Status.SKIPPED))
             continue
         if too_big is not None:

@@ -625,3 +625,53 @@ def test_identical_bad_files_are_each_listed_as_failed(tmp_path):
         assert report.counts[Status.SUCCESS] == 1 and report.counts[Status.SKIPPED] == 1  # the good copy
         assert report.done == report.total == 7
         assert len(archive.docs) == 3  # one record per content
+
+
+# ---- the archive follows the folder (issue 19) -----------------------------------------------------
+
+def _paths(db: Path | str) -> dict[str, str]:
+    from pipeline.archive.archive import Archive
+
+    with Archive.open(db, readonly=True) as a:
+        return {d.content_hash: d.path for d in a.documents()}
+
+
+def test_moved_files_overwritten_files_and_gone_files(tmp_path, archive_target):
+    docs = _four_minutes(tmp_path / "docs")
+    db = archive_target  # a SQLite file, or a PostgreSQL archive when $MINUTEBOOK_TEST_PG is set
+    run_batch([docs], db=db, stages=FAST, vectors=False)
+    before = _paths(db)
+    assert len(before) == 4
+
+    # copied to docs2, tagged there, then docs deleted: the records follow the files
+    import shutil
+
+    shutil.copytree(docs, tmp_path / "docs2")
+    copied = run_batch([tmp_path / "docs2"], db=db, stages=FAST, vectors=False)
+    assert copied.counts[Status.SKIPPED] == 4 and not copied.moved  # the originals are still there
+    shutil.rmtree(docs)
+    moved = run_batch([tmp_path / "docs2"], db=db, stages=FAST, vectors=False)
+    assert len(moved.moved) == 4 and "4 moved" in moved.summary()
+    after = _paths(db)
+    assert sorted(after) == sorted(before)
+    assert all(Path(p).parent == (tmp_path / "docs2").resolve() for p in after.values())
+
+    # m0 overwritten with m1's bytes: m0's old content is no longer anywhere, its record goes
+    d2 = tmp_path / "docs2"
+    old_m0 = content_hash(d2 / "m0.txt")
+    (d2 / "m0.txt").write_bytes((d2 / "m1.txt").read_bytes())
+    over = run_batch([d2], db=db, stages=FAST, vectors=False)
+    assert over.dropped == [str((d2 / "m0.txt").resolve())]
+    assert old_m0 not in _paths(db) and len(_paths(db)) == 3
+
+    # m1 and m0 (same bytes) deleted, m2 changed: m2 re-tagged, the gone file is reported, then pruned
+    (d2 / "m0.txt").unlink()
+    (d2 / "m1.txt").unlink()
+    (d2 / "m2.txt").write_text(MINUTES.format(topic="a new agenda"), encoding="utf-8")
+    changed = run_batch([d2], db=db, stages=FAST, vectors=False)
+    assert changed.counts[Status.SUCCESS] == 1 and changed.gone == [str((d2 / "m1.txt").resolve())]
+    assert "--prune" in changed.summary() and len(_paths(db)) == 3
+    pruned = run_batch([d2], db=db, stages=FAST, vectors=False, prune=True)
+    assert pruned.pruned and pruned.gone == changed.gone
+    assert sorted(Path(p).name for p in _paths(db).values()) == ["m2.txt", "m3.txt"]
+    assert run_batch([d2], db=db, stages=FAST, vectors=False).gone == []
