@@ -110,9 +110,12 @@ def analyse(
 ) -> None:
     """Read one file and print its meeting record (JSON, or Markdown for people). A file that holds
     several meetings gives one record each: a JSON list (Markdown: one after another)."""
+    from pipeline.core.output import check_output, write_atomic
     from pipeline.draft.markdown import meeting_markdown
 
     with _errors(debug, file):
+        if output:
+            output = check_output(output, [file])  # before any work: never the input, a folder or nowhere
         meetings = _analyse(file, as_format, encoding, themes, summariser, (max_mb, max_pages, max_words))
         if format == OutFormat.json and len(meetings) == 1:
             text = meetings[0].model_dump_json(indent=2) + "\n"
@@ -121,7 +124,7 @@ def analyse(
         else:
             text = "\n\n---\n\n".join(meeting_markdown(m) for m in meetings)
         if output:
-            output.write_text(text, encoding="utf-8")
+            write_atomic(output, text.encode("utf-8"))
         else:
             sys.stdout.write(text)
 
@@ -167,14 +170,18 @@ def summarise(
     debug: DebugOpt = False,
 ) -> None:
     """Write the draft summary a secretary checks and sends after the meeting."""
-    from pipeline.core.errors import MinutebookError
+    from pipeline.core.errors import BadOption
+    from pipeline.core.output import check_output, write_atomic
     from pipeline.draft.build import build_draft
     from pipeline.draft.ics import render_ics
     from pipeline.draft.render import choose_meetings, render_drafts
 
     with _errors(debug, file):
         if format == DraftFormat.docx and output is None:
-            raise MinutebookError(file, "a DOCX draft needs a file to go to", "add -o draft.docx")
+            raise BadOption(file, "a DOCX draft needs a file to go to", "add -o draft.docx")
+        # before any work: never the input, a folder or a folder that does not exist
+        output = check_output(output, [file]) if output else None
+        calendar = check_output(calendar, [file], option="--calendar") if calendar else None
         chosen = choose_meetings(file, meeting)  # a bad --meeting fails before the analysis
         meetings = chosen(_analyse(file, as_format, encoding, themes, summariser, (max_mb, max_pages, max_words),
                                    on_stage=_progress(quiet)))
@@ -183,9 +190,9 @@ def summarise(
             if target is None:
                 sys.stdout.write(data.decode("utf-8"))
             else:
-                target.write_bytes(data)
+                write_atomic(check_output(target, [file]), data)
         if calendar:
-            calendar.write_bytes(render_ics(meetings[-1]))
+            write_atomic(calendar, render_ics(meetings[-1]))
         if not quiet and output:
             typer.echo(f"minutebook: wrote {output}" + (f" and {calendar}" if calendar else ""), err=True)
 
@@ -242,6 +249,7 @@ def tag(
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Parallel worker processes (each loads the models once).")] = 1,
     force: Annotated[bool, typer.Option("--force", help="Tag again files already stored with this pipeline version.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again files that failed before.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove from the archive the documents whose files are gone (without it they are listed).")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds allowed per document (0 = no limit).")] = 300.0,
     max_mb: MaxMbOpt = None,
     max_pages: MaxPagesOpt = None,
@@ -262,10 +270,14 @@ def tag(
     with _errors(debug, paths[0] if paths else None):
         with contextlib.nullcontext() if quiet else RichProgress() as bar:
             report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
-                               limits=limits, progress=bar, cluster=cluster, retries=retries, profile=profile)
+                               limits=limits, progress=bar, cluster=cluster, retries=retries, prune=prune,
+                               profile=profile)
         if not quiet:
             from rich.console import Console
+            from rich.markup import escape
             from rich.table import Table
+
+            from pipeline.core.errors import printable
 
             t = Table(title="minutebook tag")
             t.add_column("status")
@@ -275,7 +287,15 @@ def tag(
             console = Console(stderr=True)
             console.print(t)
             for path, error in report.failures[:50]:
-                console.print(f"[red]FAILED[/red] {error}" if str(path) in error else f"[red]FAILED[/red] {path}: {error}")
+                line = error if str(path) in error else f"{path}: {error}"
+                console.print(f"[red]FAILED[/red] {escape(line)}")
+            for path, reason in report.left_out[:50]:
+                console.print(f"[yellow]LEFT OUT[/yellow] {escape(printable(path))}: {reason}")
+            for old, new in report.moved[:50]:
+                console.print(f"[cyan]MOVED[/cyan] {escape(printable(old))} -> {escape(printable(new))}")
+            for path in report.gone[:50]:
+                console.print(f"[{'red' if report.pruned else 'yellow'}]{'REMOVED' if report.pruned else 'GONE'}"
+                              f"[/] {escape(printable(path))}")
             console.print(report.summary())
         if report.profile is not None:
             for line in report.profile.lines():
@@ -368,8 +388,10 @@ def themes(
 ) -> None:
     """How often each theme came up, by period (table, and a chart as PNG or SVG)."""
     from pipeline.archive.archive import Archive
+    from pipeline.core.output import check_output, write_atomic
 
     with _errors(debug, db):
+        chart = check_output(chart, option="--chart") if chart else None
         with Archive.open(db, readonly=True) as archive:
             rows = archive.themes(by=by.value)
         _emit(rows, format, [("period", by.value), ("label", "theme"), ("sections", "sections"),
@@ -377,7 +399,7 @@ def themes(
         if chart:
             from pipeline.archive.charts import theme_chart
 
-            theme_chart(rows, chart, by=by.value)
+            write_atomic(chart, lambda tmp: theme_chart(rows, tmp, by=by.value))
             typer.echo(f"minutebook: wrote {chart}", err=True)
 
 

@@ -399,6 +399,51 @@ def text_utf16_nobom(folder: Path, rng: random.Random) -> Path:
     return p
 
 
+def text_nul_filled(folder: Path, rng: random.Random) -> Path:
+    """A file that was allocated but never written (as a crashed copy leaves it)."""
+    p = folder / _name(rng, "zeros", rng.choice([".txt", ".md", ""]))
+    p.write_bytes(b"\x00" * rng.randint(10_000, 200_000))
+    return p
+
+
+def text_no_spaces(folder: Path, rng: random.Random, *, mb: int | None = None) -> Path:
+    """A 10 MB line of one character: no words at all."""
+    p = folder / _name(rng, "nospace", ".txt")
+    p.write_bytes(bytes([rng.choice(b"xyzq")]) * ((mb or 10) << 20))
+    return p
+
+
+def elf_named_pdf(folder: Path, rng: random.Random) -> Path:
+    """A program (ELF: zero bytes at odd and even offsets, symbol names between) named .pdf."""
+    body = b"".join(b"\x00" * rng.randint(8, 40) + b"GLIBC_2.%d text_%d\x00" % (rng.randint(2, 34), i) for i in range(400))
+    p = folder / _name(rng, "program", ".pdf")
+    p.write_bytes(b"\x7fELF\x02\x01\x01\x00" + body)
+    return p
+
+
+def named_pipe(folder: Path, rng: random.Random) -> Path:
+    """A FIFO named like minutes: opening it for reading blocks until a writer comes, i.e. for ever."""
+    import os
+
+    p = folder / _name(rng, "pipe", ".md")
+    os.mkfifo(p)
+    return p
+
+
+def symlink_loop(folder: Path, rng: random.Random) -> Path:
+    a, b = folder / _name(rng, "loop-a", ".md"), folder / _name(rng, "loop-b", ".md")
+    a.symlink_to(b.name)
+    b.symlink_to(a.name)
+    return a
+
+
+def dev_zero_link(folder: Path, rng: random.Random) -> Path:
+    """A link to /dev/zero: endless bytes, so hashing or reading it never ends."""
+    p = folder / _name(rng, "zero", ".txt")
+    p.symlink_to("/dev/zero")
+    return p
+
+
 def empty_file(folder: Path, rng: random.Random) -> Path:
     p = folder / _name(rng, "empty", rng.choice([".txt", ".pdf", ".docx", ".md", ".html"]))
     p.write_bytes(b"")
@@ -453,6 +498,16 @@ CLASSES: dict[str, tuple[Gen, str | frozenset[str]]] = {
     "empty-file": (empty_file, frozenset({EMPTY})),
     "whitespace-only": (whitespace_file, frozenset({EMPTY})),
     "wrong-extension": (wrong_extension, frozenset({WRONG_EXT})),
+    # junk that is not minutes, and entries that are not files (issue 19)
+    "text-nul-filled": (text_nul_filled, frozenset({UNSUPPORTED})),
+    "text-no-spaces-10mb": (text_no_spaces, frozenset({EMPTY})),
+    "elf-named-pdf": (elf_named_pdf, frozenset({UNSUPPORTED})),
+    "named-pipe": (named_pipe, frozenset({UNSUPPORTED})),
+    "symlink-loop": (symlink_loop, frozenset({NOT_FOUND})),
+    "dev-zero-link": (dev_zero_link, frozenset({UNSUPPORTED})),
 }
 
-__all__ = ["CLASSES", "MINUTES", "minimal_pdf", "docx_bytes", "good_pdf_bytes"]
+# classes whose entry is not a regular file: ``tag`` leaves them out (reported), ``analyse`` refuses them
+NOT_FILES = ("named-pipe", "symlink-loop", "dev-zero-link")
+
+__all__ = ["CLASSES", "NOT_FILES", "MINUTES", "minimal_pdf", "docx_bytes", "good_pdf_bytes"]

@@ -237,3 +237,71 @@ def test_size_limit_names_its_option(tmp_path):
     r = run("analyse", str(p), "--max-mb", "1")
     assert_one_line_error(r, "big.txt", "MB009")
     assert "--max-mb" in r.stderr
+
+
+# ---- output paths are checked before any work (issue 19) ----------------------------------------
+
+@pytest.fixture
+def no_analysis(monkeypatch):
+    import pipeline.cli as cli
+
+    def refuse(*a, **k):
+        raise AssertionError("the analysis ran before the output path was checked")
+
+    monkeypatch.setattr(cli, "_analyse", refuse)
+
+
+@pytest.mark.parametrize("command", ["summarise", "analyse"])
+def test_output_equal_to_the_input_is_refused_and_the_input_kept(tmp_path, no_analysis, command):
+    p = write(tmp_path, "m.md", MINUTES)
+    assert_one_line_error(run(command, str(p), "-o", str(p)), "m.md", "MB022")
+    assert p.read_text(encoding="utf-8") == MINUTES
+    (tmp_path / "link.md").symlink_to(p)
+    assert_one_line_error(run(command, str(p), "-o", str(tmp_path / "link.md")), "link.md", "MB022")
+    assert p.read_text(encoding="utf-8") == MINUTES
+
+
+@pytest.mark.parametrize("command", ["summarise", "analyse"])
+def test_output_in_a_missing_folder_or_a_folder_is_refused_naming_the_output(tmp_path, no_analysis, command):
+    p = write(tmp_path, "m.md", MINUTES)
+    r = run(command, str(p), "-o", str(tmp_path / "missing" / "x.md"))
+    assert_one_line_error(r, "missing/x.md", "MB022")
+    assert_one_line_error(run(command, str(p), "-o", str(tmp_path)), str(tmp_path), "MB022")
+    if command == "summarise":
+        r = run(command, str(p), "-o", str(tmp_path / "d.md"), "--calendar", str(p))
+        assert_one_line_error(r, "m.md", "MB022")
+        assert p.read_text(encoding="utf-8") == MINUTES
+
+
+def test_docx_draft_without_output_is_a_bad_option(tmp_path, no_analysis):
+    p = write(tmp_path, "m.md", MINUTES)
+    assert_one_line_error(run("summarise", str(p), "-f", "docx"), "m.md", "MB024")
+
+
+def test_output_written_atomically(tmp_path):
+    p = write(tmp_path, "m.md", MINUTES)
+    out = tmp_path / "record.json"
+    out.write_text("previous record")
+    r = run("analyse", str(p), "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["title"]
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["m.md", "record.json"]
+
+
+def test_a_bad_since_is_a_bad_option_not_an_archive_error(tmp_path):
+    from pipeline.archive.archive import Archive
+
+    db = tmp_path / "a.db"
+    Archive.open(db).close()  # an empty archive
+    r = run("search", "budget", "--since", "last tuesday", "--text-only", "--db", str(db))
+    assert_one_line_error(r, "last tuesday", "MB024")
+    r = run("actions", "--due-before", "2024-13-01", "--db", str(db))
+    assert_one_line_error(r, "2024-13-01", "MB024")
+
+
+def test_control_characters_in_a_file_name_are_escaped_in_the_error(tmp_path):
+    p = tmp_path / "evil\nname\x1b[31m.xyz"
+    p.write_text(MINUTES, encoding="utf-8")
+    r = run("analyse", str(p))
+    assert_one_line_error(r, "evil\\nname\\x1b[31m.xyz", "MB002")
+    assert "\x1b" not in r.stderr

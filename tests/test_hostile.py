@@ -107,6 +107,12 @@ ERROR_CASES = {
     "wrong-extension": ({"MB003"}, {}),
     "text-huge-50mb": ({"MB009"}, {}),
     "text-long-line-5mb": ({"MB009"}, {}),
+    "text-nul-filled": ({"MB002"}, {}),
+    "text-no-spaces-10mb": ({"MB004"}, {}),
+    "elf-named-pdf": ({"MB002"}, {}),
+    "named-pipe": ({"MB002"}, {}),
+    "symlink-loop": ({"MB001"}, {}),
+    "dev-zero-link": ({"MB002"}, {}),
 }
 
 
@@ -273,7 +279,10 @@ def test_batch_survives_every_class_and_the_time_limit(tmp_path, bound):
     report = run_batch([folder], archive=archive, stages=["extract", "structure"], vectors=False,
                        limits=Limits(seconds=8))
     by = {Path(d.path).name: d for d in archive.docs}
-    assert report.total == len(list(folder.iterdir())) == len(by) + 0
+    entries = list(folder.iterdir())
+    left_out = {Path(p).name for p, _ in report.left_out}
+    assert len(left_out) == len(hostile.NOT_FILES) + 1  # the loop's two links
+    assert report.total == len(entries) - len(left_out) == len(by)
     for name, d in by.items():
         if name.startswith("script-"):
             assert d.status in ("SUCCESS", "PARTIAL"), (name, d.error)

@@ -66,6 +66,7 @@ bare ``AND``/``OR``/``NOT``/``NEAR`` and tokens without a letter or digit are dr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -73,7 +74,7 @@ import re
 import time
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from pipeline import PIPELINE_VERSION
 from pipeline.archive.backend import ArchiveBackend
@@ -108,8 +109,9 @@ from pipeline.archive.types import (
     ThemeCount,
 )
 from pipeline.archive.url import is_postgres_url
-from pipeline.core.errors import ArchiveError
+from pipeline.core.errors import ArchiveError, ArchiveUnavailable, BadDate
 from pipeline.core.names import name_key
+from pipeline.core.output import describe_os_error
 from pipeline.core.record import Meeting
 from pipeline.core.tasks import same_task, task_words
 
@@ -237,20 +239,46 @@ class Archive:
         Idempotent per ``content_hash``: writing the same content again replaces its rows (as does a
         new content for the same ``path``: the file changed). FAILED and SKIPPED documents keep their
         error and no meeting; a SKIPPED write never replaces a stored SUCCESS/PARTIAL record."""
-        if self.backend.readonly:
-            raise ArchiveError(self.path, "the archive is open read-only", "open it without readonly to write")
         ids: list[int] = []
         self._lap = time.perf_counter()
-        self.backend.begin()
-        try:
+        with self._transaction():
             for r in results:
                 ids.append(self._write_one(r))
+        return ids
+
+    def move(self, content_hash: str, path: str) -> None:
+        """The file with this content is now at ``path`` (moved or renamed): point its record there, and
+        drop the record of an older content that ``path`` held (the file was overwritten)."""
+        with self._transaction():
+            self.backend.move_document(content_hash, str(path))
+
+    def forget(self, ids: Iterable[int]) -> None:
+        """Remove these documents (``documents.id``) and everything stored for them (``tag --prune``)."""
+        todo = list(ids)
+        if todo:
+            with self._transaction():
+                self.backend.delete_documents(todo)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction: committed whole or rolled back; the driver's errors become
+        ``ArchiveError`` (``ArchiveUnavailable`` when the storage, not the data, failed)."""
+        if self.backend.readonly:
+            raise ArchiveError(self.path, "the archive is open read-only", "open it without readonly to write")
+        self.backend.begin()
+        try:
+            yield
             self.backend.commit()
             self._timed("commit")
         except self.backend.Error as e:
             self.backend.rollback()
             detail = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            if isinstance(e, self.backend.Unavailable):  # disk full, read-only, lost server: not the document's
+                raise ArchiveUnavailable(self.path, f"could not write to the archive ({detail})") from e
             raise ArchiveError(self.path, f"could not write to the archive ({detail})") from e
+        except OSError as e:
+            self.backend.rollback()
+            raise ArchiveUnavailable(self.path, f"could not write to the archive ({describe_os_error(e)})") from e
         except BaseException:
             self.backend.rollback()
             raise
@@ -258,7 +286,6 @@ class Archive:
             self._vectors = None
             self._themes = None
             self._stems = (-1, {})
-        return ids
 
     def _write_one(self, r: TaggedDocument) -> int:
         b = self.backend
@@ -924,6 +951,6 @@ def _date_bound(value: str | date | None, *, upper: bool, path: Path) -> str | N
             return f"{y:04d}-{int(mo):02d}-{'31' if upper else '01'}"
         return f"{y:04d}-{'12-31' if upper else '01-01'}"
     except ValueError:
-        raise ArchiveError(path, f"{s!r} is not a date", "write dates as YYYY, YYYY-MM or YYYY-MM-DD") from None
+        raise BadDate(path, f"{s!r} is not a date", "write dates as YYYY, YYYY-MM or YYYY-MM-DD") from None
 
 

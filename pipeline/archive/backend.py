@@ -22,6 +22,8 @@ class ArchiveBackend(Protocol):
     path: Any  # what messages show: the file, or the URL with its password replaced
     readonly: bool
     Error: Any  # the driver's base exception (sqlite3.Error, psycopg.Error)
+    # the driver's errors that are the storage's, not the data's: disk full, read-only, I/O, lost server
+    Unavailable: Any  # sqlite3.OperationalError, psycopg.OperationalError
 
     def close(self) -> None: ...
 
@@ -51,6 +53,12 @@ class ArchiveBackend(Protocol):
         ...
 
     def insert_document(self, r: TaggedDocument, *, pages: int | None, models: dict[str, str]) -> int: ...
+
+    def move_document(self, content_hash: str, path: str) -> None:
+        """Point the record of this content at ``path``, removing a record of another content there."""
+        ...
+
+    def delete_documents(self, ids: Sequence[int]) -> None: ...
 
     def insert_row(self, table: str, row: dict[str, Any]) -> int: ...
 

@@ -72,7 +72,7 @@ from pipeline.archive.text import fold, fts_terms
 from pipeline.archive.text import now_utc as _now
 from pipeline.archive.types import STATUSES, Filters, TaggedDocument
 from pipeline.archive.url import redact
-from pipeline.core.errors import ArchiveError
+from pipeline.core.errors import ArchiveError, ArchiveUnavailable
 
 # ------------------------------------------------------------------------------------------- DDL
 
@@ -122,6 +122,7 @@ class PostgresBackend:
         import psycopg
 
         self.Error = psycopg.Error
+        self.Unavailable = psycopg.OperationalError  # lost connection, disk full (class 53), shutdown
         self.url = url
         self.path = redact(url)  # what messages show
         self.conn = conn
@@ -171,8 +172,9 @@ class PostgresBackend:
         try:
             return self.conn.execute(sql, params)
         except psycopg.OperationalError as e:
-            raise ArchiveError(self.path, f"the database connection failed ({_first_line(e, self.url)})",
-                               "check that the PostgreSQL server is running and reachable, then run again") from None
+            raise ArchiveUnavailable(self.path, f"the database connection failed ({_first_line(e, self.url)})",
+                                     "check that the PostgreSQL server is running and reachable, then run "
+                                     "the same command again") from None
 
     def applied_migrations(self) -> list[str]:
         if self._x("SELECT to_regclass('migrations') AS t").fetchone()["t"] is None:
@@ -252,6 +254,13 @@ class PostgresBackend:
 
     def delete_document(self, content_hash: str, path: str) -> None:
         self._x("DELETE FROM documents WHERE content_hash = %s OR path = %s", (content_hash, path))
+
+    def move_document(self, content_hash: str, path: str) -> None:
+        self._x("DELETE FROM documents WHERE path = %s AND content_hash <> %s", (path, content_hash))
+        self._x("UPDATE documents SET path = %s WHERE content_hash = %s", (path, content_hash))
+
+    def delete_documents(self, ids: Sequence[int]) -> None:
+        self._x("DELETE FROM documents WHERE id = ANY(%s)", ([int(i) for i in ids],))
 
     def insert_document(self, r: TaggedDocument, *, pages: int | None, models: dict[str, str]) -> int:
         return int(self._x(

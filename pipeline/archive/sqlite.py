@@ -44,6 +44,7 @@ class SQLiteBackend:
 
     name = "sqlite"
     Error = sqlite3.Error
+    Unavailable = sqlite3.OperationalError  # disk full, read-only, disk I/O error, locked
 
     def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool):
         self.path = path
@@ -156,6 +157,13 @@ class SQLiteBackend:
     def delete_document(self, content_hash: str, path: str) -> None:
         """Remove the rows for this content, and for an older content of the same file path."""
         self.conn.execute("DELETE FROM documents WHERE content_hash = ? OR path = ?", (content_hash, path))
+
+    def move_document(self, content_hash: str, path: str) -> None:
+        self.conn.execute("DELETE FROM documents WHERE path = ? AND content_hash <> ?", (path, content_hash))
+        self.conn.execute("UPDATE documents SET path = ? WHERE content_hash = ?", (path, content_hash))
+
+    def delete_documents(self, ids: Sequence[int]) -> None:
+        self.conn.executemany("DELETE FROM documents WHERE id = ?", [(int(i),) for i in ids])
 
     def insert_document(self, r: TaggedDocument, *, pages: int | None, models: dict[str, str]) -> int:
         cur = self.conn.execute(

@@ -9,6 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def printable(text: str) -> str:
+    """``text`` (a file name) safe for a one-line message: newlines, tabs, terminal escape sequences
+    and other control characters are shown escaped (``\\n``, ``\\x1b``) instead of acting."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 class MinutebookError(Exception):
     """Base class. ``code`` is stable (for scripts and docs); ``hint`` is the next step for the user."""
 
@@ -23,7 +31,7 @@ class MinutebookError(Exception):
         super().__init__(self.one_line())
 
     def one_line(self) -> str:
-        where = self.path or "<input>"
+        where = printable(self.path) if self.path else "<input>"
         if self.page is not None:
             where += f" (page {self.page})"
         return f"{where}: {self.message} [{self.code}]; {self.hint}"
@@ -84,6 +92,48 @@ class ArchiveError(MinutebookError):
 
     code = "MB013"
     default_hint = "check the archive path (--db or $MINUTEBOOK_DB); if the file is damaged, move it aside and tag again"
+
+
+class OutputPathError(MinutebookError):
+    """An output path (``-o``, ``--calendar``, ``--chart``) that is an input file, a folder, or in a
+    folder that does not exist (``path`` is the output path). Checked before any work."""
+
+    code = "MB022"
+    default_hint = "choose another output path"
+
+
+class WriteFailed(MinutebookError):
+    """Writing failed for a reason that is not the document's: the disk is full or read-only, or the
+    database server went away (``path`` is what was being written). A batch stops at once; whatever
+    was not stored is done by a plain rerun."""
+
+    code = "MB023"
+    default_hint = "free some space (or fix the server) and run the same command again; it goes on where it stopped"
+
+
+class ArchiveUnavailable(WriteFailed, ArchiveError):
+    """The archive cannot be written (or read) for a reason that is not the document's: the disk is full
+    or read-only, an I/O error, the database server went away. Still an ``ArchiveError``; ``tag`` stops
+    at once with it rather than blaming the document."""
+
+    code = "MB023"
+    default_hint = ("free some space on the archive's disk (or bring the database server back) and run the "
+                    "same command again; it goes on where it stopped")
+
+
+class BadOption(MinutebookError):
+    """An option value that cannot be used (a malformed date, a format that needs a file)."""
+
+    code = "MB024"
+    default_hint = "check the option's value (see --help)"
+
+
+class BadDate(BadOption, ArchiveError):
+    """A date filter (``--since``, ``--until``, ``--due-before``) that is not a date. Still an
+    ``ArchiveError`` for callers that catch those; its code is the bad option's."""
+
+    code = "MB024"
+    default_hint = "write dates as YYYY, YYYY-MM or YYYY-MM-DD"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ name with ``@register_reader`` and imported lazily, so ``minutebook --help`` imp
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
@@ -21,6 +22,7 @@ from pipeline.core.errors import (
     UnsupportedFormat,
     WrongExtension,
 )
+from pipeline.core.files import entry_problem
 from pipeline.extract.sniff import EXTENSIONS, FORMATS, sniff_format
 
 
@@ -89,6 +91,12 @@ def detect_format(path: Path, data: bytes, as_format: str | None = None) -> str:
     by_ext = EXTENSIONS.get(ext)
     if by_content in ("binary",):
         what = f"a {ext} file" if ext else "this file"
+        if not data.strip(b"\x00"):
+            raise UnsupportedFormat(path, f"{what} holds nothing but NUL bytes, not minutes",
+                                    "the file was never written or is a damaged copy; restore it from the original")
+        if data.startswith((b"\x7fELF", b"MZ", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa")):
+            raise UnsupportedFormat(path, f"{what} is a program (executable), not minutes",
+                                    "check that it is the right file")
         raise UnsupportedFormat(path, f"{what} holds binary data that is not PDF or DOCX",
                                 "minutebook reads PDF, DOCX, HTML, Markdown and plain text; convert it to one of them")
     if by_content == "encrypted-office":
@@ -114,6 +122,43 @@ def detect_format(path: Path, data: bytes, as_format: str | None = None) -> str:
     raise WrongExtension(path, f"the extension says {by_ext.upper()} but the content is {by_content.upper()}")
 
 
+# below one word break (space, line break, tab, ideographic space or full stop) per this many bytes,
+# a text-family file of more than a few kB is not prose: a 10 MB line of one character, a base64 dump
+_BYTES_PER_BREAK = 1000
+_WORD_BREAKS = (b" ", b"\n", b"\t", b"\r", "\u3000".encode(), "\u3002".encode())
+
+
+def _no_word_breaks(data: bytes) -> bool:
+    """True for text (bytes, any ASCII-compatible or UTF-16 encoding) with no word breaks to speak of.
+    Counted on the bytes, before decoding: ``bytes.count`` is cheap even for 200 MB."""
+    if len(data) < 4 * _BYTES_PER_BREAK:
+        return False
+    return sum(data.count(b) for b in _WORD_BREAKS) * _BYTES_PER_BREAK < len(data)
+
+
+def word_limit_error(path: str | Path, words: int, max_words: int, *, at_least: bool = False) -> LimitExceeded:
+    """The error for a document over the word limit (``at_least``: counted only until it was clear)."""
+    count = f"more than {words:,}" if at_least else f"{words:,}"
+    return LimitExceeded(path, f"the text has {count} words, over the {max_words:,}-word limit for one document",
+                         "split the file into one file per meeting, or raise the limit with --max-words")
+
+
+def _words_beyond(data: bytes, limit: int, chunk: int = 1 << 20) -> int | None:
+    """Words (runs of non-space bytes) counted a chunk at a time, stopping as soon as there are more
+    than ``limit``: that count, or None when the data is within the limit. Memory: one chunk."""
+    n = 0
+    for start in range(0, len(data), chunk):
+        n += len(data[start:start + chunk].split())
+        if n > limit:
+            return n
+    return None
+
+
+def _no_words_error(path: Path, size: int, unit: str) -> EmptyDocument:
+    return EmptyDocument(path, f"the text has no words: {size:,} {unit} with hardly a space or line break, not minutes",
+                         "check that it is the right file")
+
+
 def _looks_textual_ext(ext: str) -> bool:
     return ext in (".log", ".rst", ".org", ".notes")
 
@@ -122,29 +167,53 @@ def read_document(path: str | Path, *, as_format: str | None = None, options: Re
     """Read one file into a ``Document``. Raises a ``MinutebookError`` subclass on bad input."""
     options = options or ReadOptions()
     p = Path(path)
-    if not p.exists():
-        raise InputNotFound(p, "no such file")
     if p.is_dir():
         raise InputNotFound(p, "is a folder, not a file", "pass a file (minutebook tag reads whole folders)")
+    problem = entry_problem(p)
+    if problem is not None and not os.path.lexists(p):
+        raise InputNotFound(p, "no such file")
+    if problem is not None and "symbolic link" in problem and "not a regular file" not in problem:
+        raise InputNotFound(p, problem, "check the link, or pass the file it should point to")
+    if problem is not None:  # a named pipe or a device would block or never end
+        raise UnsupportedFormat(p, f"is {problem}", "pass the minutes file itself")
     size = p.stat().st_size
     if size == 0:
         raise EmptyDocument(p, "the file is empty (0 bytes)")
     if size > options.max_bytes:
-        raise LimitExceeded(p, f"the file is {size // (1024 * 1024)} MB, over the {options.max_bytes // (1024 * 1024)} MB limit",
-                            "raise it with --max-mb if the file is genuine")
-    data = p.read_bytes()
+        raise size_limit_error(p, size, options.max_bytes)
+    with p.open("rb") as fh:
+        data = fh.read(options.max_bytes + 1)  # the file may have grown since the stat
+    if len(data) > options.max_bytes:
+        raise size_limit_error(p, len(data), options.max_bytes)
     fmt = detect_format(p, data, as_format)
+    if fmt in ("text", "markdown") and _no_word_breaks(data):  # on the bytes, before decoding
+        raise _no_words_error(p, len(data), "bytes")
+    if fmt in ("text", "markdown") and options.max_words:
+        # far over the word limit: refused on the bytes, before decoding (a 50 MB text in a second,
+        # not after building 8 million words' worth of blocks); the margin covers Markdown's syntax
+        over = _words_beyond(data, options.max_words + options.max_words // 4)
+        if over is not None:
+            raise word_limit_error(p, over, options.max_words, at_least=True)
     doc = get_reader(fmt)(p, data, options)
     if not doc.blocks:
         raise EmptyDocument(p, "no text found in the file")
+    if fmt == "html" and _no_word_breaks(doc.text.encode("utf-8")):  # markup has no words: its text
+        raise _no_words_error(p, len(doc.text), "characters of text")
     if options.max_words:
         words = doc.word_count()
         if words > options.max_words:
-            raise LimitExceeded(p, f"the text has {words:,} words, over the {options.max_words:,}-word limit for one document",
-                                "split the file into one file per meeting, or raise the limit with --max-words")
+            raise word_limit_error(p, words, options.max_words)
     if options.max_block_chars and any(len(b.text) > options.max_block_chars for b in doc.blocks):
         _split_long_blocks(doc, options.max_block_chars)
     return doc
+
+
+def size_limit_error(path: str | Path, size: int, max_bytes: int) -> LimitExceeded:
+    """The error for a file over the byte limit (checked before reading or hashing it)."""
+    mb = 1024 * 1024
+    shown = f"{size // mb} MB" if size >= mb else f"{size:,} bytes"
+    limit = f"{max_bytes // mb} MB" if max_bytes >= mb else f"{max_bytes:,}-byte"
+    return LimitExceeded(path, f"the file is {shown}, over the {limit} limit", "raise it with --max-mb if the file is genuine")
 
 
 def _split_long_blocks(doc: Document, limit: int) -> None:
@@ -187,4 +256,4 @@ def _split_long_blocks(doc: Document, limit: int) -> None:
     doc.quality.notes.append(f"paragraphs over {limit} characters were split into blocks of at most {limit}")
 
 
-__all__ = ["ReadOptions", "read_document", "detect_format", "register_reader", "get_reader", "FORMATS"]
+__all__ = ["ReadOptions", "read_document", "size_limit_error", "word_limit_error", "detect_format", "register_reader", "get_reader", "FORMATS"]

@@ -29,7 +29,7 @@ from bs4 import (
 from bs4.element import CData
 
 from pipeline.core.document import Document, DocumentBuilder, normalise_inline
-from pipeline.core.errors import CorruptDocument, LimitExceeded, MinutebookError
+from pipeline.core.errors import CorruptDocument, EncodingError, LimitExceeded, MinutebookError
 from pipeline.extract import ReadOptions, register_reader
 from pipeline.extract.textcodec import decode_text
 
@@ -49,11 +49,48 @@ _BR = "\n"
 
 @register_reader("html")
 def read_html(path: Path, data: bytes, options: ReadOptions) -> Document:
-    text, encoding = decode_text(path, data, options.encoding)
+    text, encoding, note = decode_html(path, data, options.encoding)
     builder = DocumentBuilder(str(path), "html")
     builder.quality.encoding = encoding
+    if note:
+        builder.quality.notes.append(note)
     emit_html(builder, text, path=path, metadata=True, max_depth=options.max_html_depth, main_only=True)
     return builder.build()
+
+
+# labels browsers read as windows-1252 (WHATWG Encoding Standard): a page that says latin-1 means it
+_WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "windows-1252",
+                        "cp1252", "x-cp1252"}
+_UNICODE = {"utf-8", "utf_8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "ascii"}
+
+
+def decode_html(path: Path, data: bytes, forced: str | None = None) -> tuple[str, str, str | None]:
+    """(text, encoding, note) of an HTML file: ``forced`` (--encoding), else the charset the page
+    declares (``<meta charset>``, http-equiv, an XML declaration; found with bs4's EncodingDetector),
+    else UTF-8 or a byte-order mark, else windows-1252 - the web's default for an undeclared page,
+    rather than a guess between Western and Central European code pages (which reads "Núñez" as
+    "Núńez" and "£" as "Ł")."""
+    if forced:
+        text, enc = decode_text(path, data, forced)
+        return text, enc, None
+    from bs4.dammit import EncodingDetector
+
+    declared = EncodingDetector.find_declared_encoding(data[:8192], is_html=True)
+    if declared:
+        label = "cp1252" if declared.lower() in _WINDOWS_1252_LABELS else declared
+        try:
+            text, enc = decode_text(path, data, label)
+            return text, enc, None
+        except EncodingError:
+            pass  # the page lies about its encoding: detect it as if undeclared
+    text, enc = decode_text(path, data)
+    if enc.lower() in _UNICODE:
+        return text, enc, None
+    try:
+        text, enc = decode_text(path, data, "cp1252")
+    except EncodingError:
+        return text, enc, f"no charset declared; the text was decoded as {enc} (detected): pass --encoding if it reads wrongly"
+    return text, enc, "no charset declared and not UTF-8: decoded as windows-1252 (the web's default); pass --encoding if it reads wrongly"
 
 
 def parse_html(text: str, path: Path | str | None = None) -> BeautifulSoup:

@@ -39,7 +39,7 @@ from statistics import median
 
 from pipeline.core.document import Document, DocumentBuilder
 from pipeline.core.errors import CorruptDocument, EncryptedDocument, LimitExceeded, ScannedDocument
-from pipeline.extract import ReadOptions, register_reader
+from pipeline.extract import ReadOptions, register_reader, word_limit_error
 
 # --------------------------------------------------------------------------------------------------
 # constants
@@ -341,6 +341,8 @@ def _parse_guarded(path: Path, data: bytes, options: ReadOptions) -> tuple[list[
     interp = PDFPageInterpreter(rsrc, device)
     figure_interp = None
     pages: list[PageData] = []
+    words = 0  # so far: a PDF over the word limit is refused while it is laid out, not after
+    lines_seen: set[str] = set()
     for i, pg in enumerate(pdf_pages, 1):
         try:
             interp.process_page(pg)
@@ -358,7 +360,26 @@ def _parse_guarded(path: Path, data: bytes, options: ReadOptions) -> tuple[list[
         except Exception as e:
             raise CorruptDocument(path, f"page {i} cannot be read ({type(e).__name__}: {_short(e)})", page=i) from e
         pages.append(_page_data(layout, i, notes))
+        if options.max_words:
+            words += _new_words(pages[-1], lines_seen)
+            if words > options.max_words:
+                raise word_limit_error(path, words, options.max_words, at_least=True)
     return pages, notes
+
+
+def _new_words(page: PageData, seen: set[str]) -> int:
+    """The words of the page's lines not seen before (numbers ignored): running headers and footers,
+    which are dropped later, count once, so the running total never exceeds the document's words."""
+    n = 0
+    for f in page.frags:
+        key = _DIGITS_RE.sub("#", f.text.strip().lower())
+        if key not in seen:
+            seen.add(key)
+            n += len(f.text.split())
+    return n
+
+
+_DIGITS_RE = re.compile(r"\d+")
 
 
 def _text_only_in_figures(layout) -> bool:

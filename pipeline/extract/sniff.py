@@ -71,11 +71,12 @@ def _is_binary(chunk: bytes) -> bool:
     if chunk.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         return False  # a BOM: UTF-16 / UTF-8 text
     if b"\x00" in chunk:
-        # UTF-16 without BOM has every other byte zero in ASCII-range text
+        # UTF-16 without BOM has every other byte zero in ASCII-range text, and the bytes between
+        # them not: zeros in both positions are a NUL-filled file or a program (ELF, PE), not text
         even_zeros = chunk[1::2].count(0)
         odd_zeros = chunk[0::2].count(0)
         half = len(chunk) // 2 or 1
-        if even_zeros > 0.4 * half or odd_zeros > 0.4 * half:
+        if (even_zeros > 0.4 * half and odd_zeros < 0.05 * half) or (odd_zeros > 0.4 * half and even_zeros < 0.05 * half):
             return False
         return True
     control = sum(1 for b in chunk if b < 32 and b not in (9, 10, 12, 13, 27))

@@ -31,13 +31,16 @@ How it is put together (STYLE items 4, 5 and 11):
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from pipeline.archive.types import content_hash
-from pipeline.core.errors import ErrorItem, MinutebookError
+from pipeline.core.errors import ErrorItem, MinutebookError, WriteFailed
+from pipeline.core.output import describe_os_error
 from pipeline.scale.discover import discover
+from pipeline.scale.follow import Follower
 from pipeline.scale.local import START_METHOD, run_inline, run_pool
 from pipeline.scale.profile import Profile
 from pipeline.scale.results import ArchiveLike, BatchReport, DocResult, Limits, ProgressFn, Status, Stop, Task, note
@@ -50,7 +53,8 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
               as_format: str | None = None, encoding: str | None = None, themes_file: str | Path | None = None,
               summariser: str | None = None, plugins: Sequence[str] = (), retry_failed: bool = False,
               start_method: str | None = None, cluster: str | None = None, retries: int | None = None,
-              ship_files: bool | None = None, profile: bool = False, threads: int | None = None) -> BatchReport:
+              ship_files: bool | None = None, prune: bool = False, profile: bool = False,
+              threads: int | None = None) -> BatchReport:
     """Tag every document under ``paths`` into the archive at ``db`` (``Archive.open(db)``; None = the
     default archive), or into ``archive`` when given (any object with ``seen`` and ``write``).
 
@@ -66,6 +70,10 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     failed (default 2); ``ship_files`` sends the files' bytes with the tasks (default: for an address).
     ``threads``: model threads per process (default: 1 per pool worker, the encoder's default in-process).
     ``profile`` fills ``report.profile`` with where the time went (``pipeline.scale.profile``).
+
+    The archive follows the folder (``pipeline.scale.follow``): a stored file that moved has its path
+    updated, a path overwritten with another stored content loses its old record, and stored documents
+    whose files are gone are listed in ``report.gone`` - or removed, with ``prune``.
     """
     from pipeline.stages import DEFAULT_STAGES
 
@@ -77,7 +85,8 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
 
     t0 = time.perf_counter()
     prof = Profile() if profile else None
-    files = discover(paths)
+    left_out: list[tuple[str, str]] = []
+    files = discover(paths, skipped=left_out)
     if prof is not None:
         prof.discovery = time.perf_counter() - t0
     config = TagConfig(stages=tuple(stages or DEFAULT_STAGES),
@@ -95,8 +104,23 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     from pipeline.archive.url import redact
 
     report = BatchReport(total=len(files), workers=max(1, workers), db=redact(str(db)) if db else None,
-                         profile=prof)
+                         left_out=left_out, profile=prof)
     timings_before = dict(getattr(archive, "write_timings", {}))
+    follower = Follower(archive)
+
+    # files with the same bytes as an earlier file of the batch share its outcome: SKIPPED when it was
+    # stored (or skipped), FAILED with its error when it failed, so that every bad copy is listed
+    outcomes: dict[str, tuple[str, Status, str | None]] = {}  # digest -> (first path, status, error)
+    copies: dict[str, list[str]] = {}  # digest -> later paths waiting for the first one's result
+
+    def count(result: DocResult) -> None:
+        report.counts[result.status] += 1
+        if result.status is Status.FAILED:
+            report.failures.append((result.path, result.error or "failed"))
+        elif result.status is Status.PARTIAL:
+            report.partial.append((result.path, result.error or "partial"))
+        if progress is not None:
+            progress(result, report.done, report.total)
 
     def record(result: DocResult) -> None:
         if prof is not None:
@@ -106,18 +130,23 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
             _store(archive, result, version)
             if prof is not None:
                 prof.wrote(time.perf_counter() - w0)
-        report.counts[result.status] += 1
-        if result.status is Status.FAILED:
-            report.failures.append((result.path, result.error or "failed"))
-        elif result.status is Status.PARTIAL:
-            report.partial.append((result.path, result.error or "partial"))
-        if progress is not None:
-            progress(result, report.done, report.total)
+        count(result)
+        if result.content_hash:
+            outcomes[result.content_hash] = (result.path, result.status, result.error)
+            for path in copies.pop(result.content_hash, []):
+                count(_copy_result(path, result.content_hash, outcomes[result.content_hash]))
+
+    def same_content(path: str, digest: str) -> None:
+        if digest in outcomes:
+            count(_copy_result(path, digest, outcomes[digest]))
+        else:
+            copies.setdefault(digest, []).append(path)
 
     stop = Stop()
     try:
         with stop:
-            tasks = _tasks(files, archive, version, force, retry_failed, record, stop, prof)
+            tasks = _tasks(files, archive, version, force, retry_failed, record, same_content,
+                           follower.found_stored, stop, _max_bytes(limits), prof)
             if spec is not None:
                 from pipeline.scale.cluster import DEFAULT_RETRIES, ClusterInfo, run_cluster
 
@@ -131,7 +160,11 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
                 run_pool(tasks, config, report.workers, record, stop, start_method or START_METHOD)
     except KeyboardInterrupt:
         stop.requested = True
+    else:
+        if not stop.requested:  # a whole run: what the archive holds of files that are gone
+            report.gone, report.pruned = follower.gone(prune=prune), prune
     finally:
+        report.moved, report.dropped = follower.moved, follower.dropped
         report.interrupted = stop.requested
         report.elapsed = time.perf_counter() - t0
         if prof is not None:
@@ -148,9 +181,16 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
 def _store(archive: ArchiveLike, result: DocResult, version: str) -> None:
     """Write one result (one transaction: wholly stored or not at all). If the archive rejects the
     record itself, store the document as FAILED with that error so that it is not lost; if even that
-    fails, the archive is unusable and the error stops the batch."""
+    fails, the archive is unusable and the error stops the batch. A failure that is not the
+    document's (disk full, read-only, lost server: ``WriteFailed``, or an ``OSError`` from the
+    archive) stops the batch at once and stores nothing for the document, so a plain rerun does it."""
     try:
         archive.write(_to_tagged(result, version))
+    except WriteFailed:
+        raise
+    except OSError as e:
+        where = getattr(archive, "path", None) or "the archive"
+        raise WriteFailed(where, f"could not write to the archive ({describe_os_error(e)})") from e
     except MinutebookError as e:
         result.status = Status.FAILED
         result.errors.append(ErrorItem("archive", e.one_line(), e.code))
@@ -159,19 +199,68 @@ def _store(archive: ArchiveLike, result: DocResult, version: str) -> None:
         archive.write(_to_tagged(result, version))
 
 
+# errors that were the archive's, not the document's: a document stored FAILED with one of them
+# (by a version that did so, e.g. on a full disk) is tried again by a plain rerun
+_NOT_THE_DOCUMENTS = ("[MB013]", "[MB023]")
+
+
 def _failed_before(archive: ArchiveLike, version: str) -> set[str]:
-    """Content hashes stored as FAILED by this pipeline version (the archive's ``seen`` counts only
-    SUCCESS/PARTIAL)."""
+    """Content hashes stored as FAILED by this pipeline version for a reason of their own (the
+    archive's ``seen`` counts only SUCCESS/PARTIAL)."""
     documents = getattr(archive, "documents", None)
     if documents is None:
         return set()
-    return {d.content_hash for d in documents(status=Status.FAILED.value) if d.pipeline_version == version}
+    return {d.content_hash for d in documents(status=Status.FAILED.value) if d.pipeline_version == version
+            and not any(code in (getattr(d, "error", None) or "") for code in _NOT_THE_DOCUMENTS)}
+
+
+def _max_bytes(limits: Limits) -> int:
+    from pipeline.extract import ReadOptions
+
+    return limits.max_bytes or ReadOptions.max_bytes
+
+
+def file_digest(path: Path, max_bytes: int, *, chunk: int = 1 << 20) -> tuple[str, ErrorItem | None]:
+    """The content hash of ``path`` (sha256 of its bytes, as ``content_hash``) read within the size
+    limit: the size is checked before reading and at most ``max_bytes + 1`` bytes are read, so a huge
+    or growing file is never read whole. A file over the limit gets a digest of its size and first
+    block (stable across reruns, never equal to a real content hash) and the limit's error."""
+    from pipeline.extract import size_limit_error
+
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        h = hashlib.sha256()
+        read = 0
+        if size <= max_bytes:
+            while read <= max_bytes and (block := fh.read(min(chunk, max_bytes + 1 - read))):
+                h.update(block)
+                read += len(block)
+            if read <= max_bytes:
+                return h.hexdigest(), None
+            size = max(size, read)
+        fh.seek(0)
+        h = hashlib.sha256(b"over-limit\0%d\0" % size + fh.read(min(chunk, max_bytes)))
+    err = size_limit_error(path, size, max_bytes)
+    return h.hexdigest(), ErrorItem("batch", err.one_line(), err.code)
+
+
+def _copy_result(path: str, digest: str, first: tuple[str, Status, str | None]) -> DocResult:
+    """The result of a file with the same bytes as ``first`` (path, status, error) of this batch: not
+    run or stored again, but listed as FAILED (with the first one's error) when that one failed."""
+    first_path, status, error = first
+    if status is Status.FAILED:
+        return DocResult(path, digest, Status.FAILED,
+                         errors=[ErrorItem("batch", f"{path}: same content as {first_path}, which failed: {error}")])
+    return DocResult(path, digest, Status.SKIPPED, errors=[ErrorItem("batch", f"same content as {first_path}")])
 
 
 def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, retry_failed: bool,
-           record: Callable[[DocResult], None], stop: Stop, prof: Profile | None = None) -> Iterator[Task]:
+           record: Callable[[DocResult], None], same_content: Callable[[str, str], None],
+           found_stored: Callable[[str, str], None], stop: Stop, max_bytes: int,
+           prof: Profile | None = None) -> Iterator[Task]:
     """Hash files lazily (so the first documents start at once), skipping what is stored already
-    and files with the same bytes as an earlier file of this batch."""
+    and handing files with the same bytes as an earlier file of this batch to ``same_content``. A
+    file over the size limit is FAILED without being read whole."""
     first: dict[str, str] = {}
     failed = set() if force or retry_failed else _failed_before(archive, version)
     for f in files:
@@ -179,7 +268,7 @@ def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, r
             return
         h0 = time.perf_counter()
         try:
-            digest = content_hash(f)
+            digest, too_big = file_digest(f, max_bytes)
         except OSError as e:
             record(DocResult(str(f), "", Status.FAILED,
                              errors=[ErrorItem("batch", f"{f}: cannot read the file ({e.strerror or e}) [MB001]; "
@@ -188,12 +277,15 @@ def _tasks(files: list[Path], archive: ArchiveLike, version: str, force: bool, r
         if prof is not None:
             prof.hashing += time.perf_counter() - h0
         if digest in first:
-            record(DocResult(str(f), digest, Status.SKIPPED,
-                             errors=[ErrorItem("batch", f"same content as {first[digest]}")]))
+            same_content(str(f), digest)
             continue
         first[digest] = str(f)
         if not force and (digest in failed or archive.seen(digest, version)):
+            found_stored(str(f), digest)  # moved or overwritten: the record follows the file
             record(DocResult(str(f), digest, Status.SKIPPED))
+            continue
+        if too_big is not None:
+            record(DocResult(str(f), digest, Status.FAILED, errors=[too_big]))
             continue
         task = Task(str(f), digest)
         if prof is not None:

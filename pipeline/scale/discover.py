@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from pipeline.core.files import entry_problem
+
 # Extensions read by their reader (pipeline.extract.sniff.EXTENSIONS), plus documents minutebook
 # cannot read but a user expects to hear about (they come out FAILED with a "convert it" hint rather
 # than being silently left out of the archive).
@@ -31,16 +33,23 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".") or name.startswith("~$")  # ~$ = Office lock files
 
 
-def _looks_like_document(path: Path, exts: set[str]) -> bool:
-    """Worth handing to the pipeline: a known extension, or a text-like name whose bytes sniff as a
-    format minutebook reads (Markdown or text saved without an extension)."""
+def _name_wanted(path: Path, exts: set[str]) -> bool:
+    """Worth a look by its name: not hidden, not a well-known non-document, and an extension that is
+    either read by a reader or sniffed."""
     if _is_hidden(path.name) or path.name.lower() in _SKIPPED_NAMES:
         return False
     ext = path.suffix.lower()
-    if ext in exts:
+    return ext in exts or ext in _SNIFFED_EXTENSIONS
+
+
+def _looks_like_document(path: Path, exts: set[str]) -> bool:
+    """Worth handing to the pipeline: a known extension, or a text-like name whose bytes sniff as a
+    format minutebook reads (Markdown or text saved without an extension). ``path`` must be a
+    regular file (see ``entry_problem``): reading a pipe would block."""
+    if not _name_wanted(path, exts):
+        return False
+    if path.suffix.lower() in exts:
         return True
-    if ext not in _SNIFFED_EXTENSIONS:
-        return False  # images, archives, code, spreadsheets...: obviously not minutes
     from pipeline.extract.sniff import FORMATS, sniff_format
 
     try:
@@ -59,22 +68,38 @@ def _walk(root: Path) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
+def discover(paths: Iterable[str | Path], *, skipped: list[tuple[str, str]] | None = None) -> list[Path]:
     """The documents to tag under ``paths`` (files, folders walked recursively, or glob patterns such
     as ``"minutes/**/*.pdf"``), resolved, de-duplicated and sorted.
 
     Hidden files and folders are skipped while walking, as are obvious non-documents (images,
-    archives, code); a file named explicitly is kept if it looks like a document. Missing paths raise
+    archives, code); a file named explicitly is kept if it looks like a document. Only regular files
+    are taken (a symbolic link when it resolves, without a loop, to one): named pipes, devices,
+    sockets, link loops and broken links are left out and, when their name looks like a document (or
+    they were named explicitly), appended to ``skipped`` as ``(path, reason)``. Missing paths raise
     ``InputNotFound`` (a typo should not quietly tag nothing).
     """
     from pipeline.core.errors import InputNotFound
 
     exts = _supported_extensions()
     found: set[Path] = set()
+    left_out: dict[str, str] = {}
+
+    def consider(c: Path, explicit: bool) -> None:
+        if not explicit and not _name_wanted(c, exts):
+            return
+        problem = entry_problem(c)
+        if problem is not None:
+            left_out.setdefault(str(c), problem)
+        elif explicit and not _is_hidden(c.name):
+            found.add(c.resolve())  # named by the user: let the pipeline say what is wrong
+        elif _looks_like_document(c, exts):
+            found.add(c.resolve())
+
     for raw in paths:
         p = Path(raw).expanduser()
         candidates: list[Path]
-        if p.exists():
+        if os.path.lexists(p):  # a broken link or a loop is there, just not readable
             candidates = [p]
         elif _GLOB_CHARS & set(str(raw)):
             candidates = [Path(m) for m in glob.glob(str(p), recursive=True)]
@@ -82,13 +107,13 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                 raise InputNotFound(str(raw), "the pattern matches no files", "check the pattern and quote it")
         else:
             raise InputNotFound(p, "no such file or folder")
-        explicit = p.exists() and p.is_file()
+        explicit = candidates == [p] and not p.is_dir()
         for c in candidates:
             if c.is_dir():
-                found.update(f.resolve() for f in _walk(c) if _looks_like_document(f, exts))
-            elif c.is_file():
-                if explicit and not _is_hidden(c.name):
-                    found.add(c.resolve())  # named by the user: let the pipeline say what is wrong
-                elif _looks_like_document(c, exts):
-                    found.add(c.resolve())
+                for f in _walk(c):
+                    consider(f, False)
+            else:
+                consider(c, explicit)
+    if skipped is not None:
+        skipped.extend(sorted(left_out.items()))
     return sorted(found, key=str)

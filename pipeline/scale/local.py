@@ -158,7 +158,7 @@ def run_pool(tasks: Iterator[Task], config: TagConfig, workers: int, record: Cal
                     # stuck where SIGALRM cannot reach (C code): kill the pool, re-run suspects alone
                     _requeue(inflight, len(inflight) == 1, quarantine, record, config, pool)
                     pool = None
-    except KeyboardInterrupt:
+    except BaseException:  # Ctrl-C, or the archive cannot be written (WriteFailed): stop now
         if pool is not None:
             _kill_pool(pool)
             pool = None

@@ -85,6 +85,12 @@ class BatchReport:
     workers: int = 1
     cluster: Any = None  # a pipeline.scale.cluster.ClusterInfo when the batch ran on a Dask cluster
     profile: Any = None  # a pipeline.scale.profile.Profile when the batch ran with profile=True
+    # entries found but not read (named pipes, devices, sockets, link loops, broken links): (path, reason)
+    left_out: list[tuple[str, str]] = field(default_factory=list)
+    moved: list[tuple[str, str]] = field(default_factory=list)  # stored files found at a new path: (old, new)
+    dropped: list[str] = field(default_factory=list)  # paths whose old record went (overwritten with other bytes)
+    gone: list[str] = field(default_factory=list)  # stored documents whose files no longer exist
+    pruned: bool = False  # ``gone`` were removed from the archive (tag --prune)
 
     @property
     def processed(self) -> int:
@@ -109,6 +115,14 @@ class BatchReport:
         line = (f"{self.done}/{self.total} documents: {c[Status.SUCCESS]} tagged, {c[Status.PARTIAL]} partial, "
                 f"{c[Status.FAILED]} failed, {c[Status.SKIPPED]} skipped in {self.elapsed:.1f} s "
                 f"({self.docs_per_second:.2f} docs/s)")
+        if self.left_out:
+            line += f"; {len(self.left_out)} left out (not regular files)"
+        if self.moved:
+            line += f"; {len(self.moved)} moved (paths updated)"
+        if self.gone and self.pruned:
+            line += f"; {len(self.gone)} whose files are gone removed"
+        elif self.gone:
+            line += f"; {len(self.gone)} stored whose files are gone (--prune removes them)"
         if self.interrupted:
             line += f"; interrupted with {self.total - self.done} left - run the same command again to finish"
         return line

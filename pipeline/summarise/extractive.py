@@ -169,7 +169,9 @@ class ExtractiveSummariser(Summariser):
         return cands
 
     def score(self, cands: list[Piece], heading: str) -> tuple[list[float], "np.ndarray"]:
-        """Each sentence's score and the sentence-to-sentence similarities."""
+        """Each sentence's score and the sentence embeddings (one row each; a row times another is
+        their similarity). No sentence-by-sentence matrix: a 170,000-word section of 10,000 sentences
+        would need 10,000 x 10,000 of them; ``select`` computes one row per chosen sentence."""
         import numpy as np
 
         cfg = self.config
@@ -182,7 +184,7 @@ class ExtractiveSummariser(Summariser):
         headsim = sent_emb @ emb[len(cands)] if heading else np.zeros(len(cands))
         scores = [cfg.w_centrality * float(central[i]) + cfg.w_heading * float(headsim[i]) + self.prior(p)
                   for i, p in enumerate(cands)]
-        return scores, sent_emb @ sent_emb.T
+        return scores, sent_emb
 
     def prior(self, p: Piece) -> float:
         """What the sentence carries (decision, amount, date, name) and how it reads, by itself."""
@@ -224,15 +226,16 @@ class ExtractiveSummariser(Summariser):
         long = total_words > cfg.long_section_words or len(cands) > cfg.long_section_sentences
         max_sents = cfg.long_sentences if long else cfg.short_sentences
         max_words = cfg.long_words if long else cfg.short_words
-        scores, sim = self.score(cands, section.heading)
+        scores, sent_emb = self.score(cands, section.heading)
         chosen: list[int] = []
         named: dict[int, str] = {}  # a chosen sentence that opens with a pronoun -> the person it means
         words = 0
         remaining = set(range(len(cands)))
+        # each sentence's highest similarity to a chosen one (0 before the first pick): O(sentences) memory
+        redundancy = [0.0] * len(cands)
         while remaining and len(chosen) < max_sents:
             def mmr(i: int) -> float:
-                red = max((float(sim[i, j]) for j in chosen), default=0.0)
-                return cfg.mmr_lambda * scores[i] - (1 - cfg.mmr_lambda) * red
+                return cfg.mmr_lambda * scores[i] - (1 - cfg.mmr_lambda) * redundancy[i]
 
             pick = None
             for i in sorted(remaining, key=lambda i: (-mmr(i), i)):
@@ -246,6 +249,8 @@ class ExtractiveSummariser(Summariser):
                     break
             if pick is None:
                 break
+            row = (sent_emb @ sent_emb[pick]).tolist()
+            redundancy = row if not chosen else [max(a, b) for a, b in zip(redundancy, row)]
             chosen.append(pick)
             words += len(word_tokens(cands[pick].text))
             remaining.discard(pick)

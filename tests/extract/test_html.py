@@ -166,3 +166,31 @@ def test_page_whose_other_text_is_minutes_is_read_whole(tmp_path):
             "<h2>Diagnostics</h2><p>Maybe present: Cy</p></body></html>")
     doc = read(html, tmp_path)
     assert "Attendees" in _headings(doc) and "item 11" in doc.text
+
+
+# ---- encodings (issue 19) --------------------------------------------------------------------------
+
+def test_latin1_html_without_a_charset_is_read_as_windows_1252(tmp_path):
+    from pipeline.extract import read_document
+
+    html = "<html><body><h1>Minutes</h1><p>Present: Ana Núñez (Chair), José Peña.</p><p>The fee is £40.</p></body></html>"
+    p = tmp_path / "latin1.html"
+    p.write_bytes(html.encode("latin-1"))
+    doc = read_document(p)
+    assert "Núñez" in doc.text and "£40" in doc.text and "Peña" in doc.text
+    assert doc.quality.encoding == "cp1252" and any("windows-1252" in n for n in doc.quality.notes)
+    # a declared charset is honoured (iso-8859-1 read as browsers do, as windows-1252)
+    declared = tmp_path / "declared.html"
+    declared.write_bytes(html.replace("<html>", '<html><head><meta charset="iso-8859-2"></head>')
+                         .replace("Ana Núñez", "Jan Dvořák").replace("José Peña", "Eva Nováková")
+                         .replace("£", "Kč ").encode("iso-8859-2"))
+    assert "Dvořák" in read_document(declared).text
+    meta = tmp_path / "meta.html"
+    meta.write_bytes(html.replace("<html>", '<html><head><meta http-equiv="Content-Type" '
+                                            'content="text/html; charset=ISO-8859-1"></head>').encode("latin-1"))
+    assert "Núñez" in read_document(meta).text and "£40" in read_document(meta).text
+    # UTF-8 stays UTF-8, with no note
+    utf8 = tmp_path / "utf8.html"
+    utf8.write_text(html, encoding="utf-8")
+    doc = read_document(utf8)
+    assert "Núñez" in doc.text and not any("charset" in n for n in doc.quality.notes)

@@ -496,3 +496,34 @@ def test_text_only_inside_a_form_xobject_is_read(tmp_path):
     doc = read_document(p)
     assert "1. WELCOME AND APOLOGIES" in [b.text for b in doc.blocks]
     assert "The chair welcomed everyone" in doc.text
+
+
+def test_a_pdf_far_over_the_word_limit_is_refused_while_it_is_laid_out(tmp_path, monkeypatch):
+    """A long PDF under the page limit but over the word limit stops after the pages that prove it,
+    not after laying out all of them (issue 19: a 2,000-page PDF was parsed for 76-126 s first)."""
+    import random
+
+    from helpers import make_text_pdf
+
+    import pipeline.extract.pdf as pdf_mod
+
+    rng = random.Random(0)
+    vocab = ["budget", "library", "roof", "repairs", "committee", "agreed", "plan", "council", "tenders",
+             "playground", "lighting", "minutes", "report", "clerk", "grant", "survey", "hall", "trees"]
+    pages = [[" ".join(rng.choice(vocab) for _ in range(14)) for _ in range(25)] for _ in range(60)]
+    path = make_text_pdf(tmp_path / "long.pdf", pages)  # 350 words a page, no line repeated
+    laid_out: list[int] = []
+    real = pdf_mod._page_data
+
+    def counting(layout, number, notes):
+        laid_out.append(number)
+        return real(layout, number, notes)
+
+    monkeypatch.setattr(pdf_mod, "_page_data", counting)
+    with pytest.raises(LimitExceeded, match="more than .* words, over the 2,000-word limit") as e:
+        read_document(path, options=ReadOptions(max_words=2000))
+    assert e.value.code == "MB009"
+    assert len(laid_out) < 10, laid_out  # 60 pages in the file
+    laid_out.clear()
+    assert read_document(path, options=ReadOptions(max_words=30_000)).word_count() > 15_000  # less running lines
+    assert len(laid_out) == 60

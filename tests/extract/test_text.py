@@ -123,3 +123,74 @@ def test_real_txt_with_crlf():
     for g in ["Attendance", "tasks", "POC (point of contact)"]:
         assert g in heads
     assert "\r" not in doc.text
+
+
+# ---- junk that is not minutes (issue 19) --------------------------------------------------------
+
+def test_nul_filled_text_and_programs_are_refused(tmp_path):
+    from pipeline.core.errors import UnsupportedFormat
+
+    nul = tmp_path / "zeros.txt"
+    nul.write_bytes(b"\x00" * 100_000)
+    with pytest.raises(UnsupportedFormat, match="nothing but NUL bytes") as e:
+        read_document(nul)
+    assert "zeros.txt" in e.value.one_line()
+    elf = tmp_path / "minutes.pdf"  # an ELF program: zeros at odd and even offsets, some text between
+    elf.write_bytes(b"\x7fELF\x02\x01\x01\x00" + (b"\x00" * 24 + b"GLIBC_2.2.5 text here\x00") * 200)
+    with pytest.raises(UnsupportedFormat, match="is a program"):
+        read_document(elf)
+    # UTF-16 without a byte-order mark is still text
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_bytes(("Minutes of the meeting held on 3 June 2024\n\nPresent: Ann Smith\n" * 20).encode("utf-16-le"))
+    assert "Ann Smith" in read_document(utf16).text
+
+
+def test_text_without_word_breaks_is_not_minutes(tmp_path):
+    from pipeline.core.errors import EmptyDocument
+
+    p = tmp_path / "x.txt"
+    p.write_bytes(b"x" * 2_000_000)
+    with pytest.raises(EmptyDocument, match="no words") as e:
+        read_document(p)
+    assert e.value.code == "MB004" and "x.txt" in e.value.one_line()
+    md = tmp_path / "x.md"
+    md.write_bytes(b"# Title\n\n" + b"y" * 50_000)
+    with pytest.raises(EmptyDocument, match="no words"):
+        read_document(md)
+    # a long single line of real words is text (split into blocks later), as is unspaced CJK prose
+    words = tmp_path / "words.txt"
+    words.write_text("The committee agreed the budget for the year. " * 2000, encoding="utf-8")
+    assert read_document(words).word_count() > 10_000
+    cjk = tmp_path / "cjk.txt"
+    cjk.write_text("委员会批准了本年度的预算并同意在下次会议上讨论。\n" * 500, encoding="utf-8")
+    assert read_document(cjk).text.strip()
+
+
+def test_html_whose_text_has_no_words_is_not_minutes(tmp_path):
+    from pipeline.core.errors import EmptyDocument
+
+    p = tmp_path / "x.html"
+    p.write_text("<html><body><h1>Minutes</h1><p>" + "x" * 100_000 + "</p></body></html>", encoding="utf-8")
+    with pytest.raises(EmptyDocument, match="no words"):
+        read_document(p)
+
+
+def test_far_over_the_word_limit_is_refused_before_decoding(tmp_path, monkeypatch):
+    import pipeline.extract as extract
+    from pipeline.core.errors import LimitExceeded
+
+    p = tmp_path / "huge.txt"
+    p.write_text("The committee agreed the budget for the year.\n" * 20_000, encoding="utf-8")  # 160,000 words
+
+    def no_reader(fmt):
+        raise AssertionError("decoded and read although the word count was known from the bytes")
+
+    monkeypatch.setattr(extract, "get_reader", no_reader)
+    with pytest.raises(LimitExceeded, match="more than .* words, over the 100,000-word limit") as e:
+        read_document(p, options=ReadOptions(max_words=100_000))
+    assert e.value.code == "MB009"
+    monkeypatch.undo()
+    # just over the limit (within the margin): decoded, counted exactly, refused with the exact count
+    with pytest.raises(LimitExceeded, match="the text has 160,000 words"):
+        read_document(p, options=ReadOptions(max_words=150_000))
+    assert read_document(p, options=ReadOptions(max_words=160_000)).word_count() == 160_000

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import signal
@@ -70,6 +71,7 @@ def _crash(state: State) -> None:
 class _Row:
     def __init__(self, doc):
         self.content_hash, self.pipeline_version, self.status = doc.content_hash, doc.pipeline_version, doc.status
+        self.error = doc.error
 
 
 class FakeArchive:
@@ -442,3 +444,234 @@ def test_ctrl_c_saves_what_finished_and_exits_130(tmp_path):
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     _check_db(db, 40)
+
+
+# ---- awkward folders: links, pipes, devices, loops, size-bounded hashing (issue 19) ----------------
+
+def _awkward_folder(root: Path) -> Path:
+    d = root / "awkward"
+    d.mkdir()
+    (d / "council.txt").write_text(MINUTES.format(topic="the awkward folder"), encoding="utf-8")
+    (d / "good-link.txt").symlink_to(d / "council.txt")  # resolves to a regular file: followed
+    (d / "a.md").symlink_to("b.md")  # a loop
+    (d / "b.md").symlink_to("a.md")
+    (d / "gone.md").symlink_to("nowhere.md")  # broken
+    os.mkfifo(d / "pipe.md")  # reading it would block forever
+    (d / "zero.md").symlink_to("/dev/zero")  # hashing it would never end
+    (d / "photo.png").symlink_to("a.md")  # not a document name: left alone silently
+    return d
+
+
+def test_discover_takes_regular_files_and_reports_the_rest(tmp_path):
+    d = _awkward_folder(tmp_path)
+    left_out: list[tuple[str, str]] = []
+    found = discover([d], skipped=left_out)
+    assert found == [(d / "council.txt").resolve()]  # the good link resolves to it (one file)
+    reasons = {Path(p).name: why for p, why in left_out}
+    assert set(reasons) == {"a.md", "b.md", "gone.md", "pipe.md", "zero.md"}
+    assert "loop" in reasons["a.md"] and "loop" in reasons["b.md"]
+    assert "broken" in reasons["gone.md"]
+    assert "named pipe" in reasons["pipe.md"] and "device" in reasons["zero.md"]
+    # named explicitly, a loop or a pipe is reported too (not "no such file", not a hang)
+    left_out.clear()
+    assert discover([d / "a.md", d / "pipe.md"], skipped=left_out) == []
+    assert [Path(p).name for p, _ in left_out] == ["a.md", "pipe.md"]
+
+
+def test_batch_goes_on_past_loops_pipes_and_devices(tmp_path):
+    d = _awkward_folder(tmp_path)
+    archive = FakeArchive()
+    report = run_batch([d], archive=archive, stages=FAST, vectors=False)
+    assert report.counts[Status.SUCCESS] == 1 and report.total == 1 and not report.failures
+    assert sorted(Path(p).name for p, _ in report.left_out) == ["a.md", "b.md", "gone.md", "pipe.md", "zero.md"]
+    assert "5 left out" in report.summary()
+
+
+def test_hashing_is_bounded_by_the_size_limit(tmp_path, monkeypatch):
+    from pipeline.scale import batch
+
+    big = tmp_path / "big.txt"
+    big.write_text(MINUTES.format(topic="x") * 50, encoding="utf-8")  # ~25 kB
+    small = tmp_path / "small.txt"
+    small.write_text(MINUTES.format(topic="y"), encoding="utf-8")
+    assert batch.file_digest(small, 10_000) == (content_hash(small), None)
+    reads: list[int] = []
+    real_open = open
+
+    class Counting:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def fileno(self):
+            return self.fh.fileno()
+
+        def seek(self, n):
+            return self.fh.seek(n)
+
+        def read(self, n=-1):
+            assert n >= 0, "never read a file whole"
+            data = self.fh.read(n)
+            reads.append(len(data))
+            return data
+
+    monkeypatch.setattr(batch, "open", lambda p, mode="r": Counting(real_open(p, mode)), raising=False)
+    digest, err = batch.file_digest(big, 10_000)
+    assert err is not None and err.code == "MB009" and "limit" in err.message
+    assert sum(reads) <= 10_001 and digest != content_hash(big)
+    assert batch.file_digest(big, 10_000)[0] == digest  # stable: a rerun skips it as failed before
+    monkeypatch.undo()
+
+    archive = FakeArchive()
+    report = run_batch([tmp_path], archive=archive, stages=FAST, vectors=False, limits=Limits(max_bytes=10_000))
+    by = archive.by_name()
+    assert by["big.txt"].status == "FAILED" and "[MB009]" in by["big.txt"].error
+    assert by["small.txt"].status == "SUCCESS" and report.counts[Status.FAILED] == 1
+
+
+# ---- write failures stop the run; nothing is blamed on the documents (issue 19) -------------------
+
+def _four_minutes(root: Path) -> Path:
+    root.mkdir()
+    for i in range(4):
+        (root / f"m{i}.txt").write_text(MINUTES.format(topic=f"meeting {i}"), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("failure", [OSError(errno.ENOSPC, "No space left on device"),
+                                     sqlite3.OperationalError("database or disk is full")])
+def test_a_full_disk_stops_the_run_and_a_plain_rerun_finishes(tmp_path, monkeypatch, failure):
+    from typer.testing import CliRunner
+
+    from pipeline.archive.archive import Archive
+    from pipeline.archive.sqlite import SQLiteBackend
+    from pipeline.cli import app
+    from pipeline.core.errors import WriteFailed
+
+    docs = _four_minutes(tmp_path / "docs")
+    db = tmp_path / "t.db"
+    real = SQLiteBackend.insert_document
+    calls = [0]
+
+    def full_on_the_third(self, *a, **k):
+        calls[0] += 1
+        if calls[0] == 3:
+            raise failure
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(SQLiteBackend, "insert_document", full_on_the_third)
+    with pytest.raises(WriteFailed) as e:
+        run_batch([docs], db=db, stages=FAST, vectors=False)
+    assert e.value.code == "MB023" and str(db) in e.value.one_line() and "full" in e.value.one_line()
+    with Archive.open(db, readonly=True) as a:
+        assert sorted(d.status for d in a.documents()) == ["SUCCESS", "SUCCESS"]  # nothing stored as FAILED
+
+    calls[0] = 2  # the CLI: exit 2, one line naming the archive
+    r = CliRunner().invoke(app, ["tag", str(docs), "--db", str(db), "--quiet"])
+    assert r.exit_code == 2, r.output
+    err = r.stderr.strip()
+    assert len(err.splitlines()) == 1 and "[MB023]" in err and str(db) in err and "Traceback" not in err
+
+    monkeypatch.undo()  # space again: a plain rerun does the rest
+    again = run_batch([docs], db=db, stages=FAST, vectors=False)
+    assert again.counts[Status.SUCCESS] == 2 and again.counts[Status.SKIPPED] == 2 and not again.failures
+    with Archive.open(db, readonly=True) as a:
+        assert sorted(d.status for d in a.documents()) == ["SUCCESS"] * 4
+
+
+def test_an_archive_that_raises_oserror_stops_the_run(tmp_path):
+    from pipeline.core.errors import WriteFailed
+
+    class FullArchive(FakeArchive):
+        def write(self, doc) -> int:
+            raise OSError(errno.EROFS, "Read-only file system")
+
+    with pytest.raises(WriteFailed, match="read-only"):
+        run_batch([_four_minutes(tmp_path / "docs")], archive=FullArchive(), stages=FAST, vectors=False)
+
+
+def test_failures_that_were_the_archives_are_retried_by_a_plain_rerun(tmp_path):
+    docs = _four_minutes(tmp_path / "docs")
+    archive = FakeArchive()
+    run_batch([docs], archive=archive, stages=FAST, vectors=False)
+    victim = archive.by_name()["m1.txt"]
+    victim.status, victim.error = "FAILED", "t.db: could not write to the archive (database or disk is full) [MB013]; ..."
+    again = run_batch([docs], archive=archive, stages=FAST, vectors=False)
+    assert again.counts[Status.SUCCESS] == 1 and again.counts[Status.SKIPPED] == 3
+    assert archive.by_name()["m1.txt"].status == "SUCCESS"
+
+
+def test_identical_bad_files_are_each_listed_as_failed(tmp_path):
+    d = tmp_path / "junk"
+    d.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (d / name).write_bytes(b"\x00" * 10_000)
+    for name in ("x1.txt", "x2.txt"):
+        (d / name).write_bytes(b"x" * 100_000)
+    (d / "good.txt").write_text(MINUTES.format(topic="good"), encoding="utf-8")
+    (d / "good-copy.txt").write_text(MINUTES.format(topic="good"), encoding="utf-8")
+    for workers in (1, 2):
+        archive = FakeArchive()
+        report = run_batch([d], archive=archive, stages=FAST, vectors=False, workers=workers)
+        failed = dict((Path(p).name, e) for p, e in report.failures)
+        assert sorted(failed) == ["a.txt", "b.txt", "c.txt", "x1.txt", "x2.txt"], report.failures
+        assert "NUL bytes" in failed["b.txt"] and "same content as" in failed["b.txt"] and "b.txt" in failed["b.txt"]
+        assert "no words" in failed["x2.txt"]
+        assert report.counts[Status.SUCCESS] == 1 and report.counts[Status.SKIPPED] == 1  # the good copy
+        assert report.done == report.total == 7
+        assert len(archive.docs) == 3  # one record per content
+
+
+# ---- the archive follows the folder (issue 19) -----------------------------------------------------
+
+def _paths(db: Path | str) -> dict[str, str]:
+    from pipeline.archive.archive import Archive
+
+    with Archive.open(db, readonly=True) as a:
+        return {d.content_hash: d.path for d in a.documents()}
+
+
+def test_moved_files_overwritten_files_and_gone_files(tmp_path, archive_target):
+    docs = _four_minutes(tmp_path / "docs")
+    db = archive_target  # a SQLite file, or a PostgreSQL archive when $MINUTEBOOK_TEST_PG is set
+    run_batch([docs], db=db, stages=FAST, vectors=False)
+    before = _paths(db)
+    assert len(before) == 4
+
+    # copied to docs2, tagged there, then docs deleted: the records follow the files
+    import shutil
+
+    shutil.copytree(docs, tmp_path / "docs2")
+    copied = run_batch([tmp_path / "docs2"], db=db, stages=FAST, vectors=False)
+    assert copied.counts[Status.SKIPPED] == 4 and not copied.moved  # the originals are still there
+    shutil.rmtree(docs)
+    moved = run_batch([tmp_path / "docs2"], db=db, stages=FAST, vectors=False)
+    assert len(moved.moved) == 4 and "4 moved" in moved.summary()
+    after = _paths(db)
+    assert sorted(after) == sorted(before)
+    assert all(Path(p).parent == (tmp_path / "docs2").resolve() for p in after.values())
+
+    # m0 overwritten with m1's bytes: m0's old content is no longer anywhere, its record goes
+    d2 = tmp_path / "docs2"
+    old_m0 = content_hash(d2 / "m0.txt")
+    (d2 / "m0.txt").write_bytes((d2 / "m1.txt").read_bytes())
+    over = run_batch([d2], db=db, stages=FAST, vectors=False)
+    assert over.dropped == [str((d2 / "m0.txt").resolve())]
+    assert old_m0 not in _paths(db) and len(_paths(db)) == 3
+
+    # m1 and m0 (same bytes) deleted, m2 changed: m2 re-tagged, the gone file is reported, then pruned
+    (d2 / "m0.txt").unlink()
+    (d2 / "m1.txt").unlink()
+    (d2 / "m2.txt").write_text(MINUTES.format(topic="a new agenda"), encoding="utf-8")
+    changed = run_batch([d2], db=db, stages=FAST, vectors=False)
+    assert changed.counts[Status.SUCCESS] == 1 and changed.gone == [str((d2 / "m1.txt").resolve())]
+    assert "--prune" in changed.summary() and len(_paths(db)) == 3
+    pruned = run_batch([d2], db=db, stages=FAST, vectors=False, prune=True)
+    assert pruned.pruned and pruned.gone == changed.gone
+    assert sorted(Path(p).name for p in _paths(db).values()) == ["m2.txt", "m3.txt"]
+    assert run_batch([d2], db=db, stages=FAST, vectors=False).gone == []

@@ -368,3 +368,27 @@ def test_a_pronoun_summary_sentence_names_its_person_or_is_left_out():
                                "Members discussed raising income from hiring the hall over the summer. "
                                "It was agreed to form a working group on income before the next meeting."])
     assert not re.search(r"(^|\. )He said", s.summarise(sec2, doc2).summary)
+
+
+def test_a_very_long_section_needs_no_sentence_by_sentence_matrix():
+    """3,000 sentences: a full similarity matrix would be 3,000 x 3,000 floats (36 MB); the selection
+    keeps one row per chosen sentence (issue 19: a 1 MB single-line text took 2.1 GB)."""
+    import tracemalloc
+
+    topics = ["budget", "playground", "library", "roads", "housing", "parking", "trees", "lighting", "water", "waste"]
+    paras = [f"The committee discussed the {topics[i % 10]} report number {i} and the {topics[(i * 7) % 10]} plan. "
+             f"It was agreed to review item {i} of the {topics[(i * 3) % 10]} budget by June." for i in range(1500)]
+    doc, sec = make_section(paras, heading="Business")
+    summariser = ExtractiveSummariser(encoder=FakeEncoder())
+    cands = summariser.candidates(sec, doc)
+    assert len(cands) >= 3000
+    summariser._embed([p.text for p in cands] + ["Business"])  # encode first: only the selection is measured
+    tracemalloc.start()
+    try:
+        chosen = summariser.select(sec, doc)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert chosen and len(chosen) <= summariser.config.long_sentences
+    assert len({p.text for p in chosen}) == len(chosen)  # MMR still removes duplicates
+    assert peak < 3000 * 3000 * 4 // 2, f"{peak / 1e6:.1f} MB traced while selecting"
