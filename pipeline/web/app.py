@@ -28,7 +28,7 @@ from pipeline.draft.docx import render_docx
 from pipeline.draft.markdown import render_markdown
 from pipeline.draft.model import PROCEDURAL_LABELS
 from pipeline.web.chart import trend
-from pipeline.web.config import UPLOAD_EXTENSIONS, WebConfig
+from pipeline.web.config import ALL_INTERFACES, UPLOAD_EXTENSIONS, WebConfig, is_loopback
 from pipeline.web.drafts import DraftJobs, UploadRejected, apply_edits
 from pipeline.web.security import Guard
 from pipeline.web.sources import SourceTexts, content_type, provenance_args, safe_filename
@@ -149,6 +149,11 @@ def create_app(config: WebConfig) -> FastAPI:
     if config.token is not None and not TOKEN_RE.match(config.token):
         raise MinutebookError(None, "the access token must be 8 to 256 letters, digits or . _ ~ -",
                               "choose another, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe())'")
+    if not is_loopback(config.host) and not config.token and not config.insecure_no_token:
+        where = "all interfaces" if config.host in ALL_INTERFACES else config.host
+        raise MinutebookError(None, f"serving on {where} (beyond this machine) needs an access token",
+                              "set MINUTEBOOK_TOKEN (or --token), or pass --insecure-no-token to open the archive "
+                              "to everyone who can reach this address")
     Archive.open(config.db, readonly=True).close()  # fail now, with a clear message, if there is no archive
 
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
@@ -160,8 +165,11 @@ def create_app(config: WebConfig) -> FastAPI:
     archives = _Archives(config.db)
     sources = SourceTexts(config.source_cache)
     jobs = DraftJobs(max_bytes=config.max_upload_bytes, max_pages=config.max_upload_pages,
-                     max_jobs=config.max_drafts, workdir=config.upload_dir)
+                     max_jobs=config.max_drafts, workdir=config.upload_dir, stages=config.stages,
+                     max_queue=config.max_queue, max_queue_per_client=config.max_queue_per_client,
+                     max_queue_bytes=config.max_queue_bytes)
     cache = _Aggregates()
+    files_dir = config.archive_files()
 
     def html(name: str, code: int = 200, **ctx: Any) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(**ctx), status_code=code,
@@ -264,6 +272,8 @@ def create_app(config: WebConfig) -> FastAPI:
     # ---- one meeting, its passages and its original file
 
     def _meeting(meeting_id: int):
+        if not 0 < meeting_id < 2 ** 63:
+            raise NotFound("There is no meeting with this number in the archive.")
         a = archives.get()
         m = a.meeting(meeting_id)
         doc = a.meeting_document(meeting_id) if m is not None else None
@@ -291,7 +301,7 @@ def create_app(config: WebConfig) -> FastAPI:
     @app.get("/documents/{document_id:int}/original")
     def original(document_id: int) -> Response:
         a = archives.get()
-        doc = a.document(document_id)
+        doc = a.document(document_id) if 0 < document_id < 2 ** 63 else None
         if doc is None:
             raise NotFound("There is no document with this number in the archive.")
         path = Path(doc.path)
@@ -357,30 +367,32 @@ def create_app(config: WebConfig) -> FastAPI:
         return html("new.html", nav="new", message=None)
 
     @app.post("/new")
-    def upload(file: UploadFile = File(...)) -> Response:
+    def upload(request: Request, file: UploadFile = File(...)) -> Response:
         data = file.file.read(config.max_upload_bytes + 1)
         if len(data) > config.max_upload_bytes:
             return html("new.html", 413, nav="new",
                         message=f"The file is over the {config.max_upload_bytes / (1024 * 1024):g} MB limit.")
         try:
-            job = jobs.submit(file.filename or "", data)
+            job = jobs.submit(file.filename or "", data, client=request.client.host if request.client else "")
         except UploadRejected as e:
-            return html("new.html", 400, nav="new", message=str(e))
+            return html("new.html", 400, nav="new", message=str(e)[:1].upper() + str(e)[1:] + ".")
         return RedirectResponse(f"/drafts/{job.id}", status_code=303)
 
     def _job(job_id: str):
         job = jobs.get(job_id)
         if job is None:
             raise NotFound("There is no draft at this address (drafts are kept in memory until the server "
-                           "restarts). Upload the file again.")
+                           "restarts, or until room is needed for newer ones if never edited). Upload the file "
+                           "again.")
         return job
 
     @app.get("/drafts/{job_id}", response_class=HTMLResponse)
     def draft_page(job_id: str) -> HTMLResponse:
         job = _job(job_id)
-        if job.status == "running":
-            return html("draft_wait.html", nav="new", job=job, elapsed=round(time.time() - job.created))
-        return html("draft.html", nav="new", job=job, d=job.draft, saved=False)
+        if job.waiting:
+            return html("draft_wait.html", nav="new", job=job, elapsed=round(time.time() - job.created),
+                        ahead=jobs.position(job))
+        return html("draft.html", nav="new", job=job, d=job.draft, saved=False, message=None)
 
     @app.post("/drafts/{job_id}")
     async def draft_save(job_id: str, request: Request) -> Response:
@@ -389,7 +401,8 @@ def create_app(config: WebConfig) -> FastAPI:
             return RedirectResponse(f"/drafts/{job.id}", status_code=303)
         form = await request.form(max_files=0, max_fields=2000)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
-        job.draft = apply_edits(job.draft, values)
+        job.draft = apply_edits(job.draft, values, job.origins)
+        job.kept = True  # edited: never dropped to make room for new uploads
         stem = safe_filename(Path(job.filename).stem, "minutes") + "-draft"
         do = values.get("do", "save")
         if do == "md":
@@ -403,7 +416,13 @@ def create_app(config: WebConfig) -> FastAPI:
             return Response(body, media_type=content_type("docx"),
                             headers={"content-disposition": f'attachment; filename="{stem}.docx"',
                                      "cache-control": "no-store"})
-        return html("draft.html", nav="new", job=job, d=job.draft, saved=True)
+        if do == "archive":
+            try:
+                mid = jobs.archive(job, config.db, files_dir)
+            except UploadRejected as e:
+                return html("draft.html", 409, nav="new", job=job, d=job.draft, saved=True, message=str(e))
+            return RedirectResponse(f"/meetings/{mid}", status_code=303)
+        return html("draft.html", nav="new", job=job, d=job.draft, saved=True, message=None)
 
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.hosts())
     guard = Guard(app, token=config.token, max_upload=config.max_upload_bytes, error_page=error_bytes)

@@ -1,12 +1,17 @@
 """The guard in front of every request (pure ASGI, so it costs microseconds).
 
 - Access token (when configured): ``Authorization: Bearer T``, ``X-Minutebook-Token: T`` or the
-  ``minutebook_token`` cookie; ``?token=T`` on any page sets the cookie (HttpOnly, SameSite=Strict)
-  and redirects to the same address without it. Compared in constant time.
-- Cross-site POSTs are refused (an ``Origin`` that is not this server's host).
+  ``minutebook_token`` cookie; ``?token=T`` on any page sets the cookie (HttpOnly, SameSite=Lax, so
+  that a link to a page from an email or chat opens it when signed in) and redirects to the same
+  address without it. Compared in constant time. The stylesheet is served without it (the 401 page
+  is styled; the stylesheet holds nothing of the archive).
+- Cross-site state changes are refused: a POST (or any method but GET/HEAD/OPTIONS) must carry an
+  ``Origin`` naming this server (the ``Host`` it was sent to); when ``Origin`` is ``null`` (a
+  sandboxed frame, a ``data:`` page) or missing, the ``Referer`` must name this server; neither:
+  refused. The pages' Referrer-Policy is ``same-origin``, so this server's own forms carry both.
 - Request bodies are limited (``Content-Length`` checked first, then counted as they arrive).
 - Security headers on every response: a Content-Security-Policy with no script source at all,
-  ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer``.
+  ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, ``Referrer-Policy: same-origin``.
 """
 
 from __future__ import annotations
@@ -23,16 +28,39 @@ HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
 
+PUBLIC_PATHS = ("/static/style.css", "/favicon.ico")  # served without the token (nothing of the archive)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 ErrorPage = Callable[[int, str, str], bytes]  # (status, title, message) -> an HTML page
 
 
 def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):g} MB"
+
+
+def _names_host(url: str | None, host: str) -> bool:
+    if not url or url == "null" or not host:
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+
+
+def same_origin(headers: dict[str, str]) -> bool:
+    """Whether a state-changing request comes from a page of this server: its ``Origin``, or when
+    that is ``null`` or missing its ``Referer``, names the ``Host`` it was sent to (itself checked
+    against the allowed hosts)."""
+    host = headers.get("host", "")
+    origin = headers.get("origin")
+    if origin and origin != "null":
+        return _names_host(origin, host)
+    return _names_host(headers.get("referer"), host)
 
 
 class _TooLarge(Exception):
@@ -59,7 +87,7 @@ class Guard:
                 message["headers"] = [*message.get("headers", []), *HEADERS]
             await send(message)
 
-        if self.token:
+        if self.token and scope.get("path") not in PUBLIC_PATHS:
             query = scope.get("query_string", b"").decode("latin-1")
             pairs = parse_qsl(query, keep_blank_values=True)
             given = [v for k, v in pairs if k == "token"]
@@ -67,7 +95,7 @@ class Guard:
                 if self._ok(given[-1]):
                     rest = urlencode([(k, v) for k, v in pairs if k != "token"])
                     location = scope.get("path", "/") + (("?" + rest) if rest else "")
-                    cookie = f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
+                    cookie = f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Lax"
                     await self._respond(send_with_headers, 303, b"", extra=[
                         (b"location", location.encode("latin-1", "replace")), (b"set-cookie", cookie.encode())])
                     return
@@ -81,11 +109,12 @@ class Guard:
                                  "minutebook serve started (it ends with ?token=…).")
                 return
 
-        if scope.get("method") == "POST":
-            origin = headers.get("origin")
-            if origin and origin != "null" and urlsplit(origin).netloc != headers.get("host", ""):
+        if scope.get("method", "GET") not in SAFE_METHODS:
+            if not same_origin(headers):
                 await self._page(send_with_headers, 403, "Refused",
-                                 "A form from another site tried to post to this server.")
+                                 "This form was not sent from a page of this server (another site, a sandboxed "
+                                 "frame or a program that names no origin). Open the page on this server and "
+                                 "send it again.")
                 return
             length = headers.get("content-length")
             if length is not None and length.isdigit() and int(length) > self.max_body:
