@@ -77,6 +77,7 @@ from pipeline.archive.types import (
     DocumentRow,
     Filters,
     Hit,
+    MeetingListRow,
     PersonMeeting,
     PersonName,
     PersonRecord,
@@ -618,6 +619,12 @@ class Archive:
         """One stored document by its id."""
         r = self.backend.document_row(int(document_id))
         return _document_row(r) if r else None
+
+    def meeting_list(self) -> list[MeetingListRow]:
+        """Every meeting (of every file, a file holding several giving several), by id."""
+        return [MeetingListRow(meeting_id=r["meeting_id"], document_id=r["document_id"],
+                               meeting_index=r["meeting_index"], title=r["title"], meeting_date=r["meeting_date"],
+                               path=r["path"], format=r["format"]) for r in self.backend.meeting_list_rows()]
 
     def meeting_document(self, meeting_id: int) -> DocumentRow | None:
         """The document a meeting was read from."""

@@ -576,6 +576,11 @@ class PostgresBackend:
                    "d.models, d.tagged_at, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
                    "LEFT JOIN meetings m ON m.document_id = d.id AND m.meeting_index = 0")
 
+    def meeting_list_rows(self) -> list[dict]:
+        return self._x(
+            "SELECT m.id AS meeting_id, m.document_id, m.meeting_index, m.title, m.meeting_date, d.path, d.format "
+            "FROM meetings m JOIN documents d ON d.id = m.document_id ORDER BY m.id").fetchall()
+
     def document_row(self, document_id: int) -> dict | None:
         return self._x(self._DOC_SELECT + " WHERE d.id = %s", (document_id,)).fetchone()
 

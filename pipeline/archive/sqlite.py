@@ -371,6 +371,11 @@ class SQLiteBackend:
     _DOC_SELECT = ("SELECT d.*, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
                    "LEFT JOIN meetings m ON m.document_id = d.id AND m.meeting_index = 0")
 
+    def meeting_list_rows(self) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT m.id AS meeting_id, m.document_id, m.meeting_index, m.title, m.meeting_date, d.path, d.format "
+            "FROM meetings m JOIN documents d ON d.id = m.document_id ORDER BY m.id").fetchall()
+
     def document_row(self, document_id: int) -> sqlite3.Row | None:
         return self.conn.execute(self._DOC_SELECT + " WHERE d.id = ?", (document_id,)).fetchone()
 

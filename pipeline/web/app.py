@@ -27,6 +27,7 @@ from pipeline.draft.build import build_draft, theme_name
 from pipeline.draft.docx import render_docx
 from pipeline.draft.markdown import render_markdown
 from pipeline.draft.model import PROCEDURAL_LABELS
+from pipeline.web.browse import MeetingIndex, build_index
 from pipeline.web.chart import trend
 from pipeline.web.config import ALL_INTERFACES, UPLOAD_EXTENSIONS, WebConfig, is_loopback
 from pipeline.web.drafts import DraftJobs, UploadRejected, apply_edits
@@ -269,6 +270,27 @@ def create_app(config: WebConfig) -> FastAPI:
                     formats=formats, facet_counts=sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0])),
                     more=more, limit=limit, counts=cache.get(a, "counts", a.counts) if not asked else None)
 
+    # ---- the list of meetings (renditions of one meeting grouped)
+
+    def _index(a: Archive) -> MeetingIndex:
+        return cache.get(a, "meeting-index", lambda: build_index(a.meeting_list(), a.meeting))
+
+    @app.get("/meetings", response_class=HTMLResponse)
+    def meetings(year: str | None = None, series: str | None = None, title: str | None = None,
+                 type: str | None = None, sort: str | None = None, page: str | None = None) -> HTMLResponse:
+        a = archives.get()
+        index = _index(a)
+        year, series, title, doc_format = _clean(year, 4), _clean(series, 200), _clean(title, 200), _clean(type, 20)
+        oldest = sort == "oldest"
+        rows = index.select(year=year, series=series, title=title, doc_format=doc_format, oldest_first=oldest)
+        size = config.page_size
+        pages = max(1, -(-len(rows) // size))
+        pg = _int(page, 1, 1, pages)
+        return html("meetings.html", nav="meetings", rows=rows[(pg - 1) * size: pg * size], total=len(rows),
+                    page=pg, pages=pages, year=year, series=series, title=title, doc_format=doc_format,
+                    sort="oldest" if oldest else "", years=index.years(), all_series=index.series()[:300],
+                    formats=cache.get(a, "formats", a.formats))
+
     # ---- one meeting, its passages and its original file
 
     def _meeting(meeting_id: int):
@@ -287,8 +309,10 @@ def create_app(config: WebConfig) -> FastAPI:
         draft = build_draft(m)
         tree = m.section_tree
         section_spans = [{"start": h.provenance.start, "end": max(h.body_end, h.provenance.end)} for h in tree]
-        return html("meeting.html", nav="", m=m, d=draft, doc=doc, mid=meeting_id, spans=section_spans,
-                    file_name=Path(doc.path).name, file_there=Path(doc.path).is_file())
+        entry = _index(a).by_meeting.get(meeting_id)
+        renditions = [r for r in entry.renditions if r.meeting_id != meeting_id] if entry else []
+        return html("meeting.html", nav="meetings", m=m, d=draft, doc=doc, mid=meeting_id, spans=section_spans,
+                    file_name=Path(doc.path).name, file_there=Path(doc.path).is_file(), renditions=renditions)
 
     @app.get("/meetings/{meeting_id:int}/source", response_class=HTMLResponse)
     def source(meeting_id: int, start: int = 0, end: int = 0, page: int | None = None) -> HTMLResponse:

@@ -312,7 +312,8 @@ PG_PAGES = ["/", "/search?q=leaking+tap", "/search?q=tap&type=text", "/search?q=
             "/search?type=text&theme=finance", "/search?person=Dev+Patel&q=subscriptions",
             "/meetings/{a}", "/meetings/{b}", "/actions", "/actions?state=done", "/actions?state=all&owner=Bob+Stone",
             "/actions?state=overdue", "/people", "/people?q=stone", "/person?name=Ann+Lee", "/person?name=Bob+Stone",
-            "/themes", "/themes?by=month", "/themes?by=quarter"]
+            "/themes", "/themes?by=month", "/themes?by=quarter", "/meetings", "/meetings?year=2024&sort=oldest",
+            "/meetings?type=text&title=riverside"]
 
 
 def test_a_postgres_archive_serves_the_same_pages(tmp_path, pg_archive_url):
