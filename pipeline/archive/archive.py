@@ -717,6 +717,14 @@ class Archive:
                     for mid in sorted(per_meeting, key=lambda i: (info[i][1] or "", i), reverse=True)]
         return PersonRecord(person=person, meetings=meetings)
 
+    def has_person(self, name: str) -> bool:
+        """Whether ``person(name)`` finds someone (without reading their rows): a name that is no
+        one's (a group such as 'All' or 'the Board') has no person page."""
+        key = name_key(name or "")
+        if not key:
+            return False
+        return len(self.backend.full_name_keys_for_alias(key)) == 1 or self.backend.has_person_key(key)
+
     def _person_keys_of_key(self, key: str) -> tuple[str, ...]:
         return (key, *sorted(set(self.backend.alias_keys(key)) - {key}))
 

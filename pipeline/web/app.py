@@ -31,6 +31,7 @@ from pipeline.web.browse import MeetingIndex, build_index
 from pipeline.web.chart import trend
 from pipeline.web.config import ALL_INTERFACES, UPLOAD_EXTENSIONS, WebConfig, is_loopback
 from pipeline.web.drafts import DraftJobs, UploadRejected, apply_edits
+from pipeline.web.names import Resolved, resolve_person
 from pipeline.web.security import Guard
 from pipeline.web.sources import SourceTexts, content_type, provenance_args, safe_filename
 
@@ -164,12 +165,19 @@ def create_app(config: WebConfig) -> FastAPI:
                        max_upload_mb=config.max_upload_bytes // (1024 * 1024))
     css = (HERE / "static" / "style.css").read_bytes()
     archives = _Archives(config.db)
+    cache = _Aggregates()
     sources = SourceTexts(config.source_cache)
+    def has_page(name: str) -> bool:
+        """Whether a name links to a person page (groups such as 'All' or 'the Board' do not)."""
+        a = archives.get()
+        return bool(cache.get(a, "has-page:" + name, lambda: a.has_person(name)))
+
+    env.globals["has_page"] = has_page
+
     jobs = DraftJobs(max_bytes=config.max_upload_bytes, max_pages=config.max_upload_pages,
                      max_jobs=config.max_drafts, workdir=config.upload_dir, stages=config.stages,
                      max_queue=config.max_queue, max_queue_per_client=config.max_queue_per_client,
                      max_queue_bytes=config.max_queue_bytes)
-    cache = _Aggregates()
     files_dir = config.archive_files()
 
     def html(name: str, code: int = 200, **ctx: Any) -> HTMLResponse:
@@ -254,9 +262,10 @@ def create_app(config: WebConfig) -> FastAPI:
         limit = _int(n, 20, 1, SEARCH_LIMITS[-1])
         asked = bool(q or theme or person or since or until or doc_format)
         hits, message = [], None
-        if asked:
+        who = resolve_person(a, person) if person else Resolved(typed="")
+        if asked and not who.candidates:
             try:
-                hits = a.search(q, theme=theme or None, person=person or None, since=since or None,
+                hits = a.search(q, theme=theme or None, person=who.name or person or None, since=since or None,
                                 until=until or None, doc_format=doc_format or None, limit=limit)
             except MinutebookError as e:
                 message = f"{e.message}; {e.hint}"
@@ -268,7 +277,9 @@ def create_app(config: WebConfig) -> FastAPI:
         return html("search.html", nav="search", q=q, theme=theme, person=person, since=since, until=until,
                     doc_format=doc_format, hits=hits, asked=asked, message=message, labels=labels,
                     formats=formats, facet_counts=sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0])),
-                    more=more, limit=limit, counts=cache.get(a, "counts", a.counts) if not asked else None)
+                    more=more, limit=limit, counts=cache.get(a, "counts", a.counts) if not asked else None,
+                    who=who, who_links=[(n, url("/search", q=q, theme=theme, person=n, since=since, until=until,
+                                                type=doc_format)) for n in who.candidates])
 
     # ---- the list of meetings (renditions of one meeting grouped)
 
@@ -350,10 +361,15 @@ def create_app(config: WebConfig) -> FastAPI:
         owner = _clean(owner, 200)
         pg = _int(page, 1, 1, 100_000)
         size = config.page_size
-        board = a.action_board(owner=owner or None, state=state, limit=size, offset=(pg - 1) * size)
+        who = resolve_person(a, owner) if owner else Resolved(typed="")
+        board = a.action_board(owner=(who.name or owner) if owner else None, state=state, limit=size,
+                               offset=(pg - 1) * size)
+        if who.candidates:
+            board.rows = []
         total = board.counts.get(state, 0)
         return html("actions.html", nav="actions", board=board, state=state, owner=owner, page=pg,
-                    pages=max(1, -(-total // size)), total=total)
+                    pages=max(1, -(-total // size)), total=total, who=who,
+                    who_links=[(n, url("/actions", state=state, owner=n)) for n in who.candidates])
 
     @app.get("/people", response_class=HTMLResponse)
     def people(q: str | None = None) -> HTMLResponse:

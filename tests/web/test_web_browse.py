@@ -19,21 +19,32 @@ OTHER = """HILLSIDE BOWLS CLUB
 
 Minutes of the committee meeting held on 12 March 2024
 
-Present: Zoe Hart (Chair), Liam Ng
+Present: Zoe Hart (Chair), Liam Ng, Ann Hart
 
 1. Greens
 
-The green was mowed.
+The green was mowed. All to bring a cake to the open day.
 """
 
 
 def _write(archive: Archive, p: Path) -> None:
     from pipeline.api import analyse
     from pipeline.archive.types import TaggedDocument, content_hash
+    from pipeline.core.record import Action, Person, Provenance
     from pipeline.extract import read_document
 
     m = analyse(p, stages=["extract", "structure"])
     doc = read_document(p)
+    seen: dict[str, Person] = {}
+    for e in m.attendance:  # the people stage (spaCy) did not run: one person per attendance name
+        seen.setdefault(e.name, Person(name=e.name)).roles.append(e.role)
+    m.people = list(seen.values())
+    if "All to bring" in doc.text:
+        i = doc.text.index("All to bring")
+        m.actions.append(Action(owner=["All"], owner_groups=["All"], task="bring a cake to the open day",
+                                provenance=Provenance(file=str(p), start=i, end=i + 40)))
+        m.actions.append(Action(owner=["Ann Hart"], task="book the hall",
+                                provenance=Provenance(file=str(p), start=i, end=i + 40)))
     archive.write(TaggedDocument(path=str(p), content_hash=content_hash(p), format=doc.format, meeting=m,
                                  text=doc.text))
 
@@ -133,3 +144,52 @@ def test_meeting_page_title_has_the_date_and_lists_renditions(client, renditions
     page = client.get(f"/meetings/{a}").text
     assert 'id="renditions"' in page and f'href="/meetings/{ids["riverside-2024-03-12.md"]}">Markdown</a>' in page
     assert 'id="renditions"' not in client.get(f"/meetings/{b}").text
+
+
+@pytest.mark.parametrize("typed", ["Hart", "ann hart", "A Hart", "Ann Har"])
+def test_person_filters_take_a_part_of_a_name(client, typed):
+    """Search's person filter and the actions board's owner filter take a first name, a surname,
+    initials or the start of a name, resolved as the people pages resolve them."""
+    board = client.get("/actions", params={"state": "all", "owner": typed}).text
+    if typed == "Hart":  # two people: the page asks which
+        assert 'id="did-you-mean"' in board
+        assert "/actions?state=all&amp;owner=Ann+Hart" in board and "/actions?state=all&amp;owner=Zoe+Hart" in board
+        assert "book the hall" not in board
+        return
+    assert "book the hall" in board and "bring a cake" not in board
+    assert 'id="person-resolved"' in board and "showing Ann Hart" in board
+    hits = client.get("/search", params={"person": typed, "q": "green"}).text
+    assert hits.count('class="hit"') >= 1 and "HILLSIDE" in hits
+
+
+def test_first_name_alone_lists_the_people_it_may_be(client):
+    page = client.get("/search", params={"person": "Ann", "q": "green"}).text
+    assert 'id="did-you-mean"' in page and ">Ann Lee</a>" in page and ">Ann Hart</a>" in page
+    assert 'class="hit"' not in page
+    one = client.get("/search", params={"person": "Zoe", "q": "green"}).text
+    assert "showing Zoe Hart" in one and one.count('class="hit"') >= 1
+    assert "Try fewer words" not in client.get("/search", params={"person": "liam"}).text
+
+
+def test_groups_are_not_person_links_and_no_link_is_broken(client):
+    """Crawl every page reachable from the menu: every link answers (no person page for 'All')."""
+    import html as html_lib
+    from collections import deque
+
+    board = client.get("/actions", params={"state": "all"}).text
+    assert "bring a cake to the open day" in board and "/person?name=All" not in board
+    seen = {"/"}
+    todo = deque(["/", "/meetings", "/actions?state=all", "/people", "/themes", "/new"])
+    crawled = 0
+    while todo and crawled < 400:
+        path = todo.popleft()
+        crawled += 1
+        r = client.get(path)
+        assert r.status_code == 200, path
+        if "text/html" in r.headers["content-type"]:
+            for href in re.findall(r'href="(/[^"#]*)', r.text):
+                href = html_lib.unescape(href)
+                if href not in seen:
+                    seen.add(href)
+                    todo.append(href)
+    assert crawled > 100
