@@ -250,6 +250,10 @@ def create_app(config: WebConfig) -> FastAPI:
     def _facet_lists(a: Archive) -> tuple[list, list]:
         return cache.get(a, "labels", a.theme_labels), cache.get(a, "formats", a.formats)
 
+    def _people(a: Archive) -> list:
+        """The 200 names with most meetings (the people page, and the name suggestions of the filters)."""
+        return cache.get(a, "people", lambda: a.person_index(limit=200))
+
     @app.get("/", response_class=HTMLResponse)
     @app.get("/search", response_class=HTMLResponse)
     def search(q: str | None = None, theme: str | None = None, person: str | None = None,
@@ -278,7 +282,7 @@ def create_app(config: WebConfig) -> FastAPI:
                     doc_format=doc_format, hits=hits, asked=asked, message=message, labels=labels,
                     formats=formats, facet_counts=sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0])),
                     more=more, limit=limit, counts=cache.get(a, "counts", a.counts) if not asked else None,
-                    who=who, who_links=[(n, url("/search", q=q, theme=theme, person=n, since=since, until=until,
+                    people_names=_people(a), who=who, who_links=[(n, url("/search", q=q, theme=theme, person=n, since=since, until=until,
                                                 type=doc_format)) for n in who.candidates])
 
     # ---- the list of meetings (renditions of one meeting grouped)
@@ -368,14 +372,14 @@ def create_app(config: WebConfig) -> FastAPI:
             board.rows = []
         total = board.counts.get(state, 0)
         return html("actions.html", nav="actions", board=board, state=state, owner=owner, page=pg,
-                    pages=max(1, -(-total // size)), total=total, who=who,
+                    pages=max(1, -(-total // size)), total=total, who=who, people_names=_people(a),
                     who_links=[(n, url("/actions", state=state, owner=n)) for n in who.candidates])
 
     @app.get("/people", response_class=HTMLResponse)
     def people(q: str | None = None) -> HTMLResponse:
         a = archives.get()
         q = _clean(q, 200)
-        rows = (a.person_index(q, limit=200) if q else cache.get(a, "people", lambda: a.person_index(limit=200)))
+        rows = a.person_index(q, limit=200) if q else _people(a)
         return html("people.html", nav="people", q=q, rows=rows)
 
     @app.get("/person", response_class=HTMLResponse)

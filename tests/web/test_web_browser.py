@@ -151,7 +151,7 @@ def test_phone_width_has_no_horizontal_scroll(page, live_server):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/search?theme=finance")
     mid = re.search(r"/meetings/(\d+)", page.locator("a.meeting-link").first.get_attribute("href")).group(1)
-    for path in ["/search?theme=finance", f"/meetings/{mid}", "/actions?state=all", "/themes?by=quarter",
+    for path in ["/search?theme=finance", f"/meetings/{mid}", "/actions?state=all", "/themes?by=quarter", "/meetings",
                  "/people", "/new", "/person?name=Laura+Cream"]:
         page.goto(live_server.url + path)
         assert no_horizontal_scroll(page), path
