@@ -585,7 +585,11 @@ class PostgresBackend:
         return self._x(self._DOC_SELECT + " WHERE d.id = %s", (document_id,)).fetchone()
 
     def meeting_document_row(self, meeting_id: int) -> dict | None:
-        return self._x(self._DOC_SELECT + " WHERE m.id = %s", (meeting_id,)).fetchone()
+        # this meeting's own row (not the file's first meeting: a file may hold several)
+        return self._x("SELECT d.id, d.path, d.content_hash, d.format, d.status, d.error, d.pages, "
+                       "d.pipeline_version, d.models, d.tagged_at, m.id AS meeting_id, m.title, m.meeting_date "
+                       "FROM meetings m JOIN documents d ON d.id = m.document_id WHERE m.id = %s",
+                       (meeting_id,)).fetchone()
 
     def label_counts(self) -> list[tuple[str, int]]:
         """Every theme label with its number of sections, most used first (labels equal but for

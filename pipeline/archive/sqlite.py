@@ -380,7 +380,9 @@ class SQLiteBackend:
         return self.conn.execute(self._DOC_SELECT + " WHERE d.id = ?", (document_id,)).fetchone()
 
     def meeting_document_row(self, meeting_id: int) -> sqlite3.Row | None:
-        return self.conn.execute(self._DOC_SELECT + " WHERE m.id = ?", (meeting_id,)).fetchone()
+        # this meeting's own row (not the file's first meeting: a file may hold several)
+        return self.conn.execute("SELECT d.*, m.id AS meeting_id, m.title, m.meeting_date FROM meetings m "
+                                 "JOIN documents d ON d.id = m.document_id WHERE m.id = ?", (meeting_id,)).fetchone()
 
     def label_counts(self) -> list[tuple[str, int]]:
         """Every theme label with its number of sections, most used first."""
