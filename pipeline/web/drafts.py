@@ -30,11 +30,12 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from pipeline.core.errors import MinutebookError
-from pipeline.core.record import Action, Attendees, Decision, Meeting, Provenance
+from pipeline.core.record import Action, Attendees, DateValue, Decision, Meeting, Provenance
 from pipeline.draft.model import Draft, DraftAction, DraftDecision
 from pipeline.web.config import UPLOAD_EXTENSIONS
 
@@ -313,6 +314,9 @@ def edited_meeting(meeting: Meeting, draft: Draft, origins: Mapping[str, Sequenc
     m = _moved(meeting, meeting.file, file)
     added = Provenance(file=file, start=0, end=0)
     m.title = draft.title or m.title
+    if draft.date and draft.date != m.meeting_date:  # the clerk corrected the date
+        m.meeting_date = draft.date
+        m.meeting_date_detail = DateValue(value=draft.date, text=draft.date)
     a = draft.attendance
     m.attendees = Attendees(present=list(a.present), apologies=list(a.apologies), guests=list(a.guests),
                             absent=list(a.absent), chair=a.chair, minutes=a.minutes)
@@ -388,6 +392,13 @@ def apply_edits(draft: Draft, form: Mapping[str, str], origins: dict[str, list[i
     new_a: list[int | None] = []
     if "title" in form:
         d.title = _one(form.get("title")) or d.title
+    day = _one(form.get("date"))
+    if day and day != d.date and _ISO_DAY.match(day):
+        try:
+            new = date.fromisoformat(day)
+            d.date, d.date_display, d.year_inferred = day, f"{new:%A} {new.day} {new:%B %Y}", False
+        except ValueError:  # 2024-02-30: the date is kept
+            pass
     a = d.attendance
     if "chair" in form:
         a.chair = _one(form.get("chair"))

@@ -219,7 +219,7 @@ def test_draft_is_added_to_the_archive_and_survives_a_restart(tmp_path):
         location = r.headers["location"]
         page = _wait_draft(c, location)
         assert 'id="draft-title"' in page and 'id="add-to-archive"' in page
-        r = c.post(location, data={"do": "archive", "title": "Riverside committee, March (corrected)",
+        r = c.post(location, data={"do": "archive", "title": "Riverside committee, March (corrected)", "date": "2024-03-14",
                                    "action-new-owner": "Cara Diaz", "action-new-task": "write to the canal trust",
                                    "action-new-due": "2024-05-01", "decision-new": "to fence the towpath plots"},
                    follow_redirects=False)
@@ -237,6 +237,7 @@ def test_draft_is_added_to_the_archive_and_survives_a_restart(tmp_path):
     with Archive.open(db, readonly=True) as a:
         m = a.meeting(mid)
         assert m is not None and m.file == str(stored[0])
+        assert m.meeting_date == "2024-03-14" and m.title == "Riverside committee, March (corrected)"
         assert all(x.provenance.file == str(stored[0]) for x in m.actions + m.decisions)
         assert a.meeting_document(mid).path == str(stored[0])
     # a restarted server: searchable, on the board, the original file served
@@ -284,3 +285,20 @@ def test_added_items_have_no_source_link_and_removed_ones_are_gone(tmp_path):
     assert out.actions[0].provenance.start == 30 and out.actions[0].provenance.file == "/kept/m.txt"
     assert out.actions[1].provenance.end == 0
     assert provenance_args(out.actions[1].provenance) == {} and provenance_args(out.actions[0].provenance)
+
+
+def test_the_meeting_date_can_be_corrected_in_a_draft(tmp_path):
+    from web_helpers import MINUTES_A
+
+    from pipeline.api import analyse
+    from pipeline.draft.build import build_draft
+    from pipeline.web.drafts import apply_edits
+
+    p = tmp_path / "m.txt"
+    p.write_text(MINUTES_A, encoding="utf-8")
+    d = build_draft(analyse(p, stages=["extract", "structure"]))
+    assert d.date == "2024-03-12"
+    fixed = apply_edits(d, {"date": "2024-03-19"})
+    assert fixed.date == "2024-03-19" and fixed.date_display == "Tuesday 19 March 2024"
+    for bad in ("2024-02-30", "next Tuesday", ""):
+        assert apply_edits(d, {"date": bad}).date == "2024-03-12"
