@@ -27,7 +27,7 @@ from pipeline.draft.build import build_draft, theme_name
 from pipeline.draft.docx import render_docx
 from pipeline.draft.markdown import render_markdown
 from pipeline.draft.model import PROCEDURAL_LABELS
-from pipeline.web.browse import MeetingIndex, build_index
+from pipeline.web.browse import MeetingIndex, build_index, one_per_meeting
 from pipeline.web.chart import trend
 from pipeline.web.config import ALL_INTERFACES, UPLOAD_EXTENSIONS, WebConfig, is_loopback
 from pipeline.web.drafts import DraftJobs, UploadRejected, apply_edits
@@ -273,16 +273,18 @@ def create_app(config: WebConfig) -> FastAPI:
                                 until=until or None, doc_format=doc_format or None, limit=limit)
             except MinutebookError as e:
                 message = f"{e.message}; {e.hint}"
+        more_hits = len(hits) >= limit
+        hits, also = one_per_meeting(hits, _index(a)) if hits else (hits, {})
         facet_counts: dict[str, int] = {}
         for h in hits:
             for lab in h.themes:
                 facet_counts[lab] = facet_counts.get(lab, 0) + 1
-        more = next((x for x in SEARCH_LIMITS if x > limit), None) if len(hits) >= limit else None
+        more = next((x for x in SEARCH_LIMITS if x > limit), None) if more_hits else None
         return html("search.html", nav="search", q=q, theme=theme, person=person, since=since, until=until,
                     doc_format=doc_format, hits=hits, asked=asked, message=message, labels=labels,
                     formats=formats, facet_counts=sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0])),
                     more=more, limit=limit, counts=cache.get(a, "counts", a.counts) if not asked else None,
-                    people_names=_people(a), who=who, who_links=[(n, url("/search", q=q, theme=theme, person=n, since=since, until=until,
+                    people_names=_people(a), who=who, also=also, who_links=[(n, url("/search", q=q, theme=theme, person=n, since=since, until=until,
                                                 type=doc_format)) for n in who.candidates])
 
     # ---- the list of meetings (renditions of one meeting grouped)

@@ -170,3 +170,21 @@ def build_index(rows: Iterable[MeetingListRow], record: Callable[[int], Meeting 
                                       file_name=Path(r.path).name))
         by_meeting[r.meeting_id] = e
     return MeetingIndex(entries=list(entries.values()), by_meeting=by_meeting)
+
+
+def one_per_meeting(hits: list, index: MeetingIndex) -> tuple[list, dict[int, list[Rendition]]]:
+    """Search hits with the renditions of one meeting counted once: a meeting's hits come from the
+    first of its renditions to appear in the ranking; returns the hits and, per meeting id kept,
+    the other renditions (to show "also as")."""
+    chosen: dict[int, int] = {}  # entry id -> the rendition's meeting id whose hits are kept
+    out, also = [], {}
+    for h in hits:
+        entry = index.by_meeting.get(h.meeting_id)
+        if entry is None or len(entry.renditions) < 2:
+            out.append(h)
+            continue
+        keep = chosen.setdefault(entry.meeting_id, h.meeting_id)
+        if keep == h.meeting_id:
+            out.append(h)
+            also[h.meeting_id] = [r for r in entry.renditions if r.meeting_id != h.meeting_id]
+    return out, also

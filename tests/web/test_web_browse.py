@@ -193,3 +193,16 @@ def test_groups_are_not_person_links_and_no_link_is_broken(client):
                     seen.add(href)
                     todo.append(href)
     assert crawled > 100
+
+
+def test_search_counts_the_renditions_of_a_meeting_once(client, renditions_db):
+    ids = _ids(renditions_db)
+    txt, md = ids["riverside-2024-03-12.txt"], ids["riverside-2024-03-12.md"]
+    page = client.get("/search", params={"q": "shed tools"}).text
+    linked = re.findall(r'<a class="meeting-link" href="/meetings/(\d+)">', page)
+    assert len(linked) == 1 and int(linked[0]) in (txt, md)
+    other = md if int(linked[0]) == txt else txt
+    assert f'also as <a href="/meetings/{other}">' in page
+    # a filter to one type finds that rendition
+    md_only = client.get("/search", params={"q": "shed tools", "type": "markdown"}).text
+    assert re.findall(r'<a class="meeting-link" href="/meetings/(\d+)">', md_only) == [str(md)]
