@@ -32,9 +32,8 @@ def resolve_person(a: Archive, typed: str) -> Resolved:
     out = Resolved(typed=typed)
     if not typed:
         return out
-    exact = a.person(typed)
-    if exact is not None:
-        out.name = exact.person.name
+    if a.has_person(typed):  # a name (or alias) of the archive: the filters resolve it themselves
+        out.name = typed
         return out
     words = name_key(typed).split()
     if not words:
