@@ -326,10 +326,13 @@ def create_app(config: WebConfig) -> FastAPI:
         draft = build_draft(m)
         tree = m.section_tree
         section_spans = [{"start": h.provenance.start, "end": max(h.body_end, h.provenance.end)} for h in tree]
-        entry = _index(a).by_meeting.get(meeting_id)
+        index = _index(a)
+        entry = index.by_meeting.get(meeting_id)
         renditions = [r for r in entry.renditions if r.meeting_id != meeting_id] if entry else []
+        previous, following = index.neighbours(meeting_id)
         return html("meeting.html", nav="meetings", m=m, d=draft, doc=doc, mid=meeting_id, spans=section_spans,
-                    file_name=Path(doc.path).name, file_there=Path(doc.path).is_file(), renditions=renditions)
+                    file_name=Path(doc.path).name, file_there=Path(doc.path).is_file(), renditions=renditions,
+                    previous=previous, following=following, series=entry.series if entry else "")
 
     @app.get("/meetings/{meeting_id:int}/source", response_class=HTMLResponse)
     def source(meeting_id: int, start: int = 0, end: int = 0, page: int | None = None) -> HTMLResponse:

@@ -95,6 +95,27 @@ class MeetingEntry:
 class MeetingIndex:
     entries: list[MeetingEntry]
     by_meeting: dict[int, MeetingEntry]
+    _series: dict[str, list[MeetingEntry]] | None = field(default=None, repr=False)
+
+    def neighbours(self, meeting_id: int) -> tuple[MeetingEntry | None, MeetingEntry | None]:
+        """The previous and next dated meetings of the same series (by date), if any."""
+        entry = self.by_meeting.get(meeting_id)
+        if entry is None or not entry.meeting_date:
+            return None, None
+        if self._series is None:
+            groups: dict[str, list[MeetingEntry]] = {}
+            for e in self.entries:
+                key = series_key(e.title)
+                if key and e.meeting_date:
+                    groups.setdefault(key, []).append(e)
+            for g in groups.values():
+                g.sort(key=lambda e: (e.meeting_date or "", e.meeting_id))
+            self._series = groups
+        group = self._series.get(series_key(entry.title), [])
+        k = next((i for i, e in enumerate(group) if e is entry), None)
+        if k is None:
+            return None, None
+        return (group[k - 1] if k > 0 else None), (group[k + 1] if k + 1 < len(group) else None)
 
     def years(self) -> list[tuple[str, int]]:
         out: dict[str, int] = {}

@@ -207,3 +207,17 @@ def test_search_counts_the_renditions_of_a_meeting_once(client, renditions_db):
     # a filter to one type finds that rendition
     md_only = client.get("/search", params={"q": "shed tools", "type": "markdown"}).text
     assert re.findall(r'<a class="meeting-link" href="/meetings/(\d+)">', md_only) == [str(md)]
+
+
+def test_meetings_of_a_series_link_to_the_previous_and_next(client, renditions_db):
+    ids = _ids(renditions_db)
+    march, april = ids["riverside-2024-03-12.txt"], ids["riverside-2024-04-09.txt"]
+    page = client.get(f"/meetings/{march}").text
+    assert f'<a rel="next" href="/meetings/{april}">' in page and 'rel="prev"' not in page
+    back = client.get(f"/meetings/{april}").text
+    assert re.search(rf'<a rel="prev" href="/meetings/({march}|{ids["riverside-2024-03-12.md"]})">', back)
+    assert 'rel="next"' not in back and "/meetings?series=RIVERSIDE+ALLOTMENT+SOCIETY" in back
+    forum = client.get(f"/meetings/{ids['forum-5.txt']}").text
+    assert f'<a rel="prev" href="/meetings/{ids["forum-4.txt"]}">' in forum
+    assert f'<a rel="next" href="/meetings/{ids["forum-6.txt"]}">' in forum
+    assert 'id="series"' not in client.get(f"/meetings/{ids['hillside-2024-03-12.txt']}").text
