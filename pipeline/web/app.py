@@ -19,7 +19,6 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from pipeline.archive.archive import Archive
 from pipeline.core.errors import MinutebookError
@@ -473,7 +472,7 @@ def create_app(config: WebConfig) -> FastAPI:
             return RedirectResponse(f"/meetings/{mid}", status_code=303)
         return html("draft.html", nav="new", job=job, d=job.draft, saved=True, message=None)
 
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.hosts())
-    guard = Guard(app, token=config.token, max_upload=config.max_upload_bytes, error_page=error_bytes)
+    guard = Guard(app, token=config.token, max_upload=config.max_upload_bytes, error_page=error_bytes,
+                  allowed_hosts=config.hosts())
     guard.fastapi = app  # type: ignore[attr-defined]
     return guard  # type: ignore[return-value]

@@ -9,6 +9,8 @@
   ``Origin`` naming this server (the ``Host`` it was sent to); when ``Origin`` is ``null`` (a
   sandboxed frame, a ``data:`` page) or missing, the ``Referer`` must name this server; neither:
   refused. The pages' Referrer-Policy is ``same-origin``, so this server's own forms carry both.
+- The ``Host`` header must name an allowed host (DNS rebinding): loopback names, the bound
+  address, ``--allow-host`` names (IPv6 literals in brackets, ports ignored).
 - Request bodies are limited (``Content-Length`` checked first, then counted as they arrive).
 - Security headers on every response: a Content-Security-Policy with no script source at all,
   ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, ``Referrer-Policy: same-origin``.
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import hmac
 from http.cookies import SimpleCookie
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 COOKIE = "minutebook_token"
@@ -52,6 +54,15 @@ def _names_host(url: str | None, host: str) -> bool:
     return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
 
 
+def host_name(value: str) -> str:
+    """The name in a ``Host`` header, without the port: ``example.org``, ``127.0.0.1``, ``[::1]``."""
+    v = value.strip().lower()
+    if v.startswith("["):
+        end = v.find("]")
+        return v[: end + 1] if end > 0 else v
+    return v.rsplit(":", 1)[0] if v.count(":") == 1 else v
+
+
 def same_origin(headers: dict[str, str]) -> bool:
     """Whether a state-changing request comes from a page of this server: its ``Origin``, or when
     that is ``null`` or missing its ``Referer``, names the ``Host`` it was sent to (itself checked
@@ -68,8 +79,10 @@ class _TooLarge(Exception):
 
 
 class Guard:
-    def __init__(self, app: Any, *, token: str | None, max_upload: int, error_page: ErrorPage):
+    def __init__(self, app: Any, *, token: str | None, max_upload: int, error_page: ErrorPage,
+                 allowed_hosts: Iterable[str] = ("*",)):
         self.app = app
+        self.allowed_hosts = {h.lower() for h in allowed_hosts}
         self.token = token or None
         self.max_upload = max_upload
         self.max_body = max_upload + 256 * 1024  # room for the multipart envelope and form fields
@@ -86,6 +99,12 @@ class Guard:
                 message = dict(message)
                 message["headers"] = [*message.get("headers", []), *HEADERS]
             await send(message)
+
+        if "*" not in self.allowed_hosts and host_name(headers.get("host", "")) not in self.allowed_hosts:
+            await self._page(send_with_headers, 400, "Unknown address",
+                             "This server does not answer to that host name. Use the address printed when "
+                             "minutebook serve started, or start it with --allow-host NAME.")
+            return
 
         if self.token and scope.get("path") not in PUBLIC_PATHS:
             query = scope.get("query_string", b"").decode("latin-1")

@@ -15,6 +15,7 @@ from pipeline.archive.archive import Archive
 from pipeline.core.errors import MinutebookError
 from pipeline.web import WebConfig, create_app
 from pipeline.web.drafts import DraftJobs, UploadRejected
+from pipeline.web.security import host_name
 
 BASE = "http://127.0.0.1:8000"
 TXT = ("a.txt", b"Minutes of the meeting held on 1 May 2024\n\n1. Finance\n\nNothing.\n", "text/plain")
@@ -60,7 +61,13 @@ def test_host_allow_list_is_checked_on_every_address(small_archive):
         assert c.get("/", headers={**auth, "host": "evil.example"}).status_code == 400  # DNS rebinding
         assert c.get("/", headers={**auth, "host": "minutes.example.org"}).status_code == 200
         assert c.get("/", headers=auth).status_code == 200
+        for ok in ("[::1]:8000", "LOCALHOST:8000", "127.0.0.1"):
+            assert c.get("/", headers={**auth, "host": ok}).status_code == 200, ok
+        for bad in ("[::2]:8000", "127.0.0.1.evil.example", "evil.example:8000", ""):
+            r = c.get("/", headers={**auth, "host": bad})
+            assert r.status_code == 400 and "does not answer to that host name" in r.text, bad
     bound = WebConfig(db=small_archive, host="192.168.5.7", token="tok-tok-tok")
+    assert [host_name(h) for h in ("[::1]:80", "a.b:1", "A.B", "::1")] == ["[::1]", "a.b", "a.b", "::1"]
     assert "192.168.5.7" in bound.hosts() and "evil.example" not in bound.hosts()
 
 
