@@ -166,6 +166,7 @@ def create_app(config: WebConfig) -> FastAPI:
     archives = _Archives(config.db)
     cache = _Aggregates()
     sources = SourceTexts(config.source_cache)
+
     def has_page(name: str) -> bool:
         """Whether a name links to a person page (groups such as 'All' or 'the Board' do not)."""
         a = archives.get()
@@ -283,8 +284,9 @@ def create_app(config: WebConfig) -> FastAPI:
                     doc_format=doc_format, hits=hits, asked=asked, message=message, labels=labels,
                     formats=formats, facet_counts=sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0])),
                     more=more, limit=limit, counts=cache.get(a, "counts", a.counts) if not asked else None,
-                    people_names=_people(a), who=who, also=also, who_links=[(n, url("/search", q=q, theme=theme, person=n, since=since, until=until,
-                                                type=doc_format)) for n in who.candidates])
+                    people_names=_people(a), who=who, also=also,
+                    who_links=[(n, url("/search", q=q, theme=theme, person=n, since=since, until=until,
+                                       type=doc_format)) for n in who.candidates])
 
     # ---- the list of meetings (renditions of one meeting grouped)
 
