@@ -135,6 +135,11 @@ def source_url(meeting_id: int, prov: Any) -> str | None:
     return url(f"/meetings/{int(meeting_id)}/source", **args) + "#hl"
 
 
+def when(t: float) -> str:
+    """A time of this server's day, with the date (server's local time)."""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
+
+
 def _int(value: str | None, default: int, lo: int, hi: int) -> int:
     try:
         return max(lo, min(hi, int(value))) if value not in (None, "") else default
@@ -159,7 +164,7 @@ def create_app(config: WebConfig) -> FastAPI:
 
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(url=url, source_url=source_url, theme_name=theme_name, marked=marked,
+    env.globals.update(url=url, source_url=source_url, theme_name=theme_name, marked=marked, when=when,
                        upload_types=", ".join(UPLOAD_EXTENSIONS),
                        max_upload_mb=config.max_upload_bytes // (1024 * 1024))
     css = (HERE / "static" / "style.css").read_bytes()
@@ -414,18 +419,19 @@ def create_app(config: WebConfig) -> FastAPI:
 
     @app.get("/new", response_class=HTMLResponse)
     def new_form() -> HTMLResponse:
-        return html("new.html", nav="new", message=None)
+        return html("new.html", nav="new", message=None, drafts=jobs.all())
 
     @app.post("/new")
     def upload(request: Request, file: UploadFile = File(...)) -> Response:
         data = file.file.read(config.max_upload_bytes + 1)
         if len(data) > config.max_upload_bytes:
-            return html("new.html", 413, nav="new",
+            return html("new.html", 413, nav="new", drafts=jobs.all(),
                         message=f"The file is over the {config.max_upload_bytes / (1024 * 1024):g} MB limit.")
         try:
             job = jobs.submit(file.filename or "", data, client=request.client.host if request.client else "")
         except UploadRejected as e:
-            return html("new.html", 400, nav="new", message=str(e)[:1].upper() + str(e)[1:] + ".")
+            return html("new.html", 400, nav="new", message=str(e)[:1].upper() + str(e)[1:] + ".",
+                        drafts=jobs.all())
         return RedirectResponse(f"/drafts/{job.id}", status_code=303)
 
     def _job(job_id: str):

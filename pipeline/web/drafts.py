@@ -227,6 +227,11 @@ class DraftJobs:
                 shutil.rmtree(path.parent, ignore_errors=True)
                 job.path = None
 
+    def all(self) -> list[DraftJob]:
+        """The drafts held, newest first."""
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda j: j.created, reverse=True)
+
     def get(self, job_id: str) -> DraftJob | None:
         if not JOB_ID.match(job_id or ""):
             return None
