@@ -84,6 +84,7 @@ class MeetingEntry:
     title: str
     meeting_date: str | None
     series: str
+    key: str = ""  # series_key(title)
     renditions: list[Rendition] = field(default_factory=list)
 
     @property
@@ -96,6 +97,7 @@ class MeetingIndex:
     entries: list[MeetingEntry]
     by_meeting: dict[int, MeetingEntry]
     _series: dict[str, list[MeetingEntry]] | None = field(default=None, repr=False)
+    _names: list[tuple[str, int]] | None = field(default=None, repr=False)
 
     def neighbours(self, meeting_id: int) -> tuple[MeetingEntry | None, MeetingEntry | None]:
         """The previous and next dated meetings of the same series (by date), if any."""
@@ -105,20 +107,19 @@ class MeetingIndex:
         if self._series is None:
             groups: dict[str, list[MeetingEntry]] = {}
             for e in self.entries:
-                key = series_key(e.title)
-                if key and e.meeting_date:
-                    groups.setdefault(key, []).append(e)
+                if e.key and e.meeting_date:
+                    groups.setdefault(e.key, []).append(e)
             for g in groups.values():
                 g.sort(key=lambda e: (e.meeting_date or "", e.meeting_id))
             self._series = groups
-        group = self._series.get(series_key(entry.title), [])
+        group = self._series.get(entry.key, [])
         k = next((i for i, e in enumerate(group) if e is entry), None)
         if k is None:
             return None, None
         return (group[k - 1] if k > 0 else None), (group[k + 1] if k + 1 < len(group) else None)
 
     def years(self) -> list[tuple[str, int]]:
-        out: dict[str, int] = {}
+        out: dict[str, int] = {}  # a pass over the entries: no regular expression, fast
         for e in self.entries:
             if e.year:
                 out[e.year] = out.get(e.year, 0) + 1
@@ -126,13 +127,14 @@ class MeetingIndex:
 
     def series(self) -> list[tuple[str, int]]:
         """Series names with their number of meetings, most first (those with one meeting last)."""
-        out: dict[str, tuple[str, int]] = {}
-        for e in self.entries:
-            key = series_key(e.title)
-            if key:
-                name, n = out.get(key, (e.series, 0))
-                out[key] = (name, n + 1)
-        return sorted(out.values(), key=lambda x: (-x[1], x[0].casefold()))
+        if self._names is None:
+            out: dict[str, tuple[str, int]] = {}
+            for e in self.entries:
+                if e.key:
+                    name, n = out.get(e.key, (e.series, 0))
+                    out[e.key] = (name, n + 1)
+            self._names = sorted(out.values(), key=lambda x: (-x[1], x[0].casefold()))
+        return self._names
 
     def select(self, *, year: str = "", series: str = "", title: str = "", doc_format: str = "",
                oldest_first: bool = False) -> list[MeetingEntry]:
@@ -142,7 +144,7 @@ class MeetingIndex:
         for e in self.entries:
             if year and e.year != year:
                 continue
-            if want_series and series_key(e.title) != want_series:
+            if want_series and e.key != want_series:
                 continue
             if words and not all(w in e.title.casefold() for w in words):
                 continue
@@ -186,7 +188,7 @@ def build_index(rows: Iterable[MeetingListRow], record: Callable[[int], Meeting 
         if e is None:
             title = r.title or Path(r.path).name
             e = entries[head] = MeetingEntry(meeting_id=head, title=title, meeting_date=r.meeting_date,
-                                             series=series_name(title) or title)
+                                             series=series_name(title) or title, key=series_key(title))
         e.renditions.append(Rendition(meeting_id=r.meeting_id, document_id=r.document_id, format=r.format,
                                       file_name=Path(r.path).name))
         by_meeting[r.meeting_id] = e
