@@ -80,7 +80,7 @@ def test_upload_edit_save_to_archive_search_board_and_restart(page, tmp_path):
         assert page.locator("#draft-title").count() == 1, page.locator("p.error").all_inner_texts()
         page.fill("input[name=title]", "Riverside committee, May 2024 (checked)")
         page.fill("input[name=action-new-owner]", "Cara Diaz")
-        page.fill("input[name=action-new-task]", "write to the canal trust about the towpath")
+        page.fill("textarea[name=action-new-task]", "write to the canal trust about the towpath")
         page.click("#add-to-archive")
         page.wait_for_url(re.compile(r"/meetings/\d+$"))
         mid = int(page.url.rsplit("/", 1)[1])
