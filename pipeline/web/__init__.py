@@ -4,6 +4,9 @@ Server-rendered pages (FastAPI + Jinja2, one small CSS file, no JavaScript at al
 
 - ``/`` and ``/search``: hybrid-free text search (BM25) with facets (theme, person, date range,
   document type) and highlighted snippets; every hit links to its meeting and to the passage.
+- ``/meetings``: every meeting, newest first, paged, filtered by title words, series, year and
+  type; the same minutes in several files grouped as one meeting with its renditions
+  (``pipeline.web.browse``), also in search results.
 - ``/meetings/{id}``: the draft summary by theme, attendance, decisions and actions of one meeting;
   every item links to ``/meetings/{id}/source?start=&end=``, the passage of the source re-extracted
   from the stored file (``pipeline.extract``, small cache) with the span in ``<mark id="hl">``.
