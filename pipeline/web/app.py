@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import re
 import tempfile
@@ -47,9 +48,29 @@ class NotFound(Exception):
         self.message = message
 
 
+_REQUEST: contextvars.ContextVar[dict | None] = contextvars.ContextVar("minutebook_request", default=None)
+
+
+class _PerRequest:
+    """Gives each request its own scratch dict (``_REQUEST``; worker threads see it too, as
+    ``anyio.to_thread`` copies the context), so that the archive's change marker is read once per
+    request however many cached values the page uses."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        token = _REQUEST.set({})
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _REQUEST.reset(token)
+
+
 class _Aggregates:
     """Aggregate query results shared by all requests (facet lists, counts, theme trends, the
-    people index), recomputed when ``Archive.change_marker()`` says the archive changed."""
+    people index, the meeting index), recomputed when ``Archive.change_marker()`` says the archive
+    changed (read once per request)."""
 
     def __init__(self) -> None:
         self._marker: tuple | None = None
@@ -57,7 +78,12 @@ class _Aggregates:
         self._lock = threading.Lock()
 
     def get(self, archive: Archive, key: str, make: Callable[[], Any]) -> Any:
-        marker = archive.change_marker()
+        scratch = _REQUEST.get()
+        marker = scratch.get("marker") if scratch is not None else None
+        if marker is None:
+            marker = archive.change_marker()
+            if scratch is not None:
+                scratch["marker"] = marker
         with self._lock:
             if marker != self._marker:
                 self._marker, self._values = marker, {}
@@ -480,7 +506,7 @@ def create_app(config: WebConfig) -> FastAPI:
             return RedirectResponse(f"/meetings/{mid}", status_code=303)
         return html("draft.html", nav="new", job=job, d=job.draft, saved=True, message=None)
 
-    guard = Guard(app, token=config.token, max_upload=config.max_upload_bytes, error_page=error_bytes,
+    guard = Guard(_PerRequest(app), token=config.token, max_upload=config.max_upload_bytes, error_page=error_bytes,
                   allowed_hosts=config.hosts())
     guard.fastapi = app  # type: ignore[attr-defined]
     return guard  # type: ignore[return-value]
