@@ -725,6 +725,10 @@ class Archive:
             return False
         return len(self.backend.full_name_keys_for_alias(key)) == 1 or self.backend.has_person_key(key)
 
+    def person_page_keys(self) -> frozenset[str]:
+        """Every name key ``has_person`` is true for, in one query (to check many names at once)."""
+        return frozenset(r["name_key"] if hasattr(r, "keys") else r[0] for r in self.backend.person_page_key_rows())
+
     def _person_keys_of_key(self, key: str) -> tuple[str, ...]:
         return (key, *sorted(set(self.backend.alias_keys(key)) - {key}))
 

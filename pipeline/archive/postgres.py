@@ -682,6 +682,14 @@ class PostgresBackend:
             "SELECT DISTINCT p.name_key FROM person_names a JOIN people p ON p.id = a.person_id "
             "WHERE a.name_key = %s AND a.kind = 'alias' AND p.name_key != %s", (key, key))]
 
+    def person_page_key_rows(self) -> list[dict]:
+        """The keys ``Archive.has_person`` is true for: every person's key, and aliases given for
+        exactly one full name."""
+        return self._x(
+            "SELECT DISTINCT name_key FROM people UNION SELECT a.name_key FROM person_names a "
+            "JOIN people p ON p.id = a.person_id WHERE a.kind = 'alias' GROUP BY a.name_key "
+            "HAVING count(DISTINCT p.name_key) = 1").fetchall()
+
     def has_person_key(self, key: str) -> bool:
         return self._x("SELECT 1 FROM people WHERE name_key = %s LIMIT 1", (key,)).fetchone() is not None
 

@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pipeline.archive.archive import Archive
 from pipeline.core.errors import MinutebookError
+from pipeline.core.names import name_key
 from pipeline.draft.build import build_draft, theme_name
 from pipeline.draft.docx import render_docx
 from pipeline.draft.markdown import render_markdown
@@ -201,7 +202,7 @@ def create_app(config: WebConfig) -> FastAPI:
     def has_page(name: str) -> bool:
         """Whether a name links to a person page (groups such as 'All' or 'the Board' do not)."""
         a = archives.get()
-        return bool(cache.get(a, "has-page:" + name, lambda: a.has_person(name)))
+        return name_key(name or "") in cache.get(a, "person-page-keys", a.person_page_keys)
 
     env.globals["has_page"] = has_page
 

@@ -150,3 +150,8 @@ def test_meeting_list_and_every_meeting_of_a_file_has_its_document(archive, tmp_
         assert doc is not None and Path(doc.path).name == "both.txt" and doc.meeting_id == r.meeting_id
         assert doc.title == r.title
     assert archive.has_person("Ann Lee") and archive.has_person("annie") and not archive.has_person("All")
+    keys = archive.person_page_keys()
+    from pipeline.core.names import name_key
+
+    for name in ("Ann Lee", "annie", "Bob Stone", "All", "Nobody Here", "Ann"):
+        assert (name_key(name) in keys) == archive.has_person(name), name
