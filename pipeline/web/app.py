@@ -74,25 +74,40 @@ class _Aggregates:
     changed (read once per request)."""
 
     def __init__(self) -> None:
-        self._marker: tuple | None = None
+        self._marker_seen: tuple | None = None
         self._values: dict[str, Any] = {}
+        self._versions: dict[int, tuple[int, tuple]] = {}  # per connection: (data version, marker)
         self._lock = threading.Lock()
+
+    def _marker(self, archive: Archive) -> tuple:
+        """``archive.change_marker()``, read again only when the connection's data version says
+        another connection committed since (SQLite's ``PRAGMA data_version``, PostgreSQL's
+        version row: one cheap query instead of a scan of the documents)."""
+        version = archive.backend.data_version()
+        with self._lock:
+            seen = self._versions.get(id(archive))
+        if seen is not None and seen[0] == version:
+            return seen[1]
+        marker = archive.change_marker()
+        with self._lock:
+            self._versions[id(archive)] = (version, marker)
+        return marker
 
     def get(self, archive: Archive, key: str, make: Callable[[], Any]) -> Any:
         scratch = _REQUEST.get()
         marker = scratch.get("marker") if scratch is not None else None
         if marker is None:
-            marker = archive.change_marker()
+            marker = self._marker(archive)
             if scratch is not None:
                 scratch["marker"] = marker
         with self._lock:
-            if marker != self._marker:
-                self._marker, self._values = marker, {}
+            if marker != self._marker_seen:
+                self._marker_seen, self._values = marker, {}
             if key in self._values:
                 return self._values[key]
         value = make()
         with self._lock:
-            if marker == self._marker:
+            if marker == self._marker_seen:
                 self._values[key] = value
         return value
 
