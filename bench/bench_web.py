@@ -11,7 +11,8 @@
    one at a time. A request's time is from sending it to having read the whole body.
 3. Pages. Varied requests per class (values drawn with a fixed seed from the archive itself):
    search by a rare word, by a common word, by theme alone, by theme + words, by person, by person
-   + words, by date range + words, by document type + words; the meeting page; the source passage
+   + words, by part of a name (a surname) + words, by date range + words, by document type + words;
+   the list of meetings (pages, a year, oldest first); the meeting page; the source passage
    of a meeting's action (the stored files of a replicated archive do not exist, so this measures
    the fallback to the record's kept text; a live file adds one extraction per cache miss); the
    actions board (open, overdue, done, all; pages 1-3; by owner); the people index; the person
@@ -123,8 +124,12 @@ def sample_requests(db: Path, n: int, seed: int) -> dict[str, list[str]]:
         "search theme + words": [q("/search", q=pick(common), theme=pick(labels)) for _ in range(n)],
         "search person": [q("/search", person=pick(people)) for _ in range(n)],
         "search person + words": [q("/search", q=pick(common), person=pick(people)) for _ in range(n)],
+        "search part of a name": [q("/search", q=pick(common), person=pick(people).split()[-1]) for _ in range(n)],
         "search dates + words": [q("/search", q=pick(common), **span(pick(years))) for _ in range(n)],
         "search type + words": [q("/search", q=pick(common), type=pick(formats)) for _ in range(n)],
+        "meetings list": [q("/meetings", page=pick([1, 2, 3, 50]), **pick([{}, {"year": pick(years)},
+                                                                        {"sort": "oldest"}]))
+                          for _ in range(n)],
         "meeting": [f"/meetings/{pick(meeting_ids)}" for _ in range(n)],
         "source passage": [q(f"/meetings/{m}/source", start=s, end=e) for m, s, e in actions],
         "actions board": [q("/actions", state=pick(["open", "overdue", "done", "all"]), page=pick([1, 2, 3]))

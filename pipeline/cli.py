@@ -406,9 +406,11 @@ def themes(
 @app.command()
 def serve(
     db: DbOpt = None,
-    host: Annotated[str, typer.Option("--host", help="Interface to listen on. The default is this machine only; 0.0.0.0 opens it to the network (then set a --token).")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on. The default is this machine only; any other address (0.0.0.0: the network) needs a token.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     token: Annotated[Optional[str], typer.Option("--token", envvar="MINUTEBOOK_TOKEN", help="Require this access token on every request (header, or a cookie set by opening the printed address).")] = None,
+    insecure_no_token: Annotated[bool, typer.Option("--insecure-no-token", help="Serve on a --host beyond this machine with no token: anyone who can reach it reads the archive.")] = False,
+    allow_host: Annotated[Optional[list[str]], typer.Option("--allow-host", help="Another Host name the server answers to (a proxy's or DNS name; repeatable). Loopback names and --host always are.")] = None,
     max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, help="Largest upload for New minutes, in MB.")] = 20,
     debug: DebugOpt = False,
 ) -> None:
@@ -416,13 +418,14 @@ def serve(
     from pipeline.web import WebConfig, create_app
 
     with _errors(debug, db):
-        config = WebConfig(db=db, host=host, port=port, token=token or None,
-                           max_upload_bytes=max_upload_mb * 1024 * 1024)
+        config = WebConfig(db=db, host=host, port=port, token=token or None, insecure_no_token=insecure_no_token,
+                           allowed_hosts=list(allow_host or []), max_upload_bytes=max_upload_mb * 1024 * 1024)
         application = create_app(config)
         shown = f"[{host}]" if ":" in host else host
         address = f"http://{shown}:{port}/" + (f"?token={config.token}" if config.token else "")
-        if host not in ("127.0.0.1", "localhost", "::1") and not config.token:
-            _err("warning: listening beyond this machine with no --token: anyone who can reach it can read the archive")
+        if insecure_no_token and not config.token and host not in ("127.0.0.1", "localhost", "::1"):
+            _err("WARNING: --insecure-no-token: listening beyond this machine with no token; anyone who can reach "
+                 f"{host}:{port} can read the archive and its original files")
         from pipeline.archive.url import redact
 
         typer.echo(f"minutebook: serving {redact(db) if db else 'the default archive'} at {address} (Ctrl+C stops)",

@@ -100,6 +100,7 @@ from pipeline.archive.types import (
     DocumentRow,
     Filters,
     Hit,
+    MeetingListRow,
     PersonMeeting,
     PersonName,
     PersonRecord,
@@ -760,6 +761,12 @@ class Archive:
         r = self.backend.document_row(int(document_id))
         return _document_row(r) if r else None
 
+    def meeting_list(self) -> list[MeetingListRow]:
+        """Every meeting (of every file, a file holding several giving several), by id."""
+        return [MeetingListRow(meeting_id=r["meeting_id"], document_id=r["document_id"],
+                               meeting_index=r["meeting_index"], title=r["title"], meeting_date=r["meeting_date"],
+                               path=r["path"], format=r["format"]) for r in self.backend.meeting_list_rows()]
+
     def meeting_document(self, meeting_id: int) -> DocumentRow | None:
         """The document a meeting was read from."""
         r = self.backend.meeting_document_row(int(meeting_id))
@@ -850,6 +857,18 @@ class Archive:
                                   roles=sorted(r for r in per_meeting[mid] if r))
                     for mid in sorted(per_meeting, key=lambda i: (info[i][1] or "", i), reverse=True)]
         return PersonRecord(person=person, meetings=meetings)
+
+    def has_person(self, name: str) -> bool:
+        """Whether ``person(name)`` finds someone (without reading their rows): a name that is no
+        one's (a group such as 'All' or 'the Board') has no person page."""
+        key = name_key(name or "")
+        if not key:
+            return False
+        return len(self.backend.full_name_keys_for_alias(key)) == 1 or self.backend.has_person_key(key)
+
+    def person_page_keys(self) -> frozenset[str]:
+        """Every name key ``has_person`` is true for, in one query (to check many names at once)."""
+        return frozenset(r["name_key"] if hasattr(r, "keys") else r[0] for r in self.backend.person_page_key_rows())
 
     def _person_keys_of_key(self, key: str) -> tuple[str, ...]:
         return (key, *sorted(set(self.backend.alias_keys(key)) - {key}))

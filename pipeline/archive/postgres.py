@@ -594,11 +594,20 @@ class PostgresBackend:
                    "d.models, d.tagged_at, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
                    "LEFT JOIN meetings m ON m.document_id = d.id AND m.meeting_index = 0")
 
+    def meeting_list_rows(self) -> list[dict]:
+        return self._x(
+            "SELECT m.id AS meeting_id, m.document_id, m.meeting_index, m.title, m.meeting_date, d.path, d.format "
+            "FROM meetings m JOIN documents d ON d.id = m.document_id ORDER BY m.id").fetchall()
+
     def document_row(self, document_id: int) -> dict | None:
         return self._x(self._DOC_SELECT + " WHERE d.id = %s", (document_id,)).fetchone()
 
     def meeting_document_row(self, meeting_id: int) -> dict | None:
-        return self._x(self._DOC_SELECT + " WHERE m.id = %s", (meeting_id,)).fetchone()
+        # this meeting's own row (not the file's first meeting: a file may hold several)
+        return self._x("SELECT d.id, d.path, d.content_hash, d.format, d.status, d.error, d.pages, "
+                       "d.pipeline_version, d.models, d.tagged_at, m.id AS meeting_id, m.title, m.meeting_date "
+                       "FROM meetings m JOIN documents d ON d.id = m.document_id WHERE m.id = %s",
+                       (meeting_id,)).fetchone()
 
     def label_counts(self) -> list[tuple[str, int]]:
         """Every theme label with its number of sections, most used first (labels equal but for
@@ -690,6 +699,14 @@ class PostgresBackend:
         return [r["name_key"] for r in self._x(
             "SELECT DISTINCT p.name_key FROM person_names a JOIN people p ON p.id = a.person_id "
             "WHERE a.name_key = %s AND a.kind = 'alias' AND p.name_key != %s", (key, key))]
+
+    def person_page_key_rows(self) -> list[dict]:
+        """The keys ``Archive.has_person`` is true for: every person's key, and aliases given for
+        exactly one full name."""
+        return self._x(
+            "SELECT DISTINCT name_key FROM people UNION SELECT a.name_key FROM person_names a "
+            "JOIN people p ON p.id = a.person_id WHERE a.kind = 'alias' GROUP BY a.name_key "
+            "HAVING count(DISTINCT p.name_key) = 1").fetchall()
 
     def has_person_key(self, key: str) -> bool:
         return self._x("SELECT 1 FROM people WHERE name_key = %s LIMIT 1", (key,)).fetchone() is not None

@@ -389,11 +389,18 @@ class SQLiteBackend:
     _DOC_SELECT = ("SELECT d.*, m.id AS meeting_id, m.title, m.meeting_date FROM documents d "
                    "LEFT JOIN meetings m ON m.document_id = d.id AND m.meeting_index = 0")
 
+    def meeting_list_rows(self) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT m.id AS meeting_id, m.document_id, m.meeting_index, m.title, m.meeting_date, d.path, d.format "
+            "FROM meetings m JOIN documents d ON d.id = m.document_id ORDER BY m.id").fetchall()
+
     def document_row(self, document_id: int) -> sqlite3.Row | None:
         return self.conn.execute(self._DOC_SELECT + " WHERE d.id = ?", (document_id,)).fetchone()
 
     def meeting_document_row(self, meeting_id: int) -> sqlite3.Row | None:
-        return self.conn.execute(self._DOC_SELECT + " WHERE m.id = ?", (meeting_id,)).fetchone()
+        # this meeting's own row (not the file's first meeting: a file may hold several)
+        return self.conn.execute("SELECT d.*, m.id AS meeting_id, m.title, m.meeting_date FROM meetings m "
+                                 "JOIN documents d ON d.id = m.document_id WHERE m.id = ?", (meeting_id,)).fetchone()
 
     def label_counts(self) -> list[tuple[str, int]]:
         """Every theme label with its number of sections, most used first."""
@@ -480,6 +487,14 @@ class SQLiteBackend:
         return [r[0] for r in self.conn.execute(
             "SELECT DISTINCT p.name_key FROM person_names a JOIN people p ON p.id = a.person_id "
             "WHERE a.name_key = ? AND a.kind = 'alias' AND p.name_key != ?", (key, key))]
+
+    def person_page_key_rows(self) -> list[sqlite3.Row]:
+        """The keys ``Archive.has_person`` is true for: every person's key, and aliases given for
+        exactly one full name."""
+        return self.conn.execute(
+            "SELECT DISTINCT name_key FROM people UNION SELECT a.name_key FROM person_names a "
+            "JOIN people p ON p.id = a.person_id WHERE a.kind = 'alias' GROUP BY a.name_key "
+            "HAVING count(DISTINCT p.name_key) = 1").fetchall()
 
     def has_person_key(self, key: str) -> bool:
         return self.conn.execute("SELECT 1 FROM people WHERE name_key = ? LIMIT 1", (key,)).fetchone() is not None

@@ -185,6 +185,19 @@ class DocumentRow(Row):
 
 
 @dataclass
+class MeetingListRow(Row):
+    """One meeting in the archive's list of meetings (``Archive.meeting_list``)."""
+
+    meeting_id: int
+    document_id: int
+    meeting_index: int
+    title: str | None
+    meeting_date: str | None
+    path: str
+    format: str | None
+
+
+@dataclass
 class Counts(Row):
     documents: int
     success: int

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import re
 import tempfile
@@ -19,17 +20,19 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from pipeline.archive.archive import Archive
 from pipeline.core.errors import MinutebookError
+from pipeline.core.names import name_key
 from pipeline.draft.build import build_draft, theme_name
 from pipeline.draft.docx import render_docx
 from pipeline.draft.markdown import render_markdown
 from pipeline.draft.model import PROCEDURAL_LABELS
+from pipeline.web.browse import MeetingIndex, build_index, one_per_meeting
 from pipeline.web.chart import trend
-from pipeline.web.config import UPLOAD_EXTENSIONS, WebConfig
+from pipeline.web.config import ALL_INTERFACES, UPLOAD_EXTENSIONS, WebConfig, is_loopback
 from pipeline.web.drafts import DraftJobs, UploadRejected, apply_edits
+from pipeline.web.names import Resolved, resolve_person
 from pipeline.web.security import Guard
 from pipeline.web.sources import SourceTexts, content_type, provenance_args, safe_filename
 
@@ -46,25 +49,65 @@ class NotFound(Exception):
         self.message = message
 
 
+_REQUEST: contextvars.ContextVar[dict | None] = contextvars.ContextVar("minutebook_request", default=None)
+
+
+class _PerRequest:
+    """Gives each request its own scratch dict (``_REQUEST``; worker threads see it too, as
+    ``anyio.to_thread`` copies the context), so that the archive's change marker is read once per
+    request however many cached values the page uses."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        token = _REQUEST.set({})
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _REQUEST.reset(token)
+
+
 class _Aggregates:
     """Aggregate query results shared by all requests (facet lists, counts, theme trends, the
-    people index), recomputed when ``Archive.change_marker()`` says the archive changed."""
+    people index, the meeting index), recomputed when ``Archive.change_marker()`` says the archive
+    changed (read once per request)."""
 
     def __init__(self) -> None:
-        self._marker: tuple | None = None
+        self._marker_seen: tuple | None = None
         self._values: dict[str, Any] = {}
+        self._versions: dict[int, tuple[int, tuple]] = {}  # per connection: (data version, marker)
         self._lock = threading.Lock()
 
-    def get(self, archive: Archive, key: str, make: Callable[[], Any]) -> Any:
+    def _marker(self, archive: Archive) -> tuple:
+        """``archive.change_marker()``, read again only when the connection's data version says
+        another connection committed since (SQLite's ``PRAGMA data_version``, PostgreSQL's
+        version row: one cheap query instead of a scan of the documents)."""
+        version = archive.backend.data_version()
+        with self._lock:
+            seen = self._versions.get(id(archive))
+        if seen is not None and seen[0] == version:
+            return seen[1]
         marker = archive.change_marker()
         with self._lock:
-            if marker != self._marker:
-                self._marker, self._values = marker, {}
+            self._versions[id(archive)] = (version, marker)
+        return marker
+
+    def get(self, archive: Archive, key: str, make: Callable[[], Any]) -> Any:
+        scratch = _REQUEST.get()
+        marker = scratch.get("marker") if scratch is not None else None
+        if marker is None:
+            marker = self._marker(archive)
+            if scratch is not None:
+                scratch["marker"] = marker
+        with self._lock:
+            if marker != self._marker_seen:
+                self._marker_seen, self._values = marker, {}
             if key in self._values:
                 return self._values[key]
         value = make()
         with self._lock:
-            if marker == self._marker:
+            if marker == self._marker_seen:
                 self._values[key] = value
         return value
 
@@ -134,6 +177,11 @@ def source_url(meeting_id: int, prov: Any) -> str | None:
     return url(f"/meetings/{int(meeting_id)}/source", **args) + "#hl"
 
 
+def when(t: float) -> str:
+    """A time of this server's day, with the date (server's local time)."""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
+
+
 def _int(value: str | None, default: int, lo: int, hi: int) -> int:
     try:
         return max(lo, min(hi, int(value))) if value not in (None, "") else default
@@ -149,19 +197,35 @@ def create_app(config: WebConfig) -> FastAPI:
     if config.token is not None and not TOKEN_RE.match(config.token):
         raise MinutebookError(None, "the access token must be 8 to 256 letters, digits or . _ ~ -",
                               "choose another, e.g. python3 -c 'import secrets; print(secrets.token_urlsafe())'")
+    if not is_loopback(config.host) and not config.token and not config.insecure_no_token:
+        where = "all interfaces" if config.host in ALL_INTERFACES else config.host
+        raise MinutebookError(None, f"serving on {where} (beyond this machine) needs an access token",
+                              "set MINUTEBOOK_TOKEN (or --token), or pass --insecure-no-token to open the archive "
+                              "to everyone who can reach this address")
     Archive.open(config.db, readonly=True).close()  # fail now, with a clear message, if there is no archive
 
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(url=url, source_url=source_url, theme_name=theme_name, marked=marked,
+    env.globals.update(url=url, source_url=source_url, theme_name=theme_name, marked=marked, when=when,
                        upload_types=", ".join(UPLOAD_EXTENSIONS),
                        max_upload_mb=config.max_upload_bytes // (1024 * 1024))
     css = (HERE / "static" / "style.css").read_bytes()
     archives = _Archives(config.db)
-    sources = SourceTexts(config.source_cache)
-    jobs = DraftJobs(max_bytes=config.max_upload_bytes, max_pages=config.max_upload_pages,
-                     max_jobs=config.max_drafts, workdir=config.upload_dir)
     cache = _Aggregates()
+    sources = SourceTexts(config.source_cache)
+
+    def has_page(name: str) -> bool:
+        """Whether a name links to a person page (groups such as 'All' or 'the Board' do not)."""
+        a = archives.get()
+        return name_key(name or "") in cache.get(a, "person-page-keys", a.person_page_keys)
+
+    env.globals["has_page"] = has_page
+
+    jobs = DraftJobs(max_bytes=config.max_upload_bytes, max_pages=config.max_upload_pages,
+                     max_jobs=config.max_drafts, workdir=config.upload_dir, stages=config.stages,
+                     max_queue=config.max_queue, max_queue_per_client=config.max_queue_per_client,
+                     max_queue_bytes=config.max_queue_bytes)
+    files_dir = config.archive_files()
 
     def html(name: str, code: int = 200, **ctx: Any) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(**ctx), status_code=code,
@@ -233,6 +297,10 @@ def create_app(config: WebConfig) -> FastAPI:
     def _facet_lists(a: Archive) -> tuple[list, list]:
         return cache.get(a, "labels", a.theme_labels), cache.get(a, "formats", a.formats)
 
+    def _people(a: Archive) -> list:
+        """The 200 names with most meetings (the people page, and the name suggestions of the filters)."""
+        return cache.get(a, "people", lambda: a.person_index(limit=200))
+
     @app.get("/", response_class=HTMLResponse)
     @app.get("/search", response_class=HTMLResponse)
     def search(q: str | None = None, theme: str | None = None, person: str | None = None,
@@ -245,29 +313,59 @@ def create_app(config: WebConfig) -> FastAPI:
         limit = _int(n, 20, 1, SEARCH_LIMITS[-1])
         asked = bool(q or theme or person or since or until or doc_format)
         hits, message = [], None
+        who = resolve_person(a, person) if person else Resolved(typed="")
         theme_boost = boost != "0"  # ?boost=0: no boost for the themes the words name
         boosted: list[str] = []
-        if asked:
+        if asked and not who.candidates:
             try:
-                hits = a.search(q, theme=theme or None, person=person or None, since=since or None,
+                hits = a.search(q, theme=theme or None, person=who.name or person or None, since=since or None,
                                 until=until or None, doc_format=doc_format or None, limit=limit,
                                 theme_boost=theme_boost)
                 boosted = list(a.query_themes(q)) if q and theme_boost and not theme else []
             except MinutebookError as e:
                 message = f"{e.message}; {e.hint}"
+        more_hits = len(hits) >= limit
+        hits, also = one_per_meeting(hits, _index(a)) if hits else (hits, {})
         facet_counts: dict[str, int] = {}
         for h in hits:
             for lab in h.themes:
                 facet_counts[lab] = facet_counts.get(lab, 0) + 1
-        more = next((x for x in SEARCH_LIMITS if x > limit), None) if len(hits) >= limit else None
+        more = next((x for x in SEARCH_LIMITS if x > limit), None) if more_hits else None
         return html("search.html", nav="search", q=q, theme=theme, person=person, since=since, until=until,
                     doc_format=doc_format, hits=hits, asked=asked, message=message, labels=labels,
                     formats=formats, facet_counts=sorted(facet_counts.items(), key=lambda kv: (-kv[1], kv[0])),
-                    more=more, limit=limit, boosted=boosted, boost="" if theme_boost else "0", counts=cache.get(a, "counts", a.counts) if not asked else None)
+                    more=more, limit=limit, boosted=boosted, boost="" if theme_boost else "0",
+                    counts=cache.get(a, "counts", a.counts) if not asked else None,
+                    people_names=_people(a), who=who, also=also,
+                    who_links=[(n, url("/search", q=q, theme=theme, person=n, since=since, until=until,
+                                       type=doc_format)) for n in who.candidates])
+
+    # ---- the list of meetings (renditions of one meeting grouped)
+
+    def _index(a: Archive) -> MeetingIndex:
+        return cache.get(a, "meeting-index", lambda: build_index(a.meeting_list(), a.meeting))
+
+    @app.get("/meetings", response_class=HTMLResponse)
+    def meetings(year: str | None = None, series: str | None = None, title: str | None = None,
+                 type: str | None = None, sort: str | None = None, page: str | None = None) -> HTMLResponse:
+        a = archives.get()
+        index = _index(a)
+        year, series, title, doc_format = _clean(year, 4), _clean(series, 200), _clean(title, 200), _clean(type, 20)
+        oldest = sort == "oldest"
+        rows = index.select(year=year, series=series, title=title, doc_format=doc_format, oldest_first=oldest)
+        size = config.page_size
+        pages = max(1, -(-len(rows) // size))
+        pg = _int(page, 1, 1, pages)
+        return html("meetings.html", nav="meetings", rows=rows[(pg - 1) * size: pg * size], total=len(rows),
+                    page=pg, pages=pages, year=year, series=series, title=title, doc_format=doc_format,
+                    sort="oldest" if oldest else "", years=index.years(), all_series=index.series()[:300],
+                    formats=cache.get(a, "formats", a.formats))
 
     # ---- one meeting, its passages and its original file
 
     def _meeting(meeting_id: int):
+        if not 0 < meeting_id < 2 ** 63:
+            raise NotFound("There is no meeting with this number in the archive.")
         a = archives.get()
         m = a.meeting(meeting_id)
         doc = a.meeting_document(meeting_id) if m is not None else None
@@ -281,8 +379,13 @@ def create_app(config: WebConfig) -> FastAPI:
         draft = build_draft(m)
         tree = m.section_tree
         section_spans = [{"start": h.provenance.start, "end": max(h.body_end, h.provenance.end)} for h in tree]
-        return html("meeting.html", nav="", m=m, d=draft, doc=doc, mid=meeting_id, spans=section_spans,
-                    file_name=Path(doc.path).name, file_there=Path(doc.path).is_file())
+        index = _index(a)
+        entry = index.by_meeting.get(meeting_id)
+        renditions = [r for r in entry.renditions if r.meeting_id != meeting_id] if entry else []
+        previous, following = index.neighbours(meeting_id)
+        return html("meeting.html", nav="meetings", m=m, d=draft, doc=doc, mid=meeting_id, spans=section_spans,
+                    file_name=Path(doc.path).name, file_there=Path(doc.path).is_file(), renditions=renditions,
+                    previous=previous, following=following, series=entry.series if entry else "")
 
     @app.get("/meetings/{meeting_id:int}/source", response_class=HTMLResponse)
     def source(meeting_id: int, start: int = 0, end: int = 0, page: int | None = None) -> HTMLResponse:
@@ -295,7 +398,7 @@ def create_app(config: WebConfig) -> FastAPI:
     @app.get("/documents/{document_id:int}/original")
     def original(document_id: int) -> Response:
         a = archives.get()
-        doc = a.document(document_id)
+        doc = a.document(document_id) if 0 < document_id < 2 ** 63 else None
         if doc is None:
             raise NotFound("There is no document with this number in the archive.")
         path = Path(doc.path)
@@ -320,16 +423,21 @@ def create_app(config: WebConfig) -> FastAPI:
         owner = _clean(owner, 200)
         pg = _int(page, 1, 1, 100_000)
         size = config.page_size
-        board = a.action_board(owner=owner or None, state=state, limit=size, offset=(pg - 1) * size)
+        who = resolve_person(a, owner) if owner else Resolved(typed="")
+        board = a.action_board(owner=(who.name or owner) if owner else None, state=state, limit=size,
+                               offset=(pg - 1) * size)
+        if who.candidates:
+            board.rows = []
         total = board.counts.get(state, 0)
         return html("actions.html", nav="actions", board=board, state=state, owner=owner, page=pg,
-                    pages=max(1, -(-total // size)), total=total)
+                    pages=max(1, -(-total // size)), total=total, who=who, people_names=_people(a),
+                    who_links=[(n, url("/actions", state=state, owner=n)) for n in who.candidates])
 
     @app.get("/people", response_class=HTMLResponse)
     def people(q: str | None = None) -> HTMLResponse:
         a = archives.get()
         q = _clean(q, 200)
-        rows = (a.person_index(q, limit=200) if q else cache.get(a, "people", lambda: a.person_index(limit=200)))
+        rows = a.person_index(q, limit=200) if q else _people(a)
         return html("people.html", nav="people", q=q, rows=rows)
 
     @app.get("/person", response_class=HTMLResponse)
@@ -358,33 +466,36 @@ def create_app(config: WebConfig) -> FastAPI:
 
     @app.get("/new", response_class=HTMLResponse)
     def new_form() -> HTMLResponse:
-        return html("new.html", nav="new", message=None)
+        return html("new.html", nav="new", message=None, drafts=jobs.all())
 
     @app.post("/new")
-    def upload(file: UploadFile = File(...)) -> Response:
+    def upload(request: Request, file: UploadFile = File(...)) -> Response:
         data = file.file.read(config.max_upload_bytes + 1)
         if len(data) > config.max_upload_bytes:
-            return html("new.html", 413, nav="new",
+            return html("new.html", 413, nav="new", drafts=jobs.all(),
                         message=f"The file is over the {config.max_upload_bytes / (1024 * 1024):g} MB limit.")
         try:
-            job = jobs.submit(file.filename or "", data)
+            job = jobs.submit(file.filename or "", data, client=request.client.host if request.client else "")
         except UploadRejected as e:
-            return html("new.html", 400, nav="new", message=str(e))
+            return html("new.html", 400, nav="new", message=str(e)[:1].upper() + str(e)[1:] + ".",
+                        drafts=jobs.all())
         return RedirectResponse(f"/drafts/{job.id}", status_code=303)
 
     def _job(job_id: str):
         job = jobs.get(job_id)
         if job is None:
             raise NotFound("There is no draft at this address (drafts are kept in memory until the server "
-                           "restarts). Upload the file again.")
+                           "restarts, or until room is needed for newer ones if never edited). Upload the file "
+                           "again.")
         return job
 
     @app.get("/drafts/{job_id}", response_class=HTMLResponse)
     def draft_page(job_id: str) -> HTMLResponse:
         job = _job(job_id)
-        if job.status == "running":
-            return html("draft_wait.html", nav="new", job=job, elapsed=round(time.time() - job.created))
-        return html("draft.html", nav="new", job=job, d=job.draft, saved=False)
+        if job.waiting:
+            return html("draft_wait.html", nav="new", job=job, elapsed=round(time.time() - job.created),
+                        ahead=jobs.position(job))
+        return html("draft.html", nav="new", job=job, d=job.draft, saved=False, message=None)
 
     @app.post("/drafts/{job_id}")
     async def draft_save(job_id: str, request: Request) -> Response:
@@ -393,7 +504,8 @@ def create_app(config: WebConfig) -> FastAPI:
             return RedirectResponse(f"/drafts/{job.id}", status_code=303)
         form = await request.form(max_files=0, max_fields=2000)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
-        job.draft = apply_edits(job.draft, values)
+        job.draft = apply_edits(job.draft, values, job.origins)
+        job.kept = True  # edited: never dropped to make room for new uploads
         stem = safe_filename(Path(job.filename).stem, "minutes") + "-draft"
         do = values.get("do", "save")
         if do == "md":
@@ -407,9 +519,15 @@ def create_app(config: WebConfig) -> FastAPI:
             return Response(body, media_type=content_type("docx"),
                             headers={"content-disposition": f'attachment; filename="{stem}.docx"',
                                      "cache-control": "no-store"})
-        return html("draft.html", nav="new", job=job, d=job.draft, saved=True)
+        if do == "archive":
+            try:
+                mid = jobs.archive(job, config.db, files_dir)
+            except UploadRejected as e:
+                return html("draft.html", 409, nav="new", job=job, d=job.draft, saved=True, message=str(e))
+            return RedirectResponse(f"/meetings/{mid}", status_code=303)
+        return html("draft.html", nav="new", job=job, d=job.draft, saved=True, message=None)
 
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=config.hosts())
-    guard = Guard(app, token=config.token, max_upload=config.max_upload_bytes, error_page=error_bytes)
+    guard = Guard(_PerRequest(app), token=config.token, max_upload=config.max_upload_bytes, error_page=error_bytes,
+                  allowed_hosts=config.hosts())
     guard.fastapi = app  # type: ignore[attr-defined]
     return guard  # type: ignore[return-value]

@@ -1,13 +1,22 @@
-"""New minutes: an uploaded file becomes a draft, made in a worker thread, edited in a form.
+"""New minutes: an uploaded file becomes a draft, made in a worker thread, edited in a form, added
+to the archive.
 
 ``DraftJobs.submit`` writes the upload under a name the server chooses (a random folder and
 ``upload`` plus the allowed extension: the browser's file name never reaches the file system) and
-runs ``pipeline.api.analyse`` then ``build_draft`` in one worker thread (models load on the first
-upload, once per process). Jobs and their drafts stay in memory (the oldest dropped past
-``max_jobs``); the uploaded file is deleted as soon as its draft is made.
+tags it in one worker thread with the same ``Tagger`` as ``minutebook tag`` (models load on the
+first upload, once per process), then builds the draft of its record (of the last meeting, when
+the file holds several: the one just held).
+
+Limits: the uploads waiting for their draft are bounded in number (in all and per client address)
+and in bytes; past a limit an upload is refused with a message saying so, and a waiting draft shows
+its place in the queue. Drafts stay in memory, at most ``max_jobs``: to make room the oldest
+*unedited* finished drafts are dropped; a draft the clerk has saved or added to the archive is
+never dropped for room (when only such drafts are left, new uploads are refused until restart).
 
 ``apply_edits`` turns the edit form back into a ``Draft`` so that the Markdown and Word downloads
-(``render_markdown`` / ``render_docx``) carry the secretary's edits.
+(``render_markdown`` / ``render_docx``) carry the secretary's edits; ``edited_meeting`` carries the
+same edits into the meeting record that ``DraftJobs.archive`` stores (with its original file, copied
+under the archive's files folder) through ``Archive.write``, the writer ``minutebook tag`` uses.
 """
 
 from __future__ import annotations
@@ -21,10 +30,12 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from pipeline.core.errors import MinutebookError
+from pipeline.core.record import Action, Attendees, DateValue, Decision, Meeting, Provenance
 from pipeline.draft.model import Draft, DraftAction, DraftDecision
 from pipeline.web.config import UPLOAD_EXTENSIONS
 
@@ -33,32 +44,89 @@ _ISO_DAY = re.compile(r"^\d{4}-\d\d-\d\d$")
 
 
 @dataclass
+class Made:
+    """What tagging an upload gave: the draft, the tagged result (a ``pipeline.scale.results.DocResult``,
+    written to the archive as it is) and which of its meetings the draft is of."""
+
+    draft: Draft
+    result: Any
+    index: int = 0
+
+
+@dataclass
 class DraftJob:
     id: str
     filename: str  # as the browser sent it (shown escaped, never used as a path)
+    client: str = ""
+    size: int = 0
     created: float = field(default_factory=time.time)
-    status: str = "running"  # running | done | failed
+    started: float | None = None
+    status: str = "queued"  # queued | running | done | failed
     error: str | None = None  # the one-line message of a MinutebookError
     draft: Draft | None = None
     seconds: float | None = None
+    kept: bool = False  # edited and saved by the clerk: never dropped to make room
+    meeting_id: int | None = None  # once added to the archive
+    made: Made | None = None
+    path: Path | None = None  # the upload, kept until the draft is dropped or added to the archive
+    origins: dict[str, list[int | None]] = field(default_factory=dict)  # draft item -> record item index
+
+    @property
+    def waiting(self) -> bool:
+        return self.status in ("queued", "running")
 
 
-def make_draft(path: Path, *, max_bytes: int, max_pages: int) -> Draft:
-    """The real pipeline (models loaded lazily by their stages) and the draft of its record (of the
-    last meeting, when the file holds several: the one just held)."""
-    from pipeline.api import analyse_all
+def make_draft(path: Path, *, max_bytes: int, max_pages: int, stages: Sequence[str] | None = None) -> Made:
+    """Tag the file as ``minutebook tag`` does (the real pipeline, models loaded lazily by their
+    stages; section vectors included) and build the draft of its last meeting."""
     from pipeline.draft.build import build_draft
+    from pipeline.scale.results import Limits, Status
+    from pipeline.scale.tagger import TagConfig, Tagger
+    from pipeline.stages import DEFAULT_STAGES
 
-    return build_draft(analyse_all(path, max_bytes=max_bytes, max_pages=max_pages)[-1])
+    tagger = _tagger(tuple(stages or DEFAULT_STAGES), max_bytes, max_pages,
+                     lambda: Tagger(TagConfig(stages=tuple(stages or DEFAULT_STAGES), options=(), vectors=True,
+                                              limits=Limits(seconds=None, max_bytes=max_bytes, max_pages=max_pages))))
+    from pipeline.archive.types import content_hash
+
+    result = tagger.tag(str(path), content_hash(path))
+    if result.status is Status.FAILED or result.meeting is None:
+        first = result.errors[0] if result.errors else None
+        raise _TagFailed(first.message if first else "the file could not be read", first.code if first else None)
+    meetings = [result.meeting, *(t.meeting for t in result.more_meetings)]
+    return Made(draft=build_draft(meetings[-1]), result=result, index=len(meetings) - 1)
+
+
+_TAGGERS: dict[tuple, Any] = {}
+_TAGGERS_LOCK = threading.Lock()
+
+
+def _tagger(stages: tuple, max_bytes: int, max_pages: int, build: Callable[[], Any]) -> Any:
+    key = (stages, max_bytes, max_pages)
+    with _TAGGERS_LOCK:
+        if key not in _TAGGERS:
+            _TAGGERS[key] = build()
+        return _TAGGERS[key]
+
+
+class _TagFailed(Exception):
+    def __init__(self, message: str, code: str | None):
+        super().__init__(message)
+        self.message, self.code = message, code
 
 
 class DraftJobs:
     def __init__(self, *, max_bytes: int, max_pages: int, max_jobs: int = 50, workdir: Path | None = None,
-                 maker: Callable[..., Draft] = make_draft):
+                 maker: Callable[..., Made] = make_draft, stages: Sequence[str] | None = None,
+                 max_queue: int = 8, max_queue_per_client: int = 3, max_queue_bytes: int = 100 * 1024 * 1024):
         self.max_bytes = max_bytes
         self.max_pages = max_pages
         self.max_jobs = max(1, max_jobs)
+        self.max_queue = max(1, max_queue)
+        self.max_queue_per_client = max(1, max_queue_per_client)
+        self.max_queue_bytes = max(max_bytes, max_queue_bytes)
         self.maker = maker
+        self.stages = tuple(stages) if stages else None
         self._own_dir = workdir is None
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="minutebook-web-"))
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -71,7 +139,7 @@ class DraftJobs:
         if self._own_dir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
-    def submit(self, filename: str, data: bytes) -> DraftJob:
+    def submit(self, filename: str, data: bytes, client: str = "") -> DraftJob:
         ext = Path(filename or "").suffix.lower()
         if ext not in UPLOAD_EXTENSIONS:
             raise UploadRejected(f"“{ext or 'no extension'}” files are not read: upload PDF, Word (.docx), "
@@ -80,25 +148,72 @@ class DraftJobs:
             raise UploadRejected("the file is empty")
         if len(data) > self.max_bytes:
             raise UploadRejected(f"the file is over the {self.max_bytes // (1024 * 1024)} MB limit")
-        job = DraftJob(id=secrets.token_urlsafe(18), filename=filename)
-        folder = Path(tempfile.mkdtemp(dir=self.workdir))
-        path = folder / ("upload" + ext)
-        path.write_bytes(data)
+        job = DraftJob(id=secrets.token_urlsafe(18), filename=filename, client=client, size=len(data))
         with self._lock:
+            self._check_room(job)
+            folder = Path(tempfile.mkdtemp(dir=self.workdir))
+            job.path = folder / ("upload" + ext)
+            job.path.write_bytes(data)
             self._jobs[job.id] = job
-            while len(self._jobs) > self.max_jobs:
-                self._jobs.popitem(last=False)
-        self._pool.submit(self._run, job, path)
+        self._pool.submit(self._run, job)
         return job
 
-    def _run(self, job: DraftJob, path: Path) -> None:
+    def _check_room(self, job: DraftJob) -> None:
+        """Refuse an upload past the queue's limits; drop the oldest unedited finished drafts past
+        ``max_jobs`` (called with the lock held)."""
+        waiting = [j for j in self._jobs.values() if j.waiting]
+        if len(waiting) >= self.max_queue:
+            raise UploadRejected(f"{len(waiting)} files are already waiting for their draft (the most this server "
+                                 "queues); try again when one is done")
+        mine = [j for j in waiting if j.client == job.client]
+        if len(mine) >= self.max_queue_per_client:
+            raise UploadRejected(f"you already have {len(mine)} files waiting for their draft; try again when "
+                                 "one is done")
+        queued_bytes = sum(j.size for j in waiting)
+        if queued_bytes + job.size > self.max_queue_bytes:
+            raise UploadRejected(f"the files waiting for their draft already take {_size(queued_bytes)} of the "
+                                 f"{_size(self.max_queue_bytes)} this server queues; try again when one is done")
+        while len(self._jobs) >= self.max_jobs:
+            old = next((j for j in self._jobs.values() if not j.waiting and not j.kept and j.meeting_id is None),
+                       None) or next((j for j in self._jobs.values() if not j.waiting and not j.kept), None)
+            if old is None:
+                raise UploadRejected(f"this server holds {len(self._jobs)} drafts being edited or waiting (its "
+                                     "limit); add the edited ones to the archive or restart the server")
+            self._drop(old)
+
+    def _drop(self, job: DraftJob) -> None:
+        self._jobs.pop(job.id, None)
+        if job.path is not None:
+            shutil.rmtree(job.path.parent, ignore_errors=True)
+            job.path = None
+
+    def position(self, job: DraftJob) -> int:
+        """How many uploads are ahead of this one in the queue (0: being read now or next)."""
+        with self._lock:
+            ahead = [j for j in self._jobs.values() if j.waiting and j.created <= job.created and j.id != job.id]
+        return len(ahead)
+
+    def _run(self, job: DraftJob) -> None:
+        job.started = time.time()
+        job.status = "running"
         t0 = time.perf_counter()
+        path = job.path
         try:
-            draft = self.maker(path, max_bytes=self.max_bytes, max_pages=self.max_pages)
-            job.draft = draft.model_copy(update={"source_file": job.filename or "upload"})
+            assert path is not None
+            kwargs: dict[str, Any] = {"max_bytes": self.max_bytes, "max_pages": self.max_pages}
+            if self.stages:
+                kwargs["stages"] = self.stages
+            made = self.maker(path, **kwargs)
+            job.made = made
+            job.draft = made.draft.model_copy(update={"source_file": job.filename or "upload"})
+            job.origins = _origins(made)
             job.status = "done"
         except MinutebookError as e:
             job.error = f"{e.message} [{e.code}]; {e.hint}"
+            job.status = "failed"
+        except _TagFailed as e:
+            # the one-line message names the server's own file name: say the browser's instead
+            job.error = e.message.replace(str(path), job.filename or "the file") if path else e.message
             job.status = "failed"
         except Exception as e:  # a bug: logged on the server, a plain message in the page
             import logging
@@ -108,13 +223,152 @@ class DraftJobs:
             job.status = "failed"
         finally:
             job.seconds = round(time.perf_counter() - t0, 2)
-            shutil.rmtree(path.parent, ignore_errors=True)
+            if job.status != "done" and path is not None:
+                shutil.rmtree(path.parent, ignore_errors=True)
+                job.path = None
+
+    def all(self) -> list[DraftJob]:
+        """The drafts held, newest first."""
+        with self._lock:
+            return sorted(self._jobs.values(), key=lambda j: j.created, reverse=True)
 
     def get(self, job_id: str) -> DraftJob | None:
         if not JOB_ID.match(job_id or ""):
             return None
         with self._lock:
             return self._jobs.get(job_id)
+
+    def archive(self, job: DraftJob, db: Any, files_dir: Path) -> int:
+        """Add the draft, with the clerk's edits, to the archive at ``db`` as a meeting read from
+        the uploaded file (copied to ``files_dir``, where its provenance points); returns the
+        meeting's id. Adding it again replaces the stored record (same file, same content hash)."""
+        from pipeline.archive.archive import Archive
+        from pipeline.archive.types import TaggedDocument, content_hash
+        from pipeline.scale.batch import batch_version
+        from pipeline.web.sources import safe_filename
+
+        with self._lock:
+            made, src = job.made, job.path
+        if made is None or job.draft is None or src is None or not src.is_file():
+            raise UploadRejected("this draft's file is no longer on the server; upload it again")
+        digest = content_hash(src)
+        files_dir.mkdir(parents=True, exist_ok=True)
+        stored = files_dir / f"{digest[:16]}-{safe_filename(job.filename, 'minutes' + src.suffix)}"
+        if not stored.exists():
+            shutil.copyfile(src, stored)
+        r = made.result
+        meetings = [r.meeting, *(t.meeting for t in r.more_meetings)]
+        edited = edited_meeting(meetings[made.index], job.draft, job.origins, str(stored))
+        meetings = [_moved(m, str(src), str(stored)) for m in meetings]
+        meetings[made.index] = edited
+        more = list(r.more_meetings)
+        for k in range(1, len(meetings)):
+            more[k - 1] = type(more[k - 1])(meeting=meetings[k], section_vectors=more[k - 1].section_vectors,
+                                            section_texts=more[k - 1].section_texts, text=more[k - 1].text)
+        version = r.meeting.pipeline_version if r.meeting is not None else None
+        tagged = TaggedDocument(path=str(stored), content_hash=digest, format=r.format, status=r.status.value,
+                                error=r.error, meeting=meetings[0], section_vectors=r.section_vectors,
+                                pipeline_version=version or batch_version(self.stages),
+                                section_texts=r.section_texts, text=r.text, more_meetings=more,
+                                meeting_text=r.meeting_text, pages=meetings[0].quality.pages)
+        with Archive.open(db) as a:
+            doc_id = a.write(tagged)
+            row = a.document(doc_id)
+            mid = row.meeting_id if row is not None else None
+            if mid is not None and made.index:
+                cand = mid + made.index
+                m = a.meeting(cand)
+                if m is not None and m.file == str(stored) and m.meeting_index == edited.meeting_index:
+                    mid = cand
+        if mid is None:
+            raise UploadRejected("the archive did not keep this meeting; see the server log")
+        job.meeting_id, job.kept = int(mid), True
+        return int(mid)
+
+
+def _origins(made: Made) -> dict[str, list[int | None]]:
+    """For each decision and action of the draft, the index of the record's item it was built from."""
+    r = made.result
+    m = [r.meeting, *(t.meeting for t in r.more_meetings)][made.index]
+    decisions = list(range(len(m.decisions))) if len(m.decisions) == len(made.draft.decisions) else \
+        [None] * len(made.draft.decisions)
+    used: set[int] = set()
+    actions: list[int | None] = []
+    for x in made.draft.actions:
+        k = next((i for i, a in enumerate(m.actions) if i not in used and a.task == x.task and a.owner == x.owner),
+                 None)
+        if k is not None:
+            used.add(k)
+        actions.append(k)
+    hidden = [i for i in range(len(m.actions)) if i not in used]  # repeats of a decision, not in the draft
+    return {"decisions": decisions, "actions": actions, "hidden_actions": hidden}
+
+
+def _moved(m: Meeting, old: str, new: str) -> Meeting:
+    """The record with its file (and every provenance's) renamed from the upload to the stored copy."""
+    data = m.model_dump_json()
+    import json
+
+    return Meeting.model_validate(json.loads(data.replace(json.dumps(old)[1:-1], json.dumps(new)[1:-1])))
+
+
+def edited_meeting(meeting: Meeting, draft: Draft, origins: Mapping[str, Sequence[int | None]], file: str) -> Meeting:
+    """The meeting record with the clerk's edits of its draft: title, attendance, decisions,
+    actions and section summaries. Items kept from the machine's record keep their provenance;
+    items the clerk added point at the file with an empty span (no source link)."""
+    m = _moved(meeting, meeting.file, file)
+    added = Provenance(file=file, start=0, end=0)
+    m.title = draft.title or m.title
+    if draft.date and draft.date != m.meeting_date:  # the clerk corrected the date
+        m.meeting_date = draft.date
+        m.meeting_date_detail = DateValue(value=draft.date, text=draft.date)
+    a = draft.attendance
+    m.attendees = Attendees(present=list(a.present), apologies=list(a.apologies), guests=list(a.guests),
+                            absent=list(a.absent), chair=a.chair, minutes=a.minutes)
+    names = {n.casefold() for n in (*a.present, *a.apologies, *a.guests, *a.absent, a.chair or "", a.minutes or "")}
+    m.attendance = [e for e in m.attendance if e.name.casefold() in names]
+
+    decisions = []
+    for k, d in enumerate(draft.decisions):
+        i = origins.get("decisions", [])[k] if k < len(origins.get("decisions", [])) else None
+        if i is not None and i < len(meeting.decisions):
+            old = m.decisions[i]
+            decisions.append(old if old.text == d.text else old.model_copy(update={"text": d.text}))
+        else:
+            decisions.append(Decision(text=d.text, kind=d.kind if d.kind in ("agreed", "resolved", "motion") else "agreed",
+                                      provenance=added))
+    m.decisions = decisions
+
+    actions: list[Action] = []
+    seen: set[int] = set()
+    for k, x in enumerate(draft.actions):
+        i = origins.get("actions", [])[k] if k < len(origins.get("actions", [])) else None
+        due = x.due_date or (x.due if x.due and _ISO_DAY.match(x.due) else None)
+        fields = dict(owner=list(x.owner), owner_resolved=list(x.owner_resolved), task=x.task, due=due,
+                      due_text=x.due_text, status=x.status)
+        if i is not None and i < len(m.actions):
+            seen.add(i)
+            old = m.actions[i]
+            same = old.task == x.task and old.owner == x.owner and (old.due == due or x.due == old.due)
+            actions.append(old if same else old.model_copy(update=fields))
+        else:
+            actions.append(Action(**fields, explicit=True, provenance=added))
+    # actions the draft left out (repeats of a decision) stay as the machine read them
+    m.actions = actions + [m.actions[i] for i in origins.get("hidden_actions", []) if i is not None and i < len(m.actions)]
+
+    summaries = {s.ref.index: s.summary for s in draft.sections}
+    kept = []
+    for s in m.summaries:
+        text = summaries.get(s.section_index, s.summary)
+        if not text:
+            continue
+        kept.append(s if text == s.summary else s.model_copy(update={"summary": text, "method": "edited"}))
+    m.summaries = kept
+    return m
+
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.0f} KB"
 
 
 class UploadRejected(Exception):
@@ -130,13 +384,26 @@ def _one(value: str | None) -> str | None:
     return v or None
 
 
-def apply_edits(draft: Draft, form: Mapping[str, str]) -> Draft:
+def apply_edits(draft: Draft, form: Mapping[str, str], origins: dict[str, list[int | None]] | None = None) -> Draft:
     """The draft with the edit form's values: title, attendance (one name a line), decisions,
     actions (owner, task, due; an emptied task removes the action; the blank row adds one) and the
-    section summaries. Anything the form does not carry is kept."""
+    section summaries. Anything the form does not carry is kept. ``origins`` (which record item
+    each decision and action came from; see ``DraftJob.origins``) follows the same removals and
+    additions, in place."""
     d = draft.model_copy(deep=True)
+    origins = origins if origins is not None else {}
+    src_d, src_a = origins.get("decisions", []), origins.get("actions", [])
+    new_d: list[int | None] = []
+    new_a: list[int | None] = []
     if "title" in form:
         d.title = _one(form.get("title")) or d.title
+    day = _one(form.get("date"))
+    if day and day != d.date and _ISO_DAY.match(day):
+        try:
+            new = date.fromisoformat(day)
+            d.date, d.date_display, d.year_inferred = day, f"{new:%A} {new.day} {new:%B %Y}", False
+        except ValueError:  # 2024-02-30: the date is kept
+            pass
     a = d.attendance
     if "chair" in form:
         a.chair = _one(form.get("chair"))
@@ -156,24 +423,30 @@ def apply_edits(draft: Draft, form: Mapping[str, str]) -> Draft:
             if text != x.text:
                 x = x.model_copy(update={"text": text})
         decisions.append(x)
+        new_d.append(src_d[i] if i < len(src_d) else None)
     new = _one(form.get("decision-new"))
     if new:
         decisions.append(DraftDecision(text=new))
+        new_d.append(None)
     d.decisions = decisions
 
     actions = []
     for i, x in enumerate(d.actions):
         if f"action-{i}-task" not in form:
             actions.append(x)
+            new_a.append(src_a[i] if i < len(src_a) else None)
             continue
         task = _one(form.get(f"action-{i}-task"))
         if not task:
             continue
         actions.append(_edited_action(x, form.get(f"action-{i}-owner"), task, form.get(f"action-{i}-due")))
+        new_a.append(src_a[i] if i < len(src_a) else None)
     new_task = _one(form.get("action-new-task"))
     if new_task:
         actions.append(_edited_action(None, form.get("action-new-owner"), new_task, form.get("action-new-due")))
+        new_a.append(None)
     d.actions = actions
+    origins["decisions"], origins["actions"] = new_d, new_a
 
     for s in d.sections:
         key = f"summary-{s.ref.index}"

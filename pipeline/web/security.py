@@ -1,19 +1,26 @@
 """The guard in front of every request (pure ASGI, so it costs microseconds).
 
 - Access token (when configured): ``Authorization: Bearer T``, ``X-Minutebook-Token: T`` or the
-  ``minutebook_token`` cookie; ``?token=T`` on any page sets the cookie (HttpOnly, SameSite=Strict)
-  and redirects to the same address without it. Compared in constant time.
-- Cross-site POSTs are refused (an ``Origin`` that is not this server's host).
+  ``minutebook_token`` cookie; ``?token=T`` on any page sets the cookie (HttpOnly, SameSite=Lax, so
+  that a link to a page from an email or chat opens it when signed in) and redirects to the same
+  address without it. Compared in constant time. The stylesheet is served without it (the 401 page
+  is styled; the stylesheet holds nothing of the archive).
+- Cross-site state changes are refused: a POST (or any method but GET/HEAD/OPTIONS) must carry an
+  ``Origin`` naming this server (the ``Host`` it was sent to); when ``Origin`` is ``null`` (a
+  sandboxed frame, a ``data:`` page) or missing, the ``Referer`` must name this server; neither:
+  refused. The pages' Referrer-Policy is ``same-origin``, so this server's own forms carry both.
+- The ``Host`` header must name an allowed host (DNS rebinding): loopback names, the bound
+  address, ``--allow-host`` names (IPv6 literals in brackets, ports ignored).
 - Request bodies are limited (``Content-Length`` checked first, then counted as they arrive).
 - Security headers on every response: a Content-Security-Policy with no script source at all,
-  ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, ``Referrer-Policy: no-referrer``.
+  ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, ``Referrer-Policy: same-origin``.
 """
 
 from __future__ import annotations
 
 import hmac
 from http.cookies import SimpleCookie
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Iterable
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 COOKIE = "minutebook_token"
@@ -23,11 +30,13 @@ HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
 
+PUBLIC_PATHS = ("/static/style.css", "/favicon.ico")  # served without the token (nothing of the archive)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 ErrorPage = Callable[[int, str, str], bytes]  # (status, title, message) -> an HTML page
 
 
@@ -35,13 +44,45 @@ def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):g} MB"
 
 
+def _names_host(url: str | None, host: str) -> bool:
+    if not url or url == "null" or not host:
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+
+
+def host_name(value: str) -> str:
+    """The name in a ``Host`` header, without the port: ``example.org``, ``127.0.0.1``, ``[::1]``."""
+    v = value.strip().lower()
+    if v.startswith("["):
+        end = v.find("]")
+        return v[: end + 1] if end > 0 else v
+    return v.rsplit(":", 1)[0] if v.count(":") == 1 else v
+
+
+def same_origin(headers: dict[str, str]) -> bool:
+    """Whether a state-changing request comes from a page of this server: its ``Origin``, or when
+    that is ``null`` or missing its ``Referer``, names the ``Host`` it was sent to (itself checked
+    against the allowed hosts)."""
+    host = headers.get("host", "")
+    origin = headers.get("origin")
+    if origin and origin != "null":
+        return _names_host(origin, host)
+    return _names_host(headers.get("referer"), host)
+
+
 class _TooLarge(Exception):
     pass
 
 
 class Guard:
-    def __init__(self, app: Any, *, token: str | None, max_upload: int, error_page: ErrorPage):
+    def __init__(self, app: Any, *, token: str | None, max_upload: int, error_page: ErrorPage,
+                 allowed_hosts: Iterable[str] = ("*",)):
         self.app = app
+        self.allowed_hosts = {h.lower() for h in allowed_hosts}
         self.token = token or None
         self.max_upload = max_upload
         self.max_body = max_upload + 256 * 1024  # room for the multipart envelope and form fields
@@ -59,7 +100,13 @@ class Guard:
                 message["headers"] = [*message.get("headers", []), *HEADERS]
             await send(message)
 
-        if self.token:
+        if "*" not in self.allowed_hosts and host_name(headers.get("host", "")) not in self.allowed_hosts:
+            await self._page(send_with_headers, 400, "Unknown address",
+                             "This server does not answer to that host name. Use the address printed when "
+                             "minutebook serve started, or start it with --allow-host NAME.")
+            return
+
+        if self.token and scope.get("path") not in PUBLIC_PATHS:
             query = scope.get("query_string", b"").decode("latin-1")
             pairs = parse_qsl(query, keep_blank_values=True)
             given = [v for k, v in pairs if k == "token"]
@@ -67,7 +114,7 @@ class Guard:
                 if self._ok(given[-1]):
                     rest = urlencode([(k, v) for k, v in pairs if k != "token"])
                     location = scope.get("path", "/") + (("?" + rest) if rest else "")
-                    cookie = f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
+                    cookie = f"{COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Lax"
                     await self._respond(send_with_headers, 303, b"", extra=[
                         (b"location", location.encode("latin-1", "replace")), (b"set-cookie", cookie.encode())])
                     return
@@ -81,11 +128,12 @@ class Guard:
                                  "minutebook serve started (it ends with ?token=…).")
                 return
 
-        if scope.get("method") == "POST":
-            origin = headers.get("origin")
-            if origin and origin != "null" and urlsplit(origin).netloc != headers.get("host", ""):
+        if scope.get("method", "GET") not in SAFE_METHODS:
+            if not same_origin(headers):
                 await self._page(send_with_headers, 403, "Refused",
-                                 "A form from another site tried to post to this server.")
+                                 "This form was not sent from a page of this server (another site, a sandboxed "
+                                 "frame or a program that names no origin). Open the page on this server and "
+                                 "send it again.")
                 return
             length = headers.get("content-length")
             if length is not None and length.isdigit() and int(length) > self.max_body:

@@ -168,6 +168,6 @@ def provenance_args(p: Any) -> dict[str, int]:
     """The query arguments of a source link for a record or archive provenance."""
     start = getattr(p, "start", None)
     end = getattr(p, "end", None)
-    if start is None or end is None:
-        return {}
+    if start is None or end is None or int(end) <= int(start) == 0:
+        return {}  # no span (an item a clerk added in a draft): no source link
     return {"start": int(start), "end": int(end)}

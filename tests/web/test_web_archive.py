@@ -130,3 +130,28 @@ def test_theme_labels_and_type_filter_with_a_theme(archive, tmp_path):
     assert {h.meeting_id for h in archive.search("", theme="finance")} == {docs["five.html"], docs["six.docx"]}
     assert {h.meeting_id for h in archive.search("", theme="finance", doc_format="docx")} == {docs["six.docx"]}
     assert archive.search("", theme="events", doc_format="docx") == []
+
+
+def test_meeting_list_and_every_meeting_of_a_file_has_its_document(archive, tmp_path):
+    """A file holding two meetings: both are listed, and each finds the file (its own row: the
+    second meeting's page used to be a 404)."""
+    from pipeline.archive.types import TaggedMeeting
+
+    first = meeting("2024-09-01", [])
+    second = meeting("2024-10-01", []).model_copy(update={"meeting_index": 1, "title": "Board, October"})
+    archive.write(TaggedDocument(path=str(tmp_path / "both.txt"), content_hash="3" * 64, format="text",
+                                 meeting=first, more_meetings=[TaggedMeeting(meeting=second)]))
+    rows = [r for r in archive.meeting_list() if Path(r.path).name == "both.txt"]
+    assert [(r.meeting_index, r.title, r.meeting_date) for r in rows] == [
+        (0, "Board 2024-09-01", "2024-09-01"), (1, "Board, October", "2024-10-01")]
+    assert len(archive.meeting_list()) == 4
+    for r in rows:
+        doc = archive.meeting_document(r.meeting_id)
+        assert doc is not None and Path(doc.path).name == "both.txt" and doc.meeting_id == r.meeting_id
+        assert doc.title == r.title
+    assert archive.has_person("Ann Lee") and archive.has_person("annie") and not archive.has_person("All")
+    keys = archive.person_page_keys()
+    from pipeline.core.names import name_key
+
+    for name in ("Ann Lee", "annie", "Bob Stone", "All", "Nobody Here", "Ann"):
+        assert (name_key(name) in keys) == archive.has_person(name), name

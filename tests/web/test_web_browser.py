@@ -108,7 +108,7 @@ def test_upload_edit_and_download_markdown_and_word(page, live_server, tmp_path)
     assert page.locator("#draft-title").count() == 1, page.locator("p.error").all_inner_texts()
     page.fill("input[name=title]", "Riverside committee, March 2024")
     page.fill("input[name=action-new-owner]", "Cara Diaz")
-    page.fill("input[name=action-new-task]", "write to the water board")
+    page.fill("textarea[name=action-new-task]", "write to the water board")
     with page.expect_download() as dl:
         page.click("#download-md")
     md = Path(dl.value.path()).read_text(encoding="utf-8")
@@ -151,7 +151,7 @@ def test_phone_width_has_no_horizontal_scroll(page, live_server):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url + "/search?theme=finance")
     mid = re.search(r"/meetings/(\d+)", page.locator("a.meeting-link").first.get_attribute("href")).group(1)
-    for path in ["/search?theme=finance", f"/meetings/{mid}", "/actions?state=all", "/themes?by=quarter",
+    for path in ["/search?theme=finance", f"/meetings/{mid}", "/actions?state=all", "/themes?by=quarter", "/meetings",
                  "/people", "/new", "/person?name=Laura+Cream"]:
         page.goto(live_server.url + path)
         assert no_horizontal_scroll(page), path

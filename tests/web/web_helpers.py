@@ -113,14 +113,14 @@ def free_port() -> int:
 class LiveServer:
     """The web application under uvicorn in a background thread."""
 
-    def __init__(self, db: Path, token: str | None = None, max_upload_bytes: int | None = None):
+    def __init__(self, db: Path | str, token: str | None = None, max_upload_bytes: int | None = None, **options):
         import uvicorn
 
         from pipeline.web import WebConfig, create_app
 
         self.port = free_port()
         self.upload_dir = Path(tempfile.mkdtemp(prefix="mb-web-uploads-"))
-        config = WebConfig(db=db, port=self.port, token=token, upload_dir=self.upload_dir)
+        config = WebConfig(db=db, port=self.port, token=token, upload_dir=self.upload_dir, **options)
         if max_upload_bytes:
             config.max_upload_bytes = max_upload_bytes
         self.app = create_app(config)
@@ -142,3 +142,36 @@ class LiveServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         shutil.rmtree(self.upload_dir, ignore_errors=True)
+
+
+class OtherSite:
+    """Another web site (``http://localhost:PORT``: another host name and port than the server's
+    127.0.0.1, so another *site* for the browser) serving one HTML page at ``/``."""
+
+    def __init__(self, html: str):
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        body = html.encode("utf-8")
+
+        class Page(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                self.send_response(200)
+                self.send_header("content-type", "text/html; charset=utf-8")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+        self.url = f"http://localhost:{self.httpd.server_address[1]}/"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "OtherSite":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
