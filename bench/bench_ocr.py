@@ -10,6 +10,9 @@
    each set of scans against the same gold; the table gives F1 per field and the drop from born-digital.
    Seconds per page are the OCR's own (Tesseract's time, from the record's quality notes), on one
    core (OMP_THREAD_LIMIT=1, as the reader runs it).
+   With ``--ocrmypdf PROGRAM`` the peer is measured too: ocrmypdf (one job, one OCR thread, page
+   rotation and deskew on) adds a text layer to each scan, and the pipeline reads that with ``--ocr
+   never``; its seconds per page are ocrmypdf's wall time over the pages.
 2. **Renditions.** Every DOCX with gold is converted by LibreOffice to .doc, .odt and .rtf (in a
    temporary folder), and each set is scored on the same gold (file names rewritten in a copy of it).
 
@@ -82,12 +85,12 @@ def gold_dir(pairs: list[tuple[Path, Path]], folder: Path, rename: dict[str, str
     return folder
 
 
-def score(gold: Path, docs: Path, ocr_times: list[tuple[int, float]] | None = None) -> dict:
+def score(gold: Path, docs: Path, ocr_times: list[tuple[int, float]] | None = None, ocr: str = "auto") -> dict:
     from pipeline.api import analyse
     from pipeline.evaluate import evaluate
 
     def run(path):
-        m = analyse(path)
+        m = analyse(path, ocr=ocr)
         if ocr_times is not None:
             for note in m.quality.notes:
                 hit = _OCR_NOTE.search(note)
@@ -102,6 +105,22 @@ def f1s(report: dict) -> dict[str, float]:
     out = {k: report["fields"][k]["f1"] for k in FIELDS if k in report["fields"]}
     out["meeting_date"] = report["meeting_date_accuracy"]
     return out
+
+
+def ocrmypdf(program: str, scans: Path, out: Path) -> float:
+    """Run ocrmypdf on every scan; returns the total wall time."""
+    import os
+
+    out.mkdir()
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    t0 = time.perf_counter()
+    for pdf in sorted(scans.glob("*.pdf")):
+        cmd = [program, "--output-type", "pdf", "-l", "eng", "--jobs", "1", "--rotate-pages", "--deskew",
+               str(pdf), str(out / pdf.name)]
+        r = subprocess.run(cmd, capture_output=True, env=env, timeout=1800)
+        if r.returncode != 0:
+            print(f"ocrmypdf failed on {pdf.name}: {r.stderr.decode(errors='replace')[-300:]}", flush=True)
+    return time.perf_counter() - t0
 
 
 def convert(src: Path, ext: str, outdir: Path, profile: Path) -> Path:
@@ -120,6 +139,7 @@ def main() -> None:
     ap.add_argument("--skip-renditions", action="store_true")
     ap.add_argument("--skip-scans", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--ocrmypdf", help="the ocrmypdf program: measure it as the peer on the same scans")
     args = ap.parse_args()
     results: dict = {"scans": {}, "renditions": {}}
     with tempfile.TemporaryDirectory(prefix="bench-ocr-") as tmp:
@@ -150,6 +170,14 @@ def main() -> None:
                     "seconds": round(time.perf_counter() - t0, 1),
                     "errors": [d for d in rep["documents"] if "error" in d]}
                 print(f"scan {dpi} dpi", results["scans"][f"scan {dpi} dpi"], flush=True)
+                if args.ocrmypdf:
+                    odir = root / f"ocrmypdf-{dpi}"
+                    wall = ocrmypdf(args.ocrmypdf, sdir, odir)
+                    rep = score(gold, odir, ocr="never")
+                    results["scans"][f"ocrmypdf {dpi} dpi"] = {
+                        "f1": f1s(rep), "pages": pages, "ocr_seconds_per_page": round(wall / pages, 2),
+                        "errors": [d for d in rep["documents"] if "error" in d]}
+                    print(f"ocrmypdf {dpi} dpi", results["scans"][f"ocrmypdf {dpi} dpi"], flush=True)
         if not args.skip_renditions:
             docxs = gold_pairs(args.shared, "docx")[: args.limit or None]
             print(f"{len(docxs)} DOCX with gold: {', '.join(d.name for d, _ in docxs)}", flush=True)

@@ -151,7 +151,9 @@ def ocr_pages(path: Path, data: bytes, numbers: list[int], options: "ReadOptions
                 if recognised > options.ocr_max_pages:
                     raise LimitExceeded(path, f"more than {options.ocr_max_pages} pages need OCR",
                                         "raise the limit with --ocr-max-pages if the file is genuine")
-                img = page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
+                # 300 dpi, but never over 40 megapixels (a poster-sized page would not fit in memory)
+                scale = min(DPI / 72, (40e6 / max(w * h, 1.0)) ** 0.5)
+                img = page.render(scale=scale, grayscale=True).to_pil().convert("L")
             finally:
                 page.close()
             _recognise(img, res, options.ocr_page_seconds, frag_type)
@@ -255,8 +257,11 @@ def _hocr(img, seconds: float):
     import numpy as np
     import pytesseract
 
+    # page segmentation mode 6 (one block of text): the automatic mode (and mode 4) drops small
+    # isolated marks such as the item numbers "2.", "3" in a left gutter as noise; lines that run
+    # across table columns are split again at wide gaps (``_frags``) and by the rulings
     raw = pytesseract.image_to_pdf_or_hocr(img, extension="hocr", lang="eng", timeout=seconds,
-                                           config="-c tessedit_do_invert=0")
+                                           config="--psm 6 -c tessedit_do_invert=0")
     tree = lxml.html.fromstring(raw)
     lines = []
     words: list[tuple[str, float]] = []
@@ -294,7 +299,7 @@ def _hocr(img, seconds: float):
 
 # what Tesseract makes of a bullet glyph ("•", "▪", "◦") at the start of a line
 _BULLET_MISREADS = {"¢", "«", "»", "°", "©", "®", "*", "+", "•", "·", "e", "o", "eo", "oe", "@", "%", "-", "–", "—", "~",
-                    "=", "»>", ">", "§", "¥"}
+                    "=", "»>", ">", "§", "¥", "m", "ms", "mi", "a", "n", "u", "s", "a)", "|", "■", "▪", "o°"}
 
 
 def _is_bullet(text: str, gap: int, height: float) -> bool:
@@ -358,7 +363,7 @@ def _rulings(arr, res: OcrPage) -> tuple[list[tuple[float, float, float]], list[
         keep = (ends[:, 1] - starts[:, 1]) >= min_len
         return [(int(r), int(a0), int(a1)) for (r, a0), (_, a1) in zip(starts[keep], ends[keep])]
 
-    thick = max(h_px // 500, 3)  # thicker than this: a filled box (a shaded header row), read as its two edges
+    thick = max(h_px // 70, 3)  # thicker than this (a twentieth of an inch on A4): a filled box, read as its two edges
 
     def merge(segs: list[tuple[int, int, int]]) -> list[tuple[float, int, int]]:
         out: list[list[float]] = []  # [first row, last row, start, end]
