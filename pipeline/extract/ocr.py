@@ -285,6 +285,10 @@ def _hocr(img, seconds: float):
         height = float(xs.group(1)) if xs else float(int(lb.group(4)) - int(lb.group(2))) if lb else 0.0
         if len(raw) >= 2 and _is_bullet(raw[0][0], raw[1][1][0] - raw[0][1][2], height):
             raw[0] = ("•", raw[0][1], 100.0)
+        for i in range(len(raw) - 1):
+            m = _ORDINAL_RE.match(raw[i][0])
+            if m and _MONTH_RE.match(raw[i + 1][0]):
+                raw[i] = (m.group(1), raw[i][1], raw[i][2])
         line_words = []
         for text, box, conf in raw:
             if conf < 0 or not any(ch.isalnum() for ch in text) and conf < 50 and text != "•":
@@ -296,6 +300,12 @@ def _hocr(img, seconds: float):
             lines.append((line_words, height, base))
     return words, lines, np.asarray(img)
 
+
+# a day with a superscript ordinal ("24th", "1st") before a month: Tesseract reads the raised "th" as a
+# quote or "!" ('24"', "28!\"", "12'°"); the day is kept, the debris dropped
+_ORDINAL_RE = re.compile(r"^(\d{1,2})[\"'’‘”“°!*]+$")
+_MONTH_RE = re.compile(r"^(january|february|march|april|may|june|july|august|september|october|november|december"
+                       r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)[.,]?$", re.IGNORECASE)
 
 # what Tesseract makes of a bullet glyph ("•", "▪", "◦") at the start of a line
 _BULLET_MISREADS = {"¢", "«", "»", "°", "©", "®", "*", "+", "•", "·", "e", "o", "eo", "oe", "@", "%", "-", "–", "—", "~",

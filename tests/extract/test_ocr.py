@@ -228,3 +228,13 @@ def test_tag_progress_shows_ocr_pages():
     bar = RichProgress()
     bar(DocResult("scan.pdf", "h1", Status.SUCCESS, meeting=scan), 1, 1)
     assert bar._progress.tasks[0].fields["last"] == "success scan.pdf (OCR 2 p, 91.5%)"
+
+
+def test_superscript_ordinal_debris_before_a_month_is_dropped():
+    from pipeline.extract.ocr import _MONTH_RE, _ORDINAL_RE
+
+    for word in ('24"', '28!"', "12'°", "4‘"):
+        m = _ORDINAL_RE.match(word)
+        assert m and m.group(1) == word[:len(m.group(1))]
+    assert not _ORDINAL_RE.match("13th") and not _ORDINAL_RE.match("2016") and not _ORDINAL_RE.match("1.")
+    assert _MONTH_RE.match("July") and _MONTH_RE.match("Sept.") and not _MONTH_RE.match("Mayor")
