@@ -260,7 +260,10 @@ def _hocr(img, seconds: float):
     # page segmentation mode 6 (one block of text): the automatic mode (and mode 4) drops small
     # isolated marks such as the item numbers "2.", "3" in a left gutter as noise; lines that run
     # across table columns are split again at wide gaps (``_frags``) and by the rulings
-    raw = pytesseract.image_to_pdf_or_hocr(img, extension="hocr", lang="eng", timeout=seconds,
+    from PIL import Image
+
+    arr = np.asarray(img)
+    raw = pytesseract.image_to_pdf_or_hocr(Image.fromarray(_without_rulings(arr)), extension="hocr", lang="eng", timeout=seconds,
                                            config="--psm 6 -c tessedit_do_invert=0")
     tree = lxml.html.fromstring(raw)
     lines = []
@@ -298,7 +301,7 @@ def _hocr(img, seconds: float):
         if line_words and lb:
             base = (int(lb.group(4)) + float(bl.group(2))) if bl else float(lb.group(4))
             lines.append((line_words, height, base))
-    return words, lines, np.asarray(img)
+    return words, lines, arr
 
 
 # a day with a superscript ordinal ("24th", "1st") before a month: Tesseract reads the raised "th" as a
@@ -353,25 +356,61 @@ def _frags(lines, arr, res: OcrPage, size_px: tuple[int, int], Frag: type["Frag"
     return out, ocr_lines
 
 
+_RULING_INK = 200  # rulings are often thin grey lines: darker than this counts as ink for them
+
+
+def _min_h(width: int) -> int:
+    return max(width // 12, 40)  # a horizontal ruling: ink at least a twelfth of the page wide
+
+
+def _min_v(height: int) -> int:
+    return max(height // 40, 40)  # a vertical one: a fortieth of the page high
+
+
+def _runs(a, min_len: int) -> list[tuple[int, int, int]]:
+    """(row, start, end) of every run of True at least ``min_len`` long in each row of ``a``."""
+    import numpy as np
+
+    padded = np.zeros((a.shape[0], a.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = a
+    d = np.diff(padded, axis=1)
+    starts = np.argwhere(d == 1)
+    ends = np.argwhere(d == -1)
+    keep = (ends[:, 1] - starts[:, 1]) >= min_len
+    return [(int(r), int(a0), int(a1)) for (r, a0), (_, a1) in zip(starts[keep], ends[keep])]
+
+
+def _without_rulings(arr):
+    """The page with its table rulings painted white: Tesseract reads them as "|", "—" or rows of
+    letters ("eh ee ee"); they are found again on the original image for the tables."""
+    import numpy as np
+
+    ink = arr < _RULING_INK
+    mask = np.zeros_like(ink)
+    for r, a0, a1 in _runs(ink, _min_h(ink.shape[1])):
+        mask[r, a0:a1] = True
+    for c, a0, a1 in _runs(ink.T, _min_v(ink.shape[0])):
+        mask[a0:a1, c] = True
+    if not mask.any():
+        return arr
+    grown = mask.copy()  # and their grey edges (anti-aliasing, JPEG): two pixels around
+    for d in (1, 2):
+        grown[d:, :] |= mask[:-d, :]
+        grown[:-d, :] |= mask[d:, :]
+        grown[:, d:] |= mask[:, :-d]
+        grown[:, :-d] |= mask[:, d:]
+    return np.where(grown, 255, arr).astype(arr.dtype)
+
+
 def _rulings(arr, res: OcrPage) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """Table rulings on the page image: runs of ink at least a twelfth of the page wide (horizontal)
     or a fortieth of its height (vertical), merged across the rows/columns of one thick line, in PDF
     points as pdf._find_ruled_tables takes them: (y, x0, x1) and (x, y0, y1). A band thicker than a
     ruling (a shaded header row) gives its two edges, as a filled rectangle does in a born-digital PDF."""
-    import numpy as np
 
-    ink = arr < 128
+    ink = arr < _RULING_INK
     h_px, w_px = ink.shape
     sx, sy = res.width / w_px, res.height / h_px
-
-    def runs(a, min_len: int) -> list[tuple[int, int, int]]:
-        padded = np.zeros((a.shape[0], a.shape[1] + 2), dtype=np.int8)
-        padded[:, 1:-1] = a
-        d = np.diff(padded, axis=1)
-        starts = np.argwhere(d == 1)
-        ends = np.argwhere(d == -1)
-        keep = (ends[:, 1] - starts[:, 1]) >= min_len
-        return [(int(r), int(a0), int(a1)) for (r, a0), (_, a1) in zip(starts[keep], ends[keep])]
 
     thick = max(h_px // 70, 3)  # thicker than this (a twentieth of an inch on A4): a filled box, read as its two edges
 
@@ -392,8 +431,8 @@ def _rulings(arr, res: OcrPage) -> tuple[list[tuple[float, float, float]], list[
                 edges.append(((o[0] + o[1]) / 2, int(o[2]), int(o[3])))
         return edges
 
-    hs = merge(runs(ink, max(w_px // 12, 40)))
-    vs = merge(runs(ink.T, max(h_px // 40, 40)))
+    hs = merge(_runs(ink, _min_h(w_px)))
+    vs = merge(_runs(ink.T, _min_v(h_px)))
     if len(hs) > 400 or len(vs) > 400:  # a photo or a halftone, not rulings
         return [], []
     hsegs = [(res.height - y * sy, a0 * sx, a1 * sx) for y, a0, a1 in hs]
