@@ -192,6 +192,13 @@ def _recognise(img, res: OcrPage, seconds: float, frag_type: type["Frag"]) -> No
     confs = [c for _, c in words]
     res.words = len(confs)
     res.confidence = round(sum(confs) / len(confs), 1) if confs else None
+    real = sum(1 for t, c in words if c >= 60 and sum(ch.isalpha() for ch in t) >= 3)
+    if res.confidence is not None and res.confidence < 50 and real < 5:
+        # a picture, a gradient or speckle: Tesseract's guesses, not text
+        res.note = (f"page {res.number}: OCR found only noise (mean word confidence {res.confidence:g}); "
+                    "the page is left out")
+        res.words, res.confidence, res.seconds = 0, None, time.perf_counter() - t0
+        return
     res.frags, res.lines = _frags(lines, arr, res, img.size, frag_type)
     res.hsegs, res.vsegs = _rulings(arr, res)
     res.seconds = time.perf_counter() - t0
