@@ -33,23 +33,27 @@ def run(path: str | Path, **kwargs) -> State:
     return run_all(path, **kwargs)[0]
 
 
-def _options(as_format, encoding, themes_file, summariser, max_bytes, max_pages, max_words) -> dict:
+def _options(as_format, encoding, themes_file, summariser, max_bytes, max_pages, max_words, ocr=None,
+             ocr_page_seconds=None, ocr_max_pages=None) -> dict:
     options: dict = {"as_format": as_format, "encoding": encoding,
                      "themes_file": str(themes_file) if themes_file else None, "summariser": summariser}
-    options.update(limit_options(max_bytes, max_pages, max_words))
+    options.update(limit_options(max_bytes, max_pages, max_words, ocr, ocr_page_seconds, ocr_max_pages))
     return options
 
 
 def analyse_all(path: str | Path, *, stages: Sequence[str] | None = None, as_format: str | None = None,
                 encoding: str | None = None, max_bytes: int | None = None, max_pages: int | None = None,
                 max_words: int | None = None, themes_file: str | Path | None = None, summariser: str | None = None,
-                on_stage: Callable[[str, float], None] | None = None) -> list[Meeting]:
+                on_stage: Callable[[str, float], None] | None = None, ocr: str | None = None,
+                ocr_page_seconds: float | None = None, ocr_max_pages: int | None = None) -> list[Meeting]:
     """Run the pipeline on one file and return one meeting record per meeting it holds, in file order.
 
     ``themes_file`` is a user taxonomy (see models/themes.toml); ``summariser`` a registered summariser
-    name or a local model folder. Raises a ``pipeline.core.errors.MinutebookError`` subclass for bad input.
+    name or a local model folder. ``ocr`` is ``auto`` (default: scanned PDF pages are read with OCR),
+    ``always`` or ``never``; ``ocr_page_seconds`` and ``ocr_max_pages`` bound it. Raises a ``pipeline.core.errors.MinutebookError`` subclass for bad input.
     """
-    options = _options(as_format, encoding, themes_file, summariser, max_bytes, max_pages, max_words)
+    options = _options(as_format, encoding, themes_file, summariser, max_bytes, max_pages, max_words, ocr,
+                       ocr_page_seconds, ocr_max_pages)
     return [s.meeting for s in run_all(path, stages=stages, options=options, on_stage=on_stage)]
 
 

@@ -29,6 +29,17 @@ MaxPagesOpt = Annotated[Optional[int], typer.Option("--max-pages", min=1, help="
 MaxWordsOpt = Annotated[Optional[int], typer.Option("--max-words", min=1, help="Most words to analyse in one document (default 200,000).")]
 
 
+class OcrMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+OcrOpt = Annotated[OcrMode, typer.Option("--ocr", help="OCR of scanned PDF pages (Tesseract): auto = pages with no usable text layer, always = every page, never.")]
+OcrSecondsOpt = Annotated[Optional[float], typer.Option("--ocr-page-seconds", min=1, help="Time limit for the OCR of one page (default 60; the page is left out past it).")]
+OcrPagesOpt = Annotated[Optional[int], typer.Option("--ocr-max-pages", min=1, help="Most pages to OCR in one document (default 300; blank pages are not counted).")]
+
+
 def _mb(max_mb: int | None) -> int | None:
     """--max-mb in bytes (None keeps the default)."""
     return max_mb * 1024 * 1024 if max_mb else None
@@ -45,6 +56,9 @@ class InFormat(str, Enum):
     html = "html"
     markdown = "markdown"
     text = "text"
+    doc = "doc"
+    odt = "odt"
+    rtf = "rtf"
 
 
 def _err(msg: str) -> None:
@@ -83,7 +97,8 @@ ThemesOpt = Annotated[Optional[Path], typer.Option("--themes", help="Your own th
 
 
 def _analyse(file: Path, as_format: "InFormat | None", encoding: str | None, themes: Path | None,
-             summariser: str | None, limits: tuple[int | None, int | None, int | None], on_stage=None):
+             summariser: str | None, limits: tuple[int | None, int | None, int | None], on_stage=None,
+             ocr: tuple[OcrMode, float | None, int | None] = (OcrMode.auto, None, None)):
     """The options analyse and summarise share, passed to ``pipeline.api.analyse_all``: one record per
     meeting in the file."""
     from pipeline.api import analyse_all
@@ -91,7 +106,8 @@ def _analyse(file: Path, as_format: "InFormat | None", encoding: str | None, the
     max_mb, max_pages, max_words = limits
     return analyse_all(file, as_format=as_format.value if as_format else None, encoding=encoding,
                        themes_file=themes, summariser=summariser, on_stage=on_stage, max_bytes=_mb(max_mb),
-                       max_pages=max_pages, max_words=max_words)
+                       max_pages=max_pages, max_words=max_words, ocr=ocr[0].value, ocr_page_seconds=ocr[1],
+                       ocr_max_pages=ocr[2])
 
 
 @app.command()
@@ -106,6 +122,9 @@ def analyse(
     max_mb: MaxMbOpt = None,
     max_pages: MaxPagesOpt = None,
     max_words: MaxWordsOpt = None,
+    ocr: OcrOpt = OcrMode.auto,
+    ocr_page_seconds: OcrSecondsOpt = None,
+    ocr_max_pages: OcrPagesOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Read one file and print its meeting record (JSON, or Markdown for people). A file that holds
@@ -116,7 +135,8 @@ def analyse(
     with _errors(debug, file):
         if output:
             output = check_output(output, [file])  # before any work: never the input, a folder or nowhere
-        meetings = _analyse(file, as_format, encoding, themes, summariser, (max_mb, max_pages, max_words))
+        meetings = _analyse(file, as_format, encoding, themes, summariser, (max_mb, max_pages, max_words),
+                            ocr=(ocr, ocr_page_seconds, ocr_max_pages))
         if format == OutFormat.json and len(meetings) == 1:
             text = meetings[0].model_dump_json(indent=2) + "\n"
         elif format == OutFormat.json:
@@ -167,6 +187,9 @@ def summarise(
     max_mb: MaxMbOpt = None,
     max_pages: MaxPagesOpt = None,
     max_words: MaxWordsOpt = None,
+    ocr: OcrOpt = OcrMode.auto,
+    ocr_page_seconds: OcrSecondsOpt = None,
+    ocr_max_pages: OcrPagesOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Write the draft summary a secretary checks and sends after the meeting."""
@@ -184,7 +207,7 @@ def summarise(
         calendar = check_output(calendar, [file], option="--calendar") if calendar else None
         chosen = choose_meetings(file, meeting)  # a bad --meeting fails before the analysis
         meetings = chosen(_analyse(file, as_format, encoding, themes, summariser, (max_mb, max_pages, max_words),
-                                   on_stage=_progress(quiet)))
+                                   on_stage=_progress(quiet), ocr=(ocr, ocr_page_seconds, ocr_max_pages)))
         drafts = [build_draft(m) for m in meetings]
         for target, data in render_drafts(drafts, format.value, output):
             if target is None:
@@ -254,6 +277,9 @@ def tag(
     max_mb: MaxMbOpt = None,
     max_pages: MaxPagesOpt = None,
     max_words: MaxWordsOpt = None,
+    ocr: OcrOpt = OcrMode.auto,
+    ocr_page_seconds: OcrSecondsOpt = None,
+    ocr_max_pages: OcrPagesOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary table.")] = False,
     cluster: Annotated[Optional[str], typer.Option("--cluster", help="Run on Dask: a scheduler address (tcp://HOST:8786) or local:N for N local workers.")] = None,
     retries: Annotated[int, typer.Option("--retries", min=0, help="With --cluster: tries again after a worker died (then FAILED).")] = 2,
@@ -266,7 +292,8 @@ def tag(
     from pipeline.scale.results import Limits
 
     limits = Limits(seconds=timeout or None, max_bytes=_mb(max_mb),
-                    max_pages=max_pages, max_words=max_words)
+                    max_pages=max_pages, max_words=max_words, ocr=ocr.value, ocr_page_seconds=ocr_page_seconds,
+                    ocr_max_pages=ocr_max_pages)
     with _errors(debug, paths[0] if paths else None):
         with contextlib.nullcontext() if quiet else RichProgress() as bar:
             report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,

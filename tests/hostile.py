@@ -481,7 +481,8 @@ CLASSES: dict[str, tuple[Gen, str | frozenset[str]]] = {
     "docx-billion-laughs": (docx_billion_laughs, frozenset({CORRUPT, EMPTY, LIMIT})),
     "docx-truncated": (docx_truncated, frozenset({CORRUPT})),
     "docx-empty-body": (docx_empty_body, frozenset({EMPTY})),
-    "legacy-doc": (legacy_doc, frozenset({UNSUPPORTED})),
+    # an OLE file that is no Word document: damaged for LibreOffice (MB006), MB002 without it, MB003 as .pdf
+    "legacy-doc": (legacy_doc, frozenset({CORRUPT, UNSUPPORTED, WRONG_EXT})),
     "html-deep-nesting": (html_deep_nesting, frozenset({LIMIT})),
     "html-unclosed-nesting": (html_unclosed_nesting, frozenset({LIMIT})),
     "html-script": (html_script, "ok"),

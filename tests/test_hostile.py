@@ -98,7 +98,7 @@ ERROR_CASES = {
     "docx-billion-laughs": ({"MB006", "MB004", "MB009"}, {}),
     "docx-truncated": ({"MB006"}, {}),
     "docx-empty-body": ({"MB004"}, {}),
-    "legacy-doc": ({"MB002"}, {}),
+    "legacy-doc": ({"MB006", "MB002", "MB003"}, {}),
     "html-deep-nesting": ({"MB009"}, {"depth": 100_000}),
     "html-unclosed-nesting": ({"MB009"}, {}),
     "text-binary": ({"MB002", "MB008", "MB004"}, {}),

@@ -47,6 +47,9 @@ class Block:
         return [c.text for c in self.cells or []]
 
 
+LOW_OCR_CONFIDENCE = 70.0  # mean OCR word confidence (0-100) under which a record warns
+
+
 @dataclass
 class Quality:
     """Signals about how well the text came out of the file."""
@@ -59,6 +62,8 @@ class Quality:
     likely_scan: bool = False
     dropped_lines: int = 0  # repeated page headers/footers and page numbers removed
     encoding: str | None = None  # text formats: the encoding the file was decoded with
+    ocr_pages: list[int] = field(default_factory=list)  # PDF pages read with OCR (scans)
+    ocr_confidence: float | None = None  # their mean word confidence, 0-100
     notes: list[str] = field(default_factory=list)
 
 

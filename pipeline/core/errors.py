@@ -44,7 +44,7 @@ class InputNotFound(MinutebookError):
 
 class UnsupportedFormat(MinutebookError):
     code = "MB002"
-    default_hint = "minutebook reads PDF, DOCX, HTML, Markdown and plain text; convert the file to one of them"
+    default_hint = "minutebook reads PDF, DOCX, DOC, ODT, RTF, HTML, Markdown and plain text; convert the file to one of them"
 
 
 class WrongExtension(MinutebookError):

@@ -152,6 +152,8 @@ class QualityOut(BaseModel):
     likely_scan: bool = False
     dropped_lines: int = 0
     encoding: str | None = None
+    ocr_pages: list[int] = Field(default_factory=list, description="PDF pages read with OCR (scanned pages)")
+    ocr_confidence: float | None = Field(default=None, description="mean OCR word confidence of those pages, 0-100")
     notes: list[str] = Field(default_factory=list)
 
 

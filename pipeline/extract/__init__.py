@@ -19,6 +19,7 @@ from pipeline.core.errors import (
     EncryptedDocument,
     InputNotFound,
     LimitExceeded,
+    PipelineConfigError,
     UnsupportedFormat,
     WrongExtension,
 )
@@ -41,13 +42,26 @@ class ReadOptions:
     # words analysed per document: the NLP stages run at a few thousand words a second, so a 50 MB text
     # (8 million words) would take hours; 200,000 words is a 400-page board pack
     max_words: int = 200_000
+    # OCR of scanned PDF pages (pipeline.extract.ocr): auto (pages with no usable text layer), always, never
+    ocr: str = "auto"
+    ocr_page_seconds: float = 60.0  # Tesseract's time limit for one page (the page is left out past it)
+    ocr_max_pages: int = 300  # most pages recognised in one document (blank pages are not counted)
+    convert_seconds: float = 120.0  # LibreOffice's time limit to convert one .doc/.odt/.rtf file to .docx
 
 
-def limit_options(max_bytes: int | None = None, max_pages: int | None = None,
-                  max_words: int | None = None) -> dict[str, int]:
-    """The per-document read limits that are set, as pipeline options (``stages.extract`` turns them into
-    ``ReadOptions``); unset ones (None or 0) keep ReadOptions' defaults."""
-    return {k: v for k, v in (("max_bytes", max_bytes), ("max_pages", max_pages), ("max_words", max_words)) if v}
+def limit_options(max_bytes: int | None = None, max_pages: int | None = None, max_words: int | None = None,
+                  ocr: str | None = None, ocr_page_seconds: float | None = None,
+                  ocr_max_pages: int | None = None) -> dict[str, int | float | str]:
+    """The per-document read limits (and OCR mode) that are set, as pipeline options (``stages.extract``
+    turns them into ``ReadOptions``); unset ones (None or 0) keep ReadOptions' defaults."""
+    if ocr is not None and ocr not in OCR_MODES:
+        raise PipelineConfigError(None, f"unknown OCR mode {ocr!r}", f"use one of: {', '.join(OCR_MODES)}")
+    return {k: v for k, v in (("max_bytes", max_bytes), ("max_pages", max_pages), ("max_words", max_words),
+                              ("ocr", ocr), ("ocr_page_seconds", ocr_page_seconds),
+                              ("ocr_max_pages", ocr_max_pages)) if v}
+
+
+OCR_MODES = ("auto", "always", "never")
 
 
 Reader = Callable[[Path, bytes, ReadOptions], Document]
@@ -59,6 +73,10 @@ _READER_MODULES = {
     "html": "pipeline.extract.html",
     "markdown": "pipeline.extract.markdown",
     "text": "pipeline.extract.text",
+    # .doc / .odt / .rtf: converted to .docx by LibreOffice, then read by the DOCX reader
+    "doc": "pipeline.extract.office",
+    "odt": "pipeline.extract.office",
+    "rtf": "pipeline.extract.office",
 }
 _READERS: dict[str, Reader] = {}
 
@@ -97,15 +115,14 @@ def detect_format(path: Path, data: bytes, as_format: str | None = None) -> str:
         if data.startswith((b"\x7fELF", b"MZ", b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa")):
             raise UnsupportedFormat(path, f"{what} is a program (executable), not minutes",
                                     "check that it is the right file")
-        raise UnsupportedFormat(path, f"{what} holds binary data that is not PDF or DOCX",
-                                "minutebook reads PDF, DOCX, HTML, Markdown and plain text; convert it to one of them")
+        raise UnsupportedFormat(path, f"{what} holds binary data that is not a document minutebook reads",
+                                "minutebook reads PDF, DOCX, DOC, ODT, RTF, HTML, Markdown and plain text; "
+                                "convert it to one of them")
     if by_content == "encrypted-office":
         raise EncryptedDocument(path, "the Office document is password-protected")
-    if by_content in ("doc", "rtf", "odt", "zip"):
-        names = {"doc": "a legacy Word .doc file", "rtf": "an RTF file", "odt": "an OpenDocument file",
-                 "zip": "a zip archive that is not a Word document"}
-        raise UnsupportedFormat(path, f"this is {names[by_content]}, which minutebook does not read",
-                                "save it as .docx or PDF (e.g. libreoffice --headless --convert-to docx) and run again")
+    if by_content == "zip":
+        raise UnsupportedFormat(path, "this is a zip archive that is not a Word or OpenDocument text document",
+                                "save it as .docx or PDF and run again")
     if by_ext is None:
         if ext and ext not in ("", ".minutes") and not _looks_textual_ext(ext):
             raise UnsupportedFormat(path, f"unknown file extension {ext!r}",
@@ -113,6 +130,10 @@ def detect_format(path: Path, data: bytes, as_format: str | None = None) -> str:
         return by_content  # no extension: trust the content
     if by_ext == by_content:
         return by_ext
+    # Word processors save under each other's names: an RTF or a .docx called .doc, a web page saved as
+    # .doc; the content decides.
+    if by_ext == "doc" or (by_ext in _OFFICE and by_content in _OFFICE):
+        return by_content
     # Text-family formats overlap: a .txt may contain Markdown, a .md may be plain text.
     text_family = {"text", "markdown", "html"}
     if by_ext in text_family and by_content in text_family:
@@ -157,6 +178,9 @@ def _words_beyond(data: bytes, limit: int, chunk: int = 1 << 20) -> int | None:
 def _no_words_error(path: Path, size: int, unit: str) -> EmptyDocument:
     return EmptyDocument(path, f"the text has no words: {size:,} {unit} with hardly a space or line break, not minutes",
                          "check that it is the right file")
+
+
+_OFFICE = {"docx", "doc", "odt", "rtf"}
 
 
 def _looks_textual_ext(ext: str) -> bool:

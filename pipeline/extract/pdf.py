@@ -37,7 +37,7 @@ from io import BytesIO
 from pathlib import Path
 from statistics import median
 
-from pipeline.core.document import Document, DocumentBuilder
+from pipeline.core.document import LOW_OCR_CONFIDENCE, Document, DocumentBuilder
 from pipeline.core.errors import CorruptDocument, EncryptedDocument, LimitExceeded, ScannedDocument
 from pipeline.extract import ReadOptions, register_reader, word_limit_error
 
@@ -77,6 +77,7 @@ class Frag:
     nchars: int
     page: int
     gutter_num: bool = False  # an item number from a left gutter was prefixed to this text
+    ink: float = 0.0  # OCR only: stroke width over text height (bold is told from it, ocr.snap_sizes)
 
     @property
     def yc(self) -> float:
@@ -263,10 +264,18 @@ def read_pdf(path: Path, data: bytes, options: ReadOptions) -> Document:
     q = builder.quality
     q.pages = len(pages)
     q.notes.extend(notes)
+    scans = _pages_to_ocr(pages, options.ocr)
+    if scans:
+        _ocr(path, data, pages, scans, options, q)
     q.empty_pages = [p.number for p in pages if not p.raw_text]
     if pages and not any(p.raw_text for p in pages):
         if any(p.has_image or p.curves > 20 for p in pages):
-            raise ScannedDocument(path, f"none of the {len(pages)} page(s) has a text layer (images only)")
+            if scans:
+                found = "the scanned pages are blank" if not q.ocr_pages else "OCR found no text on them"
+                raise ScannedDocument(path, f"none of the {len(pages)} page(s) has a text layer, and {found} "
+                                      "(images only)", "check that the scan holds the minutes")
+            raise ScannedDocument(path, f"none of the {len(pages)} page(s) has a text layer (images only)",
+                                  "run again with --ocr auto (the default) to read it with OCR")
         q.notes.append("no page has any text or image (blank pages)")
         return builder.build()
     image_only = [p.number for p in pages if p.has_image and not p.raw_text]
@@ -278,6 +287,61 @@ def read_pdf(path: Path, data: bytes, options: ReadOptions) -> Document:
     items = _layout(pages)
     _emit(items, builder)
     return builder.build()
+
+
+def _garbled(p: PageData) -> bool:
+    """The page's text layer is mostly undecodable glyphs ("(cid:12)", U+FFFD)."""
+    chars = sum(f.nchars for f in p.frags)
+    bad = sum(len(_CID_RE.findall(f.text)) + f.text.count("\ufffd") for f in p.frags)
+    return chars >= 20 and bad >= 0.3 * chars
+
+
+def _pages_to_ocr(pages: list[PageData], mode: str) -> list[int]:
+    """Page numbers to read with OCR: ``auto``, the pages with no text but an image (or many curves:
+    text drawn as outlines) and the pages whose text is glyph garbage; ``always``, every page."""
+    if mode == "never":
+        return []
+    if mode == "always":
+        return [p.number for p in pages]
+    return [p.number for p in pages if (not p.raw_text and (p.has_image or p.curves > 20)) or _garbled(p)]
+
+
+def _ocr(path: Path, data: bytes, pages: list[PageData], numbers: list[int], options: ReadOptions, q) -> None:
+    """Replace the text of pages ``numbers`` by their OCR (see ``pipeline.extract.ocr``), in place."""
+    from pipeline.extract.ocr import ocr_pages, snap_sizes
+
+    by_number = {p.number: p for p in pages}
+    results = ocr_pages(path, data, numbers, options, Frag)
+    frags: list[Frag] = []
+    for r in results:
+        p = by_number[r.number]
+        p.frags, p.grids = r.frags, []
+        p.width, p.height = r.width, r.height
+        p.raw_text = bool(r.frags)
+        frags.extend(r.frags)
+        if r.note:
+            q.notes.append(r.note)
+    snap_sizes(frags)
+    from pipeline.extract.ocr import OcrWord
+
+    for r in results:
+        if r.hsegs and r.vsegs:
+            _find_ruled_tables(by_number[r.number], r.hsegs, r.vsegs, r.lines, OcrWord)
+    read = [r for r in results if not r.blank and r.words]
+    q.ocr_pages = [r.number for r in results if not r.blank]
+    words = sum(r.words for r in read)
+    if words:
+        q.ocr_confidence = round(sum((r.confidence or 0.0) * r.words for r in read) / words, 1)
+    turned = [f"{r.number} ({r.rotation} degrees)" for r in results if r.rotation]
+    if turned:
+        q.notes.append(f"OCR: pages turned upright: {', '.join(turned)}")
+    blank = sum(r.blank for r in results)
+    q.notes.append(f"OCR: {len(q.ocr_pages)} page(s) read with Tesseract in {sum(r.seconds for r in results):.1f} s"
+                   + (f", mean word confidence {q.ocr_confidence:g}" if q.ocr_confidence is not None else "")
+                   + (f"; {blank} blank page(s) skipped" if blank else ""))
+    if q.ocr_confidence is not None and q.ocr_confidence < LOW_OCR_CONFIDENCE:
+        low = [r.number for r in read if (r.confidence or 0) < LOW_OCR_CONFIDENCE]
+        q.notes.append(f"OCR confidence is low on page(s) {low}: names, dates and numbers may be misread")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -509,9 +573,13 @@ def _merge_close(values: list[float], tol: float) -> list[float]:
     return out
 
 
-def _find_ruled_tables(pd: PageData, hsegs, vsegs, raw_lines) -> None:
+def _find_ruled_tables(pd: PageData, hsegs, vsegs, raw_lines, char_type: type | None = None) -> None:
+    """Data tables drawn with rulings. ``raw_lines`` are pdfminer text lines, whose characters are
+    ``char_type`` objects (pdfminer's LTChar; the OCR reader passes its lines of words)."""
     from pdfminer.layout import LTChar
 
+    if char_type is not None:
+        LTChar = char_type  # noqa: N806
     tol = 2.0
     # keep only segments that touch at least two segments of the other direction (drops underlines)
     def touches_h(h, v):

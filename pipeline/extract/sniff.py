@@ -6,7 +6,7 @@ import io
 import re
 import zipfile
 
-FORMATS = ("pdf", "docx", "html", "markdown", "text")
+FORMATS = ("pdf", "docx", "html", "markdown", "text", "doc", "odt", "rtf")
 
 EXTENSIONS = {
     ".pdf": "pdf",
@@ -20,7 +20,14 @@ EXTENSIONS = {
     ".mdown": "markdown",
     ".txt": "text",
     ".text": "text",
+    ".doc": "doc",
+    ".odt": "odt",
+    ".rtf": "rtf",
 }
+
+# the mimetype member of an OpenDocument text package (a template or master document reads the same)
+ODT_MIMETYPES = {b"application/vnd.oasis.opendocument.text", b"application/vnd.oasis.opendocument.text-template",
+                 b"application/vnd.oasis.opendocument.text-master"}
 
 _HTML_RE = re.compile(rb"^\s*(<!--.*?-->\s*)*(<\?xml[^>]*>\s*)?(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])",
                       re.IGNORECASE | re.DOTALL)
@@ -30,7 +37,7 @@ _MD_STRONG_RE = re.compile(r"(\*\*[^*\n]+\*\*|__[^_\n]+__|\[[^\]\n]+\]\([^)\n]+\
 
 
 def sniff_format(data: bytes) -> str:
-    """Return one of FORMATS, or 'doc' / 'rtf' / 'odt' / 'zip' / 'binary' for things we do not read."""
+    """Return one of FORMATS, or 'encrypted-office' / 'zip' / 'binary' for things we do not read."""
     head = data[:2048]
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
         return "pdf"
@@ -46,13 +53,14 @@ def sniff_format(data: bytes) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
-        except (zipfile.BadZipFile, OSError, ValueError):
+                mimetype = z.read("mimetype")[:100].strip() if "mimetype" in names else b""
+        except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, NotImplementedError, RuntimeError):
             # A damaged zip that claims Word content is still a (corrupt) DOCX.
             # ([Content_Types].xml marks an OOXML package even when truncated before word/)
             return "docx" if b"word/" in data[:65536] or b"[Content_Types].xml" in data[:1024] else "zip"
         if "word/document.xml" in names or any(n.startswith("word/") for n in names):
             return "docx"
-        if "content.xml" in names and "mimetype" in names:
+        if mimetype in ODT_MIMETYPES:
             return "odt"
         return "zip"
     if _is_binary(data[:8192]):

@@ -34,6 +34,7 @@ class RichProgress:
         self._task: Any = None
         self._t0 = time.perf_counter()
         self._processed = 0
+        self._ocr_pages = 0  # pages read with OCR so far
 
     def __enter__(self) -> "RichProgress":
         self._progress.start()
@@ -48,5 +49,12 @@ class RichProgress:
         if result.status is not Status.SKIPPED:
             self._processed += 1
         rate = self._processed / max(1e-9, time.perf_counter() - self._t0)
-        self._progress.update(self._task, completed=done, total=total, rate=f"{rate:.2f} docs/s",
-                              last=f"{result.status.value.lower()} {Path(result.path).name}"[:50])
+        quality = result.meeting.quality if result.meeting is not None else None
+        ocr = len(quality.ocr_pages) if quality is not None else 0
+        self._ocr_pages += ocr
+        status = f"{result.status.value.lower()} {Path(result.path).name}"[:50]
+        if quality is not None and ocr:  # a scan: how many pages were OCR'd, and how sure Tesseract was
+            conf = quality.ocr_confidence
+            status += f" (OCR {ocr} p, {conf:g}%)" if conf is not None else f" (OCR {ocr} p)"
+        self._progress.update(self._task, completed=done, total=total, last=status,
+                              rate=f"{rate:.2f} docs/s" + (f", {self._ocr_pages} OCR pages" if self._ocr_pages else ""))

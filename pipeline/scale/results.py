@@ -34,6 +34,9 @@ class Limits:
     max_bytes: int | None = None  # default: ReadOptions.max_bytes
     max_pages: int | None = None  # default: ReadOptions.max_pages
     max_words: int | None = None  # default: ReadOptions.max_words
+    ocr: str | None = None  # OCR of scanned PDF pages: auto | always | never (default: ReadOptions.ocr)
+    ocr_page_seconds: float | None = None  # default: ReadOptions.ocr_page_seconds
+    ocr_max_pages: int | None = None  # default: ReadOptions.ocr_max_pages
     # PARTIAL when this share of the characters could not be decoded (pdfminer "(cid:NN)", U+FFFD)
     undecodable_ratio: float = 0.02
     # how long past ``seconds`` the parent waits before killing a worker stuck inside C code

@@ -153,7 +153,8 @@ class Tagger:
 
         opts = dict(self.config.options)
         limits = self.config.limits
-        opts.update(limit_options(limits.max_bytes, limits.max_pages, limits.max_words))
+        opts.update(limit_options(limits.max_bytes, limits.max_pages, limits.max_words, limits.ocr,
+                                  limits.ocr_page_seconds, limits.ocr_max_pages))
         state = State(path=path, options=opts)
         try:
             states = self.pipeline.run_all(state, policy="degrade")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.core.document import Document
+from pipeline.core.document import LOW_OCR_CONFIDENCE, Document
 from pipeline.core.names import name_key
 from pipeline.core.provenance import provenance
 from pipeline.core.record import AttendanceEntry, Attendees, DateValue, Heading, Meeting, QualityOut, TableOut, Warning
@@ -27,6 +27,11 @@ def build_meeting(doc: Document, st: Structure) -> Meeting:
     else:
         m.warnings.append(Warning(code="no_meeting_date",
                                   message="no meeting date found in the text; add one to the minutes or check the record"))
+    q = doc.quality
+    if q.ocr_confidence is not None and q.ocr_confidence < LOW_OCR_CONFIDENCE:
+        m.warnings.append(Warning(code="low_ocr_confidence",
+                                  message=f"pages {q.ocr_pages} are a scan read with OCR at a mean word confidence of "
+                                          f"{q.ocr_confidence:g}/100: check names, dates and numbers against the scan"))
     for note in st.date_notes:
         m.warnings.append(Warning(code="meeting_date_inferred", message=note,
                                   provenance=m.meeting_date_detail.provenance if m.meeting_date_detail else None))
