@@ -11,7 +11,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Any, Callable, Iterator, Optional
 
 import typer
 
@@ -229,6 +229,20 @@ class Export(str, Enum):
     csv = "csv"
 
 
+ExportOpt = Annotated[Export, typer.Option("--format", "-f", help="table, json or csv.")]
+
+
+def _listing(db: str | None, debug: bool, fetch: Callable[[Any], list], fmt: "Export",
+             columns: list[tuple[str, str]]) -> None:
+    """A read-only listing of the archive (actions, people): fetch the rows, print them."""
+    from pipeline.archive.archive import Archive
+
+    with _errors(debug, db):
+        with Archive.open(db, readonly=True) as archive:
+            rows = fetch(archive)
+        _emit(rows, fmt, columns)
+
+
 def _emit(rows: list, fmt: "Export", columns: list[tuple[str, str]]) -> None:
     """Print query results as a table (rich), JSON or CSV. ``columns``: (key, header) for tables/CSV."""
     import csv as csv_mod
@@ -340,7 +354,7 @@ def search(
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many results.")] = 20,
     text_only: Annotated[bool, typer.Option("--text-only", help="Words only (BM25), no semantic similarity (skips loading the encoder).")] = False,
     no_theme_boost: Annotated[bool, typer.Option("--no-theme-boost", help="No boost for the sections of a theme the words name (shown in the 'boosted' column).")] = False,
-    format: Annotated[Export, typer.Option("--format", "-f", help="table, json or csv.")] = Export.table,
+    format: ExportOpt = Export.table,
     db: DbOpt = None,
     debug: DebugOpt = False,
 ) -> None:
@@ -366,37 +380,28 @@ def actions(
     owner: Annotated[Optional[str], typer.Option("--owner", help="Only actions owned by this person (names and aliases match).")] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only actions not yet recorded as done.")] = False,
     due_before: Annotated[Optional[str], typer.Option("--due-before", help="Only actions due before this date (YYYY-MM-DD).")] = None,
-    format: Annotated[Export, typer.Option("--format", "-f", help="table, json or csv.")] = Export.table,
+    format: ExportOpt = Export.table,
     db: DbOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Action items across meetings (an action is open until a later meeting records it done)."""
-    from pipeline.archive.archive import Archive
-
-    with _errors(debug, db):
-        with Archive.open(db, readonly=True) as archive:
-            rows = archive.actions(owner=owner, open_only=open_only, due_before=due_before)
-        _emit(rows, format, [("meeting_date", "meeting"), ("owner", "owner"), ("task", "task"), ("due", "due"),
-                             ("open", "open"), ("status", "status"), ("provenance.path", "file")])
+    _listing(db, debug, lambda a: a.actions(owner=owner, open_only=open_only, due_before=due_before), format,
+             [("meeting_date", "meeting"), ("owner", "owner"), ("task", "task"), ("due", "due"),
+              ("open", "open"), ("status", "status"), ("provenance.path", "file")])
 
 
 @app.command()
 def people(
     name: Annotated[Optional[str], typer.Option("--name", help="Only this person (names and aliases match).")] = None,
-    format: Annotated[Export, typer.Option("--format", "-f", help="table, json or csv.")] = Export.table,
+    format: ExportOpt = Export.table,
     db: DbOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """People across meetings: attendance record, actions owned, roles (aliases merged only on evidence)."""
-    from pipeline.archive.archive import Archive
-
-    with _errors(debug, db):
-        with Archive.open(db, readonly=True) as archive:
-            rows = archive.people(name=name)
-        _emit(rows, format, [("name", "name"), ("aliases", "aliases"), ("meetings", "meetings"),
-                             ("present", "present"), ("apologies", "apologies"), ("absent", "absent"),
-                             ("actions_owned", "actions"), ("roles", "roles"), ("first_seen", "first"),
-                             ("last_seen", "last")])
+    _listing(db, debug, lambda a: a.people(name=name), format,
+             [("name", "name"), ("aliases", "aliases"), ("meetings", "meetings"), ("present", "present"),
+              ("apologies", "apologies"), ("absent", "absent"), ("actions_owned", "actions"), ("roles", "roles"),
+              ("first_seen", "first"), ("last_seen", "last")])
 
 
 class Period(str, Enum):
@@ -409,7 +414,7 @@ class Period(str, Enum):
 def themes(
     by: Annotated[Period, typer.Option("--by", help="Group by month, quarter or year.")] = Period.year,
     chart: Annotated[Optional[Path], typer.Option("--chart", help="Also draw the trends to this .png or .svg file.")] = None,
-    format: Annotated[Export, typer.Option("--format", "-f", help="table, json or csv.")] = Export.table,
+    format: ExportOpt = Export.table,
     db: DbOpt = None,
     debug: DebugOpt = False,
 ) -> None:

@@ -538,21 +538,13 @@ def _page_data(layout, number: int, notes: list[str]) -> PageData:
         if not text:
             continue
         pd.raw_text = True
-        sizes: Counter = Counter()
-        nbold = n = 0
-        for ch in line:
-            if isinstance(ch, LTChar):
-                n += 1
-                sizes[round(ch.size * 2) / 2] += 1
-                if _is_bold(ch.fontname):
-                    nbold += 1
+        size, bold, n = _line_font(line, LTChar)
         if not n:
             continue
-        size = sizes.most_common(1)[0][0]
         if size < TINY_FONT:
             tiny += 1
             continue
-        pd.frags.append(Frag(text, line.x0, line.x1, line.y0, line.y1, size, nbold >= 0.8 * n, n, number))
+        pd.frags.append(Frag(text, line.x0, line.x1, line.y0, line.y1, size, bold, n, number))
     if tiny:
         notes.append(f"page {number}: {tiny} line(s) of tiny text (under {TINY_FONT:g} pt) ignored")
     if hsegs and vsegs:
@@ -660,7 +652,7 @@ def _split_line(ln, xs: list[float], page: int, LTChar) -> list[tuple[int, Frag]
         return ncol - 1
 
     c0, c1 = col_of(ln.x0 + 0.5), col_of(ln.x1 - 0.5)
-    size, bold = _line_font(ln, LTChar)
+    size, bold, _ = _line_font(ln, LTChar)
     if c0 == c1:
         text = _line_text(ln)
         return [(c0, Frag(text, ln.x0, ln.x1, ln.y0, ln.y1, size, bold, len(text), page))] if text else []
@@ -682,7 +674,9 @@ def _split_line(ln, xs: list[float], page: int, LTChar) -> list[tuple[int, Frag]
     return out
 
 
-def _line_font(ln, LTChar) -> tuple[float, bool]:
+def _line_font(ln, LTChar) -> tuple[float, bool, int]:
+    """A text line's dominant size (to half a point), whether it is bold (80% of its characters), and
+    how many characters it has."""
     sizes: Counter = Counter()
     n = nb = 0
     for ch in ln:
@@ -690,7 +684,7 @@ def _line_font(ln, LTChar) -> tuple[float, bool]:
             n += 1
             sizes[round(ch.size * 2) / 2] += 1
             nb += _is_bold(ch.fontname)
-    return (sizes.most_common(1)[0][0] if sizes else 0.0), bool(n and nb >= 0.8 * n)
+    return (sizes.most_common(1)[0][0] if sizes else 0.0), bool(n and nb >= 0.8 * n), n
 
 
 def _cell_text(frags: list[Frag]) -> str:

@@ -239,6 +239,7 @@ def test_draft_is_added_to_the_archive_and_survives_a_restart(tmp_path):
         assert c.get(location).text.count(f'href="/meetings/{mid}"') >= 1  # the draft links to its meeting
         listed = c.get("/new").text  # the drafts on this server, with their state
         assert f'<a href="{location}">{upload}</a>' in listed and f'<a href="/meetings/{mid}">in the archive</a>' in listed
+        assert "<title>New minutes · minutebook</title>" in listed and listed.count('id="drafts"') == 1
     files = tmp_path / "files"
     stored = list(files.iterdir())
     assert len(stored) == 1 and stored[0].name.endswith("riverside_march.txt")
