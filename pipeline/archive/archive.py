@@ -241,7 +241,6 @@ class Archive:
         new content for the same ``path``: the file changed). FAILED and SKIPPED documents keep their
         error and no meeting; a SKIPPED write never replaces a stored SUCCESS/PARTIAL record."""
         ids: list[int] = []
-        self._lap = time.perf_counter()
         with self._transaction():
             for r in results:
                 ids.append(self._write_one(r))
@@ -266,6 +265,7 @@ class Archive:
         ``ArchiveError`` (``ArchiveUnavailable`` when the storage, not the data, failed)."""
         if self.backend.readonly:
             raise ArchiveError(self.path, "the archive is open read-only", "open it without readonly to write")
+        self._lap = time.perf_counter()  # the write timings count from here, never from an earlier write
         self.backend.begin()
         try:
             yield

@@ -861,7 +861,7 @@ def _elided_commitment(sent, speaker: str) -> list[tuple[str, list[str], str]]:
         return []
     vp = m.group("vp").strip(" ,")
     verb = vp.split()[0].lower()
-    if verb in _STATIVE or verb in _REPORTING or verb in ("be", "not", "have"):
+    if verb in _STATIVE or verb in _REPORTING or verb == "not":
         return []
     return [(vp, [speaker], "will")]
 
