@@ -39,7 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # ------------------------------------------------------------------------------------ vocabulary
 
-_TASK_HEAD = re.compile(r"^(actions?( items?| points?| agreed| required| to be taken| descriptions?| details)?|tasks?|agreed (approach|actions?)|next steps?|"
+_TASK_HEAD = re.compile(r"^(actions?( items?| points?| agreed| required| to be taken| descriptions?| details)?|actionables?|tasks?|"
+                        r"tasks? (?:for|to be|that will|planned|assigned|allocated|due)\b[\w\s]*|agreed (approach|actions?)|next steps?|"
                         r"what|description|details|to ?do|action/decision|items?|issues?|deliverables?|activit(y|ies)|"
                         r"follow[- ]ups?)\W*$", re.IGNORECASE)
 _OWNER_HEAD = re.compile(r"^(owners?|who|by whom|persons?( taking this on| responsible| involved| in charge)?|responsib(le|ility)"
@@ -52,9 +53,11 @@ _DUE_HEAD = re.compile(r"^(deadline|due( date| by)?|by when|when|date due|target
 _STATUS_HEAD = re.compile(r"^(status|progress|done|complete[d]?|update|outcome)\W*$", re.IGNORECASE)
 _ACTION_COLUMN = re.compile(r"^actions?\W*$", re.IGNORECASE)
 
-_ACTION_SECTION = re.compile(r"^(?:(?:new|outstanding|open|agreed|previous|summary of|list of|review of)\s+)?"
+_ACTION_SECTION = re.compile(r"^(?:(?:new|outstanding|open|agreed|previous|summary of|list of|review of|upcoming|"
+                             r"pending|remaining|future)\s+)?"
                              r"(actions?|action (?:items?|points?|list|log|register|tracker)|actions? agreed|"
-                             r"agreed actions|tasks?(?: and roles)?|to-?dos?|next steps?|follow[- ]ups?)"
+                             r"agreed actions|tasks?(?: and roles)?|to[- ]?dos?|next steps?|follow[- ]ups?|"
+                             r"(?:[A-Z][a-z]+\s+)?(?:work|job|task|to[- ]?do)\s+list)"
                              # a qualifier: "Action list from meeting 14-3-16", "Tasks for the next week",
                              # "Actions arising", "Action items (carried forward)"
                              r"(?:\s*(?:[(:–—-]|\b(?:from|for|of|arising|carried|agreed|during|due|to be|"
@@ -191,6 +194,10 @@ def table_actions(doc: Document, *, section_of: Callable[[int], str | None], due
             if "task" not in cols or not ({"owner", "due"} & cols.keys()):
                 continue
             tcol, ocol = cols["task"], cols.get("owner")
+            # "Tasks for the coming week": the task column's heading may give the deadline of every row
+            head_cells = head.cell_texts()
+            head_due = due_of(head_cells[tcol]) if "due" not in cols and tcol < len(head_cells) \
+                and len(head_cells[tcol].split()) > 2 else (None, None)
             # a header misaligned with its rows: the column full of names is the owner column
             if ocol is not None and _name_share(_column(body, tcol), known) > 0.7 \
                     and _name_share(_column(body, ocol), known) < 0.3:
@@ -212,8 +219,16 @@ def table_actions(doc: Document, *, section_of: Callable[[int], str | None], due
                 if due_cell:
                     d = due_of(due_cell)
                     act.due, act.due_text = d[0], d[1] or due_cell
+                elif head_due[0] is not None:
+                    act.due, act.due_text = head_due
                 out.append(act)
     return out
+
+
+# a form's label row ("Date | 14/08", "Attendees | ...") ends the action rows above it (the next
+# meeting of a file that keeps every meeting in one table)
+_FORM_LABEL = re.compile(r"^\W*(date|time|place|location|venue|attendees|attendance|present|apologies|agenda|chair|"
+                         r"minutes|meeting)\W*$", re.IGNORECASE)
 
 
 def _split_on_headers(rows: list[Block]) -> list[tuple[Block | None, list[Block]]]:
@@ -221,6 +236,11 @@ def _split_on_headers(rows: list[Block]) -> list[tuple[Block | None, list[Block]
     head: Block | None = None
     body: list[Block] = []
     for r in rows:
+        first = next((c for c in r.cell_texts() if c.strip()), "")
+        if head is not None and _FORM_LABEL.match(first):
+            out.append((head, body))
+            head, body = None, []
+            continue
         cols = _classify_header(r.cell_texts())
         filled = [c.strip() for c in r.cell_texts() if c.strip()]
         all_heads = len(filled) >= 2 and all(any(rx.match(_head_norm(c)) for rx in (_TASK_HEAD, _OWNER_HEAD, _DUE_HEAD,
@@ -573,6 +593,8 @@ _NOT_OWNER_WORDS = {"useful", "need", "needs", "plan", "plans", "time", "nice", 
 _OWNER_TO = re.compile(rf"^(?P<who>(?:[Aa]ll (?:directors|members|trustees|councillors|team members)|[Ee]veryone)|(?:the\s+)?@?[{CAP}@][\w'’.@-]*(?:\s+[{CAP}][\w'’.-]*){{0,3}}(?:\s*(?:,|&|and|/)\s*(?:the\s+)?"
                        rf"@?[{CAP}@][\w'’.-]*(?:\s+[{CAP}][\w'’.-]*){{0,3}})*)\s+(?:to|will|is to|are to|agreed to)\s+"
                        r"(?P<task>[a-z].*)$")
+# an account name in lower case before the verb ("ehuss will follow up ..."): only when it names an attendee
+_HANDLE_TO = re.compile(r"^@?(?P<who>[a-z][a-z0-9_-]{2,24})\s+(?:to|will)\s+(?P<task>[a-z].*)$")
 _OWNER_PAREN = re.compile(rf"^(?P<task>.+?)\s*[\(\[](?:owner:?\s*)?(?P<who>@?[{CAP}@][\w'’.@ /,&+-]{{0,60}}?)[\)\]]\s*\.?$")
 # "For next session: Silona - brief the group ...": a deadline put first
 _DUE_FIRST = re.compile(r"^(?P<due>(?:for|by|before|until)\s+(?:the\s+)?(?:next|following)\s+[\w-]+(?:\s+[\w-]+)?)\s*:\s*"
@@ -610,6 +632,9 @@ def _owner_from_task(task: str, known: Callable[[str], bool] | None) -> tuple[li
         if m and is_owner_phrase(m.group("who"), known) and m.group("who").lower() not in _NOT_OWNER_WORDS:
             got = split_owners(m.group("who"))
             return got + [o for o in owners if o not in got], m.group("task").strip()
+    m = _HANDLE_TO.match(rest)
+    if m and known is not None and m.group("who") not in _NOT_OWNER_WORDS and known(m.group("who")):
+        return [m.group("who")] + owners, m.group("task").strip()
     if owners:
         return owners, task
     handles = re.findall(r"@([\w-]+)", task)
@@ -674,6 +699,21 @@ def action_regions(doc: Document, st: "Structure", known: Callable[[str], bool] 
             if current:
                 person[i] = current
         out.append(ActionRegion(s.heading, s.block, body, person))
+    # a label line over a list ("Upcoming Tasks:", "To do:", "April work list:") that is not a heading
+    taken = {i for r in out for i in r.blocks} | set(heading_blocks)
+    blocks = doc.blocks
+    for i, b in enumerate(blocks[:-1]):
+        label = b.text.strip().strip("*_ ")
+        if i in taken or b.kind != "paragraph" or not label.endswith(":") or len(label.split()) > 6 \
+                or not is_action_heading(label.rstrip(":")) or blocks[i + 1].kind != "list_item":
+            continue
+        top = blocks[i + 1].level or 0
+        body = []
+        for j in range(i + 1, len(blocks)):
+            if blocks[j].kind != "list_item" or (blocks[j].level or 0) < top or j in heading_blocks:
+                break
+            body.append(j)
+        out.append(ActionRegion(label.rstrip(":"), i, body, {}))
     return out
 
 
@@ -777,6 +817,109 @@ def section_actions(doc: Document, st: "Structure", *, due_of: Callable[[str], t
     return out
 
 
+# ---------------------------------------------------------------------------------- assignment lists
+
+# "Luther: Introduce Soares to Juanita ..." (owner first, a command after the colon) and "Any.do - Kelvin
+# Ang" (an item, then who takes it): lists that share work out among the people at the meeting, under any
+# heading ("Resolved", "Topic #4: Product survey"). Two such lines in a row make the layout.
+_OWNER_LAST = re.compile(r"^(?P<task>[^:]{2,90}?)\s+[-–—]\s+(?P<who>[^-–—:;]{2,60}?)\s*\.?$")
+_NOT_ASSIGNMENT_SECTION = re.compile(r"(?i)\b(present|attend|apolog|absent|agenda|order of business|programme|"
+                                     r"schedule|roll call|members|officers|committee members|contacts?|roles?)\b")
+
+
+_TOPIC_PREFIX = re.compile(r"^[^:]{0,12}#?\d+\s*:\s*")  # "Topic #4: "
+
+
+def _all_known(owners: list[str], known: Callable[[str], bool]) -> bool:
+    return bool(owners) and all(known(o) or o.lower() in ("all", "everyone", "everybody") for o in owners) \
+        and any(known(o) for o in owners) or [o.lower() for o in owners] in (["all"], ["everyone"])
+
+
+_FIRST_PERSON = re.compile(r"(?i)\b(i|i'm|i've|me|my|we|we're|us|our|let's|lets)\b|\bI\b")
+# "Minutes approved - Z. Maiorca, T. Feinberg": who moved and seconded, not who acts
+_DONE_WORDS = re.compile(r"(?i)\b(approved|adopted|carried|passed|accepted|agreed|seconded|moved|received|noted|"
+                         r"ratified|rejected|defeated)\b")
+_NOT_A_COMMAND = {"PRP", "PRP$", "DT", "MD", "VBZ", "VBD", "VBP", "CC", "IN", "EX", "WP", "WDT", "WRB", "UH", "CD"}
+
+
+def _assignment(parsed: "ParsedDocument", i: int, known: Callable[[str], bool],
+                command: Callable[[str], bool] | None = None) -> tuple[list[str], str, str, bool] | None:
+    """(owners, task, reading, owner_last) when line ``i`` has the shape of an assignment. The reading
+    is "command" when a command follows the owner (or the owner follows the item), "speech" when the
+    words are a speaker's ("I think ...", a question), else "maybe"."""
+    b = parsed.document.blocks[i]
+    text = _NUM_PREFIX.sub("", b.text).strip().strip("*_ ")
+    if len(text.split()) > 60:
+        return None
+    m = _OWNER_COLON.match(text)
+    owners = split_owners(m.group("who")) if m and m.group("who").lower() not in _NOT_OWNER_WORDS else []
+    if owners and all(known(o) for o in owners) and not any(is_role(o) for o in owners):
+        pos = b.text.find(m.group("task"))
+        first = next((t for t in parsed.docs[i] if t.idx >= pos and not t.is_punct and not t.is_space), None)
+        task = m.group("task").strip()
+        if first is None or first.tag_ in _NOT_A_COMMAND or first.lower_ in ("be", "have", "do") \
+                or _FIRST_PERSON.search(task) or task.endswith("?"):
+            return owners, task, "speech", False  # "Roland: I think ...", "Mara: Let's vote now"
+        sure = first.tag_ == "VB" or (command is not None and command(task))
+        return owners, task, "command" if sure else "maybe", False
+    m = _OWNER_LAST.match(text)
+    if m:
+        owners = split_owners(m.group("who"))
+        task = m.group("task").strip()
+        if not _all_known(owners, known) or known(task) or is_role(task) or len(task.split()) > 12 \
+                or _DONE_WORDS.search(task):
+            return None  # "Kelvin Ang - photography on Sundays" (a person, then a note), "Chair - Ana Lima"
+        return owners, task, "command", True
+    return None
+
+
+def assignment_list_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str | None],
+                            due_of: Callable[[str], tuple], known: Callable[[str], bool] | None = None,
+                            skip_blocks: set[int] = frozenset(),
+                            command: Callable[[str], bool] | None = None) -> list[ActionFound]:
+    """Lines that each give a task to people the meeting knows: two or more in a row (one of them
+    surely a command), or one under a short label ("Resolved", "Outcome"). ``command`` says whether
+    a text on its own opens with a verb in the imperative (the tagger reads "Book the stand" after a
+    name and a colon as a name)."""
+    if known is None:
+        return []
+    doc = parsed.document
+    found: dict[int, tuple[list[str], str, str, bool]] = {}
+    for i, b in enumerate(doc.blocks):
+        if i in skip_blocks or b.kind not in ("list_item", "paragraph"):
+            continue
+        if _NOT_ASSIGNMENT_SECTION.search(section_of(i) or ""):
+            continue
+        got = _assignment(parsed, i, known, command)
+        if got is not None:
+            found[i] = got
+    # a log of who said what ("Mara: Let's vote now", "KH: The document is open") has the same shape;
+    # where more "Name: ..." lines are speech than commands, none of them is read as an assignment
+    colon = [v[2] for v in found.values() if not v[3]]
+    if colon.count("speech") > colon.count("command"):
+        found = {i: v for i, v in found.items() if v[3]}
+    found = {i: v for i, v in found.items() if v[2] != "speech"}
+    out: list[ActionFound] = []
+    for i, (owners, task, reading, owner_last) in sorted(found.items()):
+        near = [found[j][2] for j in (i - 1, i + 1) if j in found]
+        prev = doc.blocks[i - 1] if i else None
+        labelled = prev is not None and i - 1 not in found and prev.kind != "list_item" \
+            and len(prev.text.split()) <= 3 and not _NOT_ASSIGNMENT_SECTION.search(prev.text)
+        sure = reading == "command"
+        if not ((near and (sure or "command" in near)) or (sure and labelled)):
+            continue
+        b = doc.blocks[i]
+        sec = section_of(i)
+        if owner_last and len(task.split()) < 4 and sec:
+            topic = _TOPIC_PREFIX.sub("", sec).strip()
+            task = f"{task} ({topic})"  # "Any.do (Product survey on To Do List software)"
+        act = ActionFound(task=task, owner=owners, explicit=True, source="marker", start=b.start, end=b.end, block=i,
+                          confidence=0.75, section=sec)
+        act.due, act.due_text = due_of(b.text)
+        out.append(act)
+    return out
+
+
 # ------------------------------------------------------------------------------------------- prose
 
 def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str | None],
@@ -820,7 +963,7 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
                 act = ActionFound(task=task, owner=owners, explicit=False, source="prose",
                                   start=s_abs, end=e_abs, block=i,
                                   confidence={"agreed": 0.75, "asked": 0.7, "to": 0.7, "will": 0.6, "should": 0.55,
-                                              "passive": 0.5, "arrow": 0.55, "doing": 0.5}.get(how, 0.5),
+                                              "passive": 0.5, "obliged": 0.45, "arrow": 0.55, "doing": 0.5}.get(how, 0.5),
                                   section=section_of(i))
                 d = due_of(sent.text)
                 if d[0] is None and task != sent.text:
@@ -1048,6 +1191,104 @@ def _passive_task(verb, subj, agent) -> str:
     return f"{verb.lemma_} {subj_text} {rest}".strip()
 
 
+# passive obligations: "details of the vehicle should be obtained", "the return is required to be sent",
+# "the policies need to be re-ordered", "a notice to be added to the website" (asked for): a task with no
+# owner named, so we abstain on the owner
+_OBLIGING = {"need", "require", "have", "be"}
+_OBLIGE_REPORTED = {"state", "comment", "note", "agree", "propose", "request", "ask", "explain", "advise", "report",
+                    "confirm", "decide", "resolve", "recommend", "say", "stress", "emphasise", "emphasize", "remind",
+                    "insist", "add", "reply", "respond", "conclude", "second", "move"}
+_NOT_OBLIGATION = {"note", "remember", "thank", "congratulate", "expect", "allow", "permit", "base", "involve",
+                   "include", "concern", "worry", "satisfy", "please", "hold", "see", "regard", "consider", "aware",
+                   "entitle", "oblige", "tell", "inform", "advise", "make", "do", "give", "keep", "leave"}
+_CONDITIONAL = {"if", "whether", "unless", "when", "once", "until", "before", "after", "where", "while", "as", "so",
+                "because", "since", "though", "although"}
+
+
+def _clause_ok(v) -> bool:
+    """The clause of ``v`` states what is to happen: not a condition, a relative clause, a question or an
+    opinion ("X felt that the fee should be reduced"); reported by a verb of saying or agreeing is fine."""
+    if any(c.dep_ == "neg" for c in v.children) or any(c.dep_ == "mark" and c.lower_ in _CONDITIONAL
+                                                          for c in v.children):
+        return False
+    if v.dep_ == "ROOT":
+        return True
+    if v.dep_ == "conj":
+        return v.head.dep_ in ("ROOT", "ccomp") and _clause_ok(v.head)
+    if v.dep_ == "ccomp":
+        return v.head.lemma_.lower() in _OBLIGE_REPORTED and not any(
+            c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "may") for c in v.head.children)
+    return False
+
+
+def _obligation(tok, sent, owner_ok: "_OwnerCheck") -> tuple[str, list[str]] | None:
+    """The task of a passive obligation whose verb is ``tok`` (a VBN with its passive auxiliary), and
+    its owner when a by-phrase names one ("must be signed by two trustees"). A by-phrase that names
+    no one ("should be covered by the grant", "written by humans") is a description, not a task."""
+    if tok.tag_ != "VBN" or tok.lemma_.lower() in _NOT_OBLIGATION | _DECIDE_VERBS | {"sign"}:
+        return None
+    children = list(tok.children)
+    owners: list[str] = []
+    agent = next((c for c in children if c.dep_ == "agent"), None)
+    if agent is not None:
+        pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+        who = pobj.doc[_compound_start(pobj):pobj.i + 1].text if pobj is not None else ""
+        if not who or not owner_ok.name(who):
+            return None
+        owners = [who]
+    if not any(c.dep_ == "auxpass" for c in children) or any(c.dep_ == "neg" for c in children):
+        return None
+    aux = {c.lower_ for c in children if c.dep_ == "aux"}
+    subj = next((c for c in children if c.dep_ == "nsubjpass"), None)
+    clause = tok
+    if aux & {"should", "must"}:
+        pass
+    elif "to" in aux and tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _OBLIGING:
+        clause = tok.head  # "need(s) to be done", "is required to be sent", "has to be", "is to be"
+        if any(c.dep_ == "aux" and c.lower_ in ("would", "could", "might", "may", "should") for c in clause.children):
+            return None
+        if clause.lemma_.lower() == "require" and not any(c.dep_ == "auxpass" for c in clause.children):
+            return None  # "X required the hall to be ...": the active verb is a need, not a task
+        subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    elif "to" in aux and tok.dep_ in ("relcl", "acl", "xcomp", "ccomp"):
+        # "CC requested a notice to be added to the website", "asked for the item to be added"
+        if tok.head.pos_ in ("VERB", "AUX"):
+            gov = tok.head
+            noun = next((c for c in gov.children if c.dep_ == "dobj"), None)
+        elif tok.head.dep_ in ("dobj", "pobj"):
+            noun, gov = tok.head, tok.head.head
+            if gov.dep_ == "prep" and gov.lower_ == "for":
+                gov = gov.head
+        else:
+            return None
+        if noun is None or gov.lemma_.lower() not in ("request", "ask", "want", "arrange") or not _clause_ok(gov):
+            return None
+        if noun.pos_ not in ("NOUN", "PROPN"):
+            return None
+        inner = {t.i for t in tok.subtree}
+        np = "".join(t.text_with_ws for t in noun.subtree if t.i not in inner).strip()
+        if np.split()[0] in ("A", "An", "The", "This", "These", "That", "Those", "Our"):
+            np = np[0].lower() + np[1:]
+        return f"{tok.lemma_} {np} {_vp_text(tok)[len(tok.text):].strip()}".strip(), owners
+    else:
+        return None
+    if subj is None or subj.pos_ == "PRON" and subj.lower_ not in ("this", "these") or subj.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    if subj.lemma_.lower() in _EVENT_NOUNS:
+        return None  # "the next meeting should be held ...": a date, not a task
+    has_det = any(c.dep_ in ("det", "poss", "compound", "amod") for c in subj.children) or subj.tag_ in ("NNS", "NNPS") \
+        or subj.lower_ in ("this", "these")
+    if not has_det or not _clause_ok(clause):
+        return None
+    task = _passive_task(tok, subj, agent)
+    if subj.lower_ in ("this", "these"):
+        before = sent.doc[sent.start:subj.i].text.strip(" ,-–—;:")
+        if len(before.split()) < 3:
+            return None
+        task = f"{task} ({before})"
+    return task, owners
+
+
 def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str], str]]:
     out: list[tuple[str, list[str], str]] = []
     questions = [t.i for t in sent if t.text == "?"]
@@ -1056,6 +1297,11 @@ def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str
             continue
         if any(q > tok.i for q in questions):
             continue  # part of a question
+        if tok.tag_ == "VBN" and tok.dep_ != "conj":
+            got = _obligation(tok, sent, owner_ok)
+            if got is not None:
+                out.append((got[0], got[1], "obliged"))
+                continue
         lemma = tok.lemma_.lower()
         children = list(tok.children)
         deps = [c.dep_ for c in children]
@@ -1193,4 +1439,4 @@ def dedupe(actions: list[ActionFound]) -> list[ActionFound]:
 
 
 __all__ = ["ActionFound", "ActionRegion", "split_owners", "is_owner_phrase", "table_actions", "flattened_table_actions",
-           "marker_actions", "owner_line_actions", "action_regions", "section_actions", "prose_actions", "dedupe"]
+           "marker_actions", "owner_line_actions", "assignment_list_actions", "action_regions", "section_actions", "prose_actions", "dedupe"]

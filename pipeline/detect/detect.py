@@ -17,6 +17,7 @@ from pipeline.core.record import Action, DateValue, Meeting, Warning
 from pipeline.detect.actions import (
     ActionFound,
     action_regions,
+    assignment_list_actions,
     dedupe,
     flattened_table_actions,
     marker_actions,
@@ -76,7 +77,8 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
     notes = {re.sub(r"^the\s+", "", n.lower()): p for p in index.people for n in p.notes}
 
     def known(name: str) -> bool:
-        r = index.resolve(name)
+        # an account name written in lower case ('ehuss will follow up') is read as a handle
+        r = index.resolve(name, handle=bool(re.fullmatch(r"@?[a-z][a-z0-9_-]{3,24}", name.strip())))
         if r.person is not None or r.ambiguous:
             return True
         return re.sub(r"^the\s+", "", name.lower().strip()) in notes  # "the Governance Manager"
@@ -91,14 +93,25 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
     in_regions = {i for r in regions for i in r.blocks}
     found += marker_actions(doc, section_of=section_of, due_of=due_of, known=known, action_blocks=in_regions)
     found += owner_line_actions(doc, section_of=section_of, due_of=due_of, known=known)
+    found += assignment_list_actions(parsed, section_of=section_of, due_of=due_of, known=known,
+                                     skip_blocks={i for r in regions for i in r.blocks} | covered,
+                                     command=lambda t: _is_command(nlp, t))
     covered |= {i for a in found if a.source == "marker" for i in a.covers}
     found += section_actions(doc, st, due_of=due_of, known=known, taken=covered, regions=regions,
                              next_due=lambda: (next_date.isoformat(), "next meeting") if next_date else (None, None),
                              parsed=parsed)
     decided = decisions_mod.find_decisions(doc, st, parsed)
     decision_spans = [(d.start, d.end) for d in decided if d.kind in ("resolved", "motion")]
-    found += prose_actions(parsed, section_of=section_of, due_of=due_of, known=known, skip_blocks=covered,
-                           skip_spans=decision_spans, has_people=bool(index.people))
+    # whom the minutes themselves give work to (an action list, an owner column) is known to the prose
+    # readers too, when the attendance list leaves them out ("Cate not here, Innes not here" as the
+    # only attendance, and "Daniel - organise posters" in the action list)
+    assigned = {re.sub(r"^the\s+", "", o.lower().strip()) for a in found if a.explicit for o in a.owner}
+
+    def known_or_assigned(name: str) -> bool:
+        return known(name) or re.sub(r"^the\s+", "", name.lower().strip()) in assigned
+
+    found += prose_actions(parsed, section_of=section_of, due_of=due_of, known=known_or_assigned,
+                           skip_blocks=covered, skip_spans=decision_spans, has_people=bool(index.people))
     actions = dedupe(found)
 
     meeting.actions = [_to_action(a, doc, index) for a in actions]
@@ -134,6 +147,16 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
         meeting.stages.append("detect")
     meeting.models = dict(meeting.models, spacy=f"{getattr(nlp, 'model_name', 'spacy')} {getattr(nlp, 'model_version', '')}".strip())
     return parsed
+
+
+def _is_command(nlp, text: str) -> bool:
+    """'Book the stand ...' is a command: after 'You should' its first word is read as a bare verb."""
+    words = text.split()
+    if not words:
+        return False
+    probe = "You should " + words[0].lower() + " " + " ".join(words[1:6])
+    d = next(iter(nlp.pipe([probe]))) if hasattr(nlp, "pipe") else nlp(probe)
+    return len(d) > 2 and d[2].tag_ == "VB"
 
 
 def _section_lookup(doc: Document, st: Structure):

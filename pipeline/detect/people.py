@@ -434,10 +434,13 @@ def _full_name_fits(ws: list[str], p: Attendee) -> bool:
 
 
 def _prefix_handle(h: str, p: Attendee) -> bool:
-    """'dape' = 'da' + 'pe' of Daniel Peintner (each part at least two letters)."""
+    """'dape' = 'da' + 'pe' of Daniel Peintner (each part at least two letters); 'ehuss' = the first
+    initial and the whole surname of Eric Huss (a common account-name convention)."""
     first, last = p.first, p.last
     if not first or not last:
         return False
+    if len(last) >= 3 and h[0] == first[0] and h[1:] == last:
+        return True
     for i in range(2, len(h) - 1):
         if first.startswith(h[:i]) and last.startswith(h[i:]):
             return True

@@ -14,7 +14,7 @@ from datetime import date
 from pipeline.core.dates import DateMatch, find_dates, locale_day_first, stated_weekday, years_in
 from pipeline.core.document import Block, Document
 from pipeline.structure.attendance import AttendanceBlock, find_attendance, is_attendance_label
-from pipeline.structure.numbering import Number, item_title, split_number
+from pipeline.structure.numbering import Number, item_title, split_number, titleish, valid_title
 
 MAX_TITLE_BLOCKS = 3
 _LABEL_VALUE = re.compile(r"^(?P<label>[A-Z][\w’'/&() -]{1,60}?)\s*:\s*(?P<value>.*)$")
@@ -357,6 +357,7 @@ def _repeats_title(text: str, title_keys: list[str]) -> bool:
 
 def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = frozenset()) -> list[SectionInfo]:
     blocks = doc.blocks
+    dashed: list[_Cand] = []
     real_headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and i not in title_blocks]
     levels = [blocks[i].level or 1 for i in real_headings]
     deepest = max(levels) if levels else 0
@@ -433,7 +434,15 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
             continue
         if _is_caps_heading(b):
             cands.append(_Cand(i, text.strip().rstrip(":").strip(), None, b.start, b.end, "caps"))
+            continue
+        got = _dashed_title(text)
+        if got is not None:
+            dashed.append(_Cand(i, got[0], None, b.start, b.start + got[1], "bold", whole=False))
 
+    # "Roads – As usual, winter ...", "Dam – Nothing to report.": minutes whose items open with a title
+    # and a dash, at body size; three or more such paragraphs make the layout
+    if len({c.heading.lower() for c in dashed}) >= 3:
+        cands.extend(dashed)
     cands = _accept_numbered(doc, cands, len(real_headings))
     cands.extend(_run_in_minutes(doc, cands, title_blocks | set(exclude)))
     cands.sort(key=lambda c: (c.start, c.end))
@@ -462,6 +471,21 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
 
 
 _SUB_STYLES = ("letter", "LETTER", "roman", "sub")
+_DASHED = re.compile(r"^(?P<title>[A-Z][^.!?:;–—]{1,70}?)\s+[–—-]\s+(?P<rest>[A-Z0-9“\"].*)$", re.DOTALL)
+
+
+def _dashed_title(text: str) -> tuple[str, int] | None:
+    """'Front Entrance - Nothing new to report.' -> ('Front Entrance', end of the title): a Title Case
+    label of at most ten words, a dash, then a sentence (not 'Ana Lima – Treasurer', a roster line)."""
+    m = _DASHED.match(text.strip())
+    if not m:
+        return None
+    title, rest = m.group("title").strip(), m.group("rest").strip()
+    if len(title.split()) > 10 or not titleish(title) or not valid_title(title):
+        return None
+    if len(rest.split()) < 4 and not _SENTENCE_END.search(rest):
+        return None  # a role or a short note after a name
+    return title, text.find(title) + len(title)
 
 
 def _accept_numbered(doc: Document, cands: list[_Cand], n_real: int) -> list[_Cand]:

@@ -489,3 +489,140 @@ def test_an_owner_with_several_imperative_sentences_has_several_tasks():
     assert [(a.owner, a.task) for a in m.actions] == [
         (["Everyone"], "Prepare for the checkpoint and get access to the repository."),
         (["Everyone"], "Read the brief."), (["Everyone"], "Define the project scope.")]
+
+
+def test_passive_obligations_are_ownerless_tasks_unless_a_person_is_the_agent():
+    def f(b):
+        header(b)
+        b.add("heading", "Village green", level=2)
+        b.add("paragraph", "JS stated that the broken gate should be repaired before the fair. "
+                           "The Clerk noted that the old signs need to be replaced. "
+                           "The insurance schedule is required to be sent to the broker. "
+                           "The new leaflet must be checked by Tom Brown before printing. "
+                           "JS requested a note about parking to be added to the newsletter.")
+        b.add("paragraph", "Tom Brown felt that the hire fee should be reduced. "
+                           "If the hedge needs to be cut, the contractor will be asked. "
+                           "The next meeting should be held in the pavilion. "
+                           "The cost should be covered by the grant. "
+                           "It should be noted that the lane is closed.")
+    m, _ = run(f)
+    got = {a.task: a.owner for a in m.actions}
+    assert got.get("repair the broken gate before the fair") == []
+    assert any(t.startswith("send the insurance schedule") for t in got)
+    assert got.get("check the new leaflet before printing") == ["Tom Brown"]
+    assert got.get("add a note about parking to the newsletter") == []
+    # an opinion, a condition, a date, a description and a remark are not tasks
+    assert not any(w in t for t in got for w in ("hire fee", "hedge", "pavilion", "grant", "lane"))
+
+
+def test_owners_named_in_the_action_list_are_known_to_the_prose():
+    def f(b):
+        b.add("heading", "Committee minutes, Tuesday 4 March 2025", level=1)
+        b.add("paragraph", "Apologies: Ana Lima")
+        b.add("heading", "Stall", level=2)
+        b.add("paragraph", "Rui Costa to book the stall for the summer fair.")
+        b.add("heading", "Action list", level=2)
+        b.add("list_item", "Rui Costa - print the flyers", level=0)
+    m, _ = run(f)
+    got = {a.task: a.owner for a in m.actions}
+    assert got.get("book the stall for the summer fair") == ["Rui Costa"]
+
+
+def test_a_lower_case_account_name_of_an_attendee_owns_its_action():
+    def f(b):
+        b.add("heading", "Team sync 4 March 2025", level=1)
+        b.add("paragraph", "Attendees: Eric Huss, Mara Bos")
+        b.add("heading", "Notes", level=2)
+        b.add("list_item", "Action item: ehuss will follow up with the release team.", level=0)
+        b.add("list_item", "Action item: zork will look at the logs.", level=0)
+    m, _ = run(f)
+    got = {a.task: a.owner for a in m.actions}
+    assert got.get("follow up with the release team.") == ["ehuss"] or got.get("follow up with the release team") == ["ehuss"]
+    assert not any(o == ["zork"] for o in got.values())  # nobody at the meeting has that account
+
+
+def test_assignment_lists_owner_first_with_a_command_or_owner_after_the_item():
+    def f(b):
+        b.add("heading", "Team meeting 4 March 2025", level=1)
+        b.add("paragraph", "Attendees: Rui Costa, Ana Lima, Bo Chen")
+        b.add("heading", "Stand", level=2)
+        b.add("paragraph", "Outcome")
+        b.add("list_item", "Rui Costa: Book the stand for the spring fair", level=0)
+        b.add("list_item", "Ana Lima: Print the leaflets", level=0)
+        b.add("heading", "Talk", level=2)
+        b.add("paragraph", "Opening slides - Bo Chen")
+        b.add("paragraph", "Budget slides - Ana Lima")
+        b.add("heading", "Round the table", level=2)
+        b.add("list_item", "Rui Costa: I think the fair went well", level=0)
+        b.add("paragraph", "Bo Chen - away on Fridays")
+    m, _ = run(f)
+    got = {a.task: a.owner for a in m.actions}
+    assert got.get("Book the stand for the spring fair") == ["Rui Costa"]
+    assert got.get("Print the leaflets") == ["Ana Lima"]
+    assert got.get("Opening slides (Talk)") == ["Bo Chen"]
+    assert got.get("Budget slides (Talk)") == ["Ana Lima"]
+    assert not any("fair went" in t or "Fridays" in t for t in got)  # a speaker's words, a note
+
+
+def test_a_log_of_who_said_what_is_not_an_assignment_list():
+    def f(b):
+        b.add("heading", "Council sync 4 March 2025", level=1)
+        b.add("paragraph", "Attendees: Rui Costa, Ana Lima, Bo Chen")
+        b.add("heading", "Budget", level=2)
+        b.add("list_item", "Rui Costa: Looks broadly reasonable to me.", level=0)
+        b.add("list_item", "Ana Lima: Let's vote on travel now.", level=0)
+        b.add("list_item", "Bo Chen: The grant is the main risk.", level=0)
+        b.add("list_item", "Ana Lima: Start with the small requests.", level=0)
+        b.add("paragraph", "Minutes of the last meeting approved - Rui Costa, Ana Lima")
+        b.add("paragraph", "Accounts received - Bo Chen, Ana Lima")
+    m, _ = run(f)
+    assert not [a.task for a in m.actions if a.explicit]
+
+
+def test_a_label_line_over_a_list_makes_an_action_region():
+    def f(b):
+        header(b)
+        b.add("heading", "Hall", level=2)
+        b.add("paragraph", "The hall was discussed at length.")
+        b.add("paragraph", "Upcoming tasks:")
+        b.add("list_item", "Repaint the kitchen door", level=0)
+        b.add("list_item", "Order new chairs", level=0)
+        b.add("paragraph", "Notes:")
+        b.add("list_item", "The boiler is twenty years old", level=0)
+    m, _ = run(f)
+    tasks = [a.task for a in m.actions]
+    assert "Repaint the kitchen door" in tasks and "Order new chairs" in tasks
+    assert not any("boiler" in t for t in tasks)
+
+
+def test_a_task_column_heading_with_a_period_gives_the_deadline():
+    def f(b):
+        b.add("heading", "Team meeting 20 April 2021", level=1)
+        b.add("paragraph", "Attending: Ana Lima, Bo Chen")
+        t = b.new_table()
+        b.add_row(t, ["Name", "Tasks for the coming week"], header=True)
+        b.add_row(t, ["Ana Lima", "Write the parser"])
+        b.add_row(t, ["Bo Chen", "Test the parser"])
+        t2 = b.new_table()
+        b.add_row(t2, ["Name", "Tasks worked on in the past week"], header=True)
+        b.add_row(t2, ["Ana Lima", "Read the spec"])
+    m, _ = run(f)
+    got = {a.task: (a.owner, a.due) for a in m.actions}
+    assert got["Write the parser"][0] == ["Ana Lima"] and got["Write the parser"][1]
+    assert "Read the spec" not in got  # work done, not to do
+
+
+def test_an_actionables_table_ends_where_the_next_meetings_form_begins():
+    def f(b):
+        b.add("heading", "Team log", level=1)
+        t = b.new_table()
+        b.add_row(t, ["Date", "2021/08/20"])
+        b.add_row(t, ["Attendees", "Dan Ro, Jo Fry"])
+        b.add_row(t, ["Actionables", "Assignee"])
+        b.add_row(t, ["Finish the slides", "Dan Ro"])
+        b.add_row(t, ["Date", "2021/08/14"])
+        b.add_row(t, ["Attendees", "Jo Fry, Dan Ro"])
+    m, _ = run(f)
+    got = {a.task: a.owner for a in m.actions}
+    assert got.get("Finish the slides") == ["Dan Ro"]
+    assert not any(t in ("Date", "Attendees") for t in got)

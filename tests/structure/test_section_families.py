@@ -250,3 +250,26 @@ def test_a_log_whose_sections_are_its_days_keeps_its_date_headings():
         b.add("heading", "2024-10-09", level=2)
         b.add("list_item", "Nothing new.")
     assert _sections(f, "markdown")[0] == ["2024-10-02", "2024-10-09"]
+
+
+def test_paragraphs_that_open_with_a_title_and_a_dash_are_sections_when_they_make_the_layout():
+    def f(b):
+        b.add("heading", "Hill Farm Residents Board Minutes", level=1)
+        b.add("paragraph", "Present: Ana Lima – Treasurer")
+        b.add("paragraph", "Call to Order – The meeting was called to order at 7pm by the President.")
+        b.add("heading", "Committee Reports", level=1)
+        b.add("paragraph", "Garden Group – Nothing to report.")
+        b.add("paragraph", "Roads – Winter has left potholes on the lane; repairs will wait for spring.")
+        b.add("paragraph", "Water Supply – The well was tested in March and passed.")
+    secs, _ = _sections(f)
+    assert secs == ["Call to Order", "Committee Reports", "Garden Group", "Roads", "Water Supply"]
+
+
+def test_one_title_and_dash_paragraph_alone_is_not_a_heading():
+    def f(b):
+        b.add("heading", "Hill Farm Residents Board Minutes", level=1)
+        b.add("heading", "Reports", level=1)
+        b.add("paragraph", "Roads – Winter has left potholes on the lane; repairs will wait for spring.")
+        b.add("paragraph", "The treasurer said the accounts were in order.")
+    secs, _ = _sections(f)
+    assert secs == ["Reports"]
