@@ -16,7 +16,7 @@ Anything else is words: an unbalanced quote runs to the end of the text, a lone 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterator, Sequence
 
@@ -68,6 +68,7 @@ class Query:
 
     groups: tuple[tuple[Term, ...], ...] = ()
     excluded: tuple[Term, ...] = ()
+    said: str = field(default="", compare=False)  # the wanted terms as written, function words included
 
     @property
     def terms(self) -> tuple[Term, ...]:
@@ -93,6 +94,11 @@ class Query:
     def text(self) -> str:
         """The wanted words as plain text (for the theme labels and the query vector)."""
         return " ".join(t.text for t in self.terms)
+
+    def meaning(self, query: str) -> str:
+        """The text to encode as the query's vector: the user's text when it is words only, else the wanted terms
+        (function words kept, operators and the words left out dropped)."""
+        return query if self.plain else self.said
 
     def notice(self) -> str | None:
         """What to tell the user when the text asks for nothing that can be searched for."""
@@ -234,7 +240,8 @@ def parse_query(query: str | None) -> Query:
             groups.append([term])
             last_wanted = True
         pending_or = pending_not = False
-    return Query(groups=_content(groups), excluded=tuple(excluded))
+    said = " ".join(t.text for g in groups for t in g)
+    return Query(groups=_content(groups), excluded=tuple(excluded), said=said)
 
 
 def _is_function_word(t: Term) -> bool:
