@@ -37,7 +37,7 @@ Up to three ranked lists are fused with reciprocal-rank fusion (RRF, k = 60):
     score(section) = W_TEXT / (60 + text_rank) + W_VECTOR / (60 + vector_rank)
                      + W_THEME * share / (60 + theme_rank)
 
-Text: the query's function words are left out (``ranking.content_query``) and every other word is
+Text: the query's function words are left out (``query.parse_query``) and every other word is
 optional (FTS5 OR; PostgreSQL the same through ``tsquery``); the best K = max(5 * limit, 100) sections
 by ``bm25()`` (weights heading 3, text 1, summary 1.5) are fetched, plus the best K holding every word.
 They are re-ranked by bm25 relative to the best + B_ALL * (share of the query's words held)^2 +
@@ -59,9 +59,13 @@ left out, and at most MAX_PER_MEETING sections of one meeting come before every 
 Snippets: FTS5 ``snippet()`` with ``[`` ``]`` around matched terms; for a hit the words did not find,
 the section sentence sharing most words with the query.
 
-Text queries are always safe: each whitespace-separated token of the user's text is quoted as an
-FTS5 string (``"co-production"`` becomes the phrase ``co production``); double quotes are doubled;
-bare ``AND``/``OR``/``NOT``/``NEAR`` and tokens without a letter or digit are dropped.
+The user's text is parsed once (``query.parse_query``: ``"phrases"``, ``-word``/``NOT word``, ``a OR b``,
+``prefix*``) and each backend writes the parsed query in its own syntax (``Query.expression``), so any text is safe:
+each word or phrase is an FTS5 string (``"co-production"`` is the phrase ``co production``) or a
+``phraseto_tsquery``. Plain words rank as above; a quoted phrase is required, an OR group counts as one word of
+the query, and a hit from any list (text, vector, theme) must hold the required phrases and none of the excluded
+terms (``Archive._honouring``). A query of excluded terms only lists the filters' sections without them, or nothing
+without filters (``Query.notice`` says why).
 """
 
 from __future__ import annotations

@@ -49,15 +49,6 @@ def query_stems(query: str | None) -> list[str]:
     return list(dict.fromkeys(stem(w) for w in content))
 
 
-def content_query(query: str | None) -> str:
-    """The query without its function words (whitespace-separated tokens whose words are all ``STOPWORDS``), for the
-    full-text match where every word is optional: "diversity and inclusion" must not match every "and". The whole
-    query when nothing else is left."""
-    toks = (query or "").split()
-    kept = [t for t in toks if any(w not in STOPWORDS for w in _WORD.findall(fold(t.lower())))]
-    return " ".join(kept) if kept else (query or "")
-
-
 # a query word for ``text_match``: a stem, or alternatives (an OR group, a prefix), each (its stems, is a prefix)
 Unit = str | tuple[tuple[tuple[str, ...], bool], ...]
 
