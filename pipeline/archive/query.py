@@ -169,8 +169,6 @@ class Query:
                 p = want[0]
                 found += [(a, b) for a, b, s, w in toks if s.startswith(p) or w.startswith(fold(t.text.lower()))]
                 continue
-            if len(want) == 1 and t.plain and want[0] in _STOP_STEMS and len(self.terms) > 1:
-                continue
             n = len(want)
             found += [(toks[i][0], toks[i + n - 1][1]) for i in range(len(toks) - n + 1)
                       if all(toks[i + j][2] == want[j] for j in range(n))]
@@ -181,9 +179,6 @@ class Query:
             else:
                 out.append((a, b))
         return out
-
-
-_STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)
 
 
 def _tokens(query: str) -> Iterator[tuple[str, Term | None, bool]]:
