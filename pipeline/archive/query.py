@@ -10,7 +10,9 @@ user's text through ``parse_query``.
 Anything else is words: an unbalanced quote runs to the end of the text, a lone ``OR``/``NOT``/``AND``, a ``*`` or a
 ``-`` alone are dropped, so no text is a syntax error. Function words ("the", "of") are left out of the optional words
 (not out of phrases) unless nothing else is left. Words are compared by their stems, as the indexes compare them
-(``ranking.stem``): ``budgets`` finds "budget", ``lib*`` the stems starting with ``lib``.
+(``ranking.stem``): ``budgets`` finds "budget", ``lib*`` the stems starting with ``lib``. One difference is left
+between the backends: PostgreSQL does not index stop words, so a prefix such as ``the*`` finds "theme" on both but
+"the" and "there" only in SQLite.
 """
 
 from __future__ import annotations

@@ -160,7 +160,7 @@ def test_a_heading_only_section_points_at_its_first_paragraph(archive_target):
 
 
 QUERY_PIECES = st.sampled_from(["budget", "library", "lib*", '"budget review"', "-roads", "NOT", "OR", "museum",
-                                '"', "*", "-", "(", "é", "review", "x:y", "^", "AND", "NEAR(", "'", "\\"])
+                                '"', "*", "-", "(", "é", "review", "x:y", "^", "AND", "NEAR(", "'", "\\", "an*", "the*", "é*", "2024*"])
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
