@@ -346,7 +346,8 @@ def tag(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="Words to look for (any text is safe), or '' to list by filters.")] = "",
+    query: Annotated[str, typer.Argument(help="Words to look for (any text is safe), or '' to list by filters: "
+                                         "\"a phrase\", -word or NOT word (leave out), a OR b, prefix*.")] = "",
     theme: Annotated[Optional[str], typer.Option("--theme", help="Only sections with this theme label.")] = None,
     person: Annotated[Optional[str], typer.Option("--person", help="Only meetings this person attended, spoke at or owns actions in.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
@@ -360,13 +361,18 @@ def search(
 ) -> None:
     """Search the archive: BM25 over the text plus embedding similarity, with filters."""
     from pipeline.archive.archive import Archive
+    from pipeline.archive.query import parse_query
+    from pipeline.core.errors import BadOption
 
     with _errors(debug, db):
+        pq = parse_query(query)
+        if pq.notice() and not (theme or person or since or until):
+            raise BadOption(None, pq.notice() or "", "e.g. minutebook search 'library -budget'")
         vector = None
-        if query.strip() and not text_only:
+        if pq.groups and not text_only:
             from pipeline.themes.encoder import shared_encoder
 
-            vector = shared_encoder().encode([query])[0]
+            vector = shared_encoder().encode([pq.meaning(query)])[0]
         with Archive.open(db, readonly=True) as archive:
             hits = archive.search(query, theme=theme, person=person, since=since, until=until, limit=limit,
                                   query_vector=vector, theme_boost=not no_theme_boost)

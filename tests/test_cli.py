@@ -305,6 +305,18 @@ def test_a_bad_since_is_a_bad_option_not_an_archive_error(tmp_path):
     assert_one_line_error(r, "2024-13-01", "MB024")
 
 
+def test_search_syntax_on_the_command_line(tmp_path):
+    from pipeline.archive.archive import Archive
+
+    db = tmp_path / "a.db"
+    Archive.open(db).close()  # an empty archive
+    r = run("search", "--text-only", "--db", str(db), "--", "-budget")  # only a word to leave out: says so
+    assert_one_line_error(r, "Only words to leave out", "MB024")
+    for q in ['"budget review" library OR museum -parking lib*', '"unbalanced', "OR", "*", "a OR"]:
+        assert run("search", q, "--text-only", "--db", str(db)).exit_code == 0, q
+    assert run("search", "--theme", "finance", "--text-only", "--db", str(db), "--", "-budget").exit_code == 0
+
+
 def test_control_characters_in_a_file_name_are_escaped_in_the_error(tmp_path):
     p = tmp_path / "evil\nname\x1b[31m.xyz"
     p.write_text(MINUTES, encoding="utf-8")

@@ -37,7 +37,7 @@ Up to three ranked lists are fused with reciprocal-rank fusion (RRF, k = 60):
     score(section) = W_TEXT / (60 + text_rank) + W_VECTOR / (60 + vector_rank)
                      + W_THEME * share / (60 + theme_rank)
 
-Text: the query's function words are left out (``ranking.content_query``) and every other word is
+Text: the query's function words are left out (``query.parse_query``) and every other word is
 optional (FTS5 OR; PostgreSQL the same through ``tsquery``); the best K = max(5 * limit, 100) sections
 by ``bm25()`` (weights heading 3, text 1, summary 1.5) are fetched, plus the best K holding every word.
 They are re-ranked by bm25 relative to the best + B_ALL * (share of the query's words held)^2 +
@@ -59,9 +59,13 @@ left out, and at most MAX_PER_MEETING sections of one meeting come before every 
 Snippets: FTS5 ``snippet()`` with ``[`` ``]`` around matched terms; for a hit the words did not find,
 the section sentence sharing most words with the query.
 
-Text queries are always safe: each whitespace-separated token of the user's text is quoted as an
-FTS5 string (``"co-production"`` becomes the phrase ``co production``); double quotes are doubled;
-bare ``AND``/``OR``/``NOT``/``NEAR`` and tokens without a letter or digit are dropped.
+The user's text is parsed once (``query.parse_query``: ``"phrases"``, ``-word``/``NOT word``, ``a OR b``,
+``prefix*``) and each backend writes the parsed query in its own syntax (``Query.expression``), so any text is safe:
+each word or phrase is an FTS5 string (``"co-production"`` is the phrase ``co production``) or a
+``phraseto_tsquery``. Plain words rank as above; a quoted phrase is required, an OR group counts as one word of
+the query, and a hit from any list (text, vector, theme) must hold the required phrases and none of the excluded
+terms (``Archive._honouring``). A query of excluded terms only lists the filters' sections without them, or nothing
+without filters (``Query.notice`` says why).
 """
 
 from __future__ import annotations
@@ -78,19 +82,11 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from pipeline import PIPELINE_VERSION
 from pipeline.archive.backend import ArchiveBackend
-from pipeline.archive.ranking import (
-    ThemeIndex,
-    content_query,
-    group_key,
-    grouped,
-    query_stems,
-    rendition_key,
-    stems,
-    text_match,
-)
+from pipeline.archive.query import Query, parse_query
+from pipeline.archive.ranking import ThemeIndex, group_key, grouped, rendition_key, stems, text_match
 from pipeline.archive.schema import MIGRATIONS, Migration
 from pipeline.archive.sqlite import SQLiteBackend
-from pipeline.archive.text import best_sentence, fts_terms, is_done_status, iso_or_none
+from pipeline.archive.text import best_sentence, is_done_status, iso_or_none
 from pipeline.archive.types import (
     GOOD_STATUSES,
     STATUSES,
@@ -482,33 +478,40 @@ class Archive:
             return []
         limit = max(1, int(limit))
         k = max(limit * 5, 100)
-        text = content_query(query)
-        terms = fts_terms(text)
-        match = self.backend.text_query(text, any_term=True) if terms else None
+        pq = parse_query(query)
+        match = self.backend.text_query(pq, any_term=True)
         bm25: dict[int, float] = {}
         if match:  # every word optional; sections holding them all are also fetched (they get a bonus below)
-            lists = [self.backend.text_ranked(self.backend.text_query(text), f, k)] if len(terms) > 1 else []
+            lists = [self.backend.text_ranked(self.backend.text_query(pq), f, k)] if len(pq.groups) > 1 else []
             lists.append(self.backend.text_ranked(match, f, k))
             for rows in lists:
                 for r in rows:
                     bm25.setdefault(r["section_id"], float(r["bm25"]))
         vec_ranked: list[tuple[int, float]] = []
-        if query_vector is not None:
+        if query_vector is not None and (pq.groups or not pq.excluded):
             vec_ranked = self._vector_ranked(query_vector, f, k)
-        themes = self.query_themes(query) if theme_boost and terms and not f.theme else {}
+        themes = self.query_themes(query) if theme_boost and pq.groups and not f.theme else {}
         theme_lists = {lab: [r["section_id"] for r in self.backend.theme_ranked(lab, f, k)] for lab in themes}
+        if pq.has_constraints:  # a hit found by its vector or theme must honour the phrases and exclusions too
+            allowed = self._honouring(pq, [*(s for s, _ in vec_ranked), *(s for ls in theme_lists.values() for s in ls)])
+            vec_ranked = [(s, v) for s, v in vec_ranked if s in allowed]
+            theme_lists = {lab: [s for s in ls if s in allowed] for lab, ls in theme_lists.items()}
 
         if not bm25 and not vec_ranked and not theme_lists:
-            if terms or query_vector is not None or f.empty:
+            if pq.groups or (query_vector is not None and not pq.excluded) or f.empty:
                 return []
-            ids = self.backend.filtered_section_ids(f, limit)  # filters only: newest sections first
+            # filters only (perhaps with words to leave out): newest sections first
+            ids = self.backend.filtered_section_ids(f, limit * 5 if pq.excluded else limit)
+            if pq.excluded:
+                fine = self._honouring(pq, ids)
+                ids = [s for s in ids if s in fine][:limit]
             details = self.backend.section_details(ids)
             return [self._hit(details[s], {}, 0.0, None, query, []) for s in ids]
 
         candidates = list(dict.fromkeys([*bm25, *(s for s, _ in vec_ranked), *(s for ls in theme_lists.values()
                                                                                for s in ls)]))
         details = self.backend.section_details(candidates)
-        q = query_stems(query)
+        q = pq.units()
         info: dict[int, dict[str, Any]] = {s: {} for s in candidates}
         scores = dict.fromkeys(candidates, 0.0)
         if bm25:  # the text list: bm25 (relative to the best) plus bonuses for every word, the phrase, the heading
@@ -535,6 +538,9 @@ class Archive:
             nxt = {s: s + 1 for s in empty}
             more = self.backend.section_details([n for n in nxt.values() if n not in details])
             details.update(more)
+            if pq.excluded:  # the section a heading hands its score to must not hold a word left out either
+                fine = self._honouring(Query(excluded=pq.excluded), list(more))
+                details = {s: r for s, r in details.items() if s not in more or s in fine}
             for s in empty:
                 n = nxt[s]
                 r = details.get(n)
@@ -556,6 +562,15 @@ class Archive:
             if match else {}
         return [self._hit(details[s], info[s], scores[s], snippets.get(s), query,
                           [details[x]["path"] for x in renditions[s]]) for s in keep]
+
+    def _honouring(self, pq: Query, ids: Sequence[int]) -> set[int]:
+        """The sections of ``ids`` holding every phrase the query requires and no term it excludes."""
+        ok = set(ids)
+        if ok and pq.required:
+            ok &= self.backend.matching(self.backend.text_query(pq.requirement()), sorted(ok))
+        if ok and pq.excluded:
+            ok -= self.backend.matching(self.backend.text_query(pq.exclusion()), sorted(ok))
+        return ok
 
     def _section_stems(self, sid: int, r: Any) -> tuple[list[str], list[str]]:
         """A section's heading and text as stems, cached until the archive changes (at most STEM_CACHE sections)."""
@@ -590,7 +605,7 @@ class Archive:
             tax = Taxonomy.load()
             self._themes = (marker, ThemeIndex({n: [d.description, *d.examples] for n, d in tax.labels.items()
                                                 if n in held}))
-        return self._themes[1].match(query)
+        return self._themes[1].match(parse_query(query).text)
 
     def _vector_matrix(self) -> dict[int, tuple["np.ndarray", "np.ndarray"]]:
         """{dim: (section ids, row-normalised float32 matrix)}, cached until the database changes."""

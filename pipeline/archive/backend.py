@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Protocol, Sequence, runtime_checkable
 
+from pipeline.archive.query import Query
 from pipeline.archive.schema import Migration
 from pipeline.archive.types import Filters, TaggedDocument
 
@@ -82,8 +83,13 @@ class ArchiveBackend(Protocol):
 
     def meeting_json(self, meeting_id: int) -> str | None: ...
 
-    def text_query(self, query: str | None, *, any_term: bool=False) -> Match | None:
-        """The backend's form of the user's text (an FTS5 MATCH expression), or None."""
+    def text_query(self, query: Query, *, any_term: bool=False) -> Match | None:
+        """The backend's form of the parsed query (``Query.expression``): with ``any_term`` any wanted term (plus
+        the required phrases), else all; the excluded terms left out. None when nothing is wanted."""
+        ...
+
+    def matching(self, match: Match | None, ids: Sequence[int]) -> set[int]:
+        """The sections of ``ids`` a text query matches (none for None)."""
         ...
 
     def text_ranked(self, match: Match, f: Filters, k: int) -> list[Row]:

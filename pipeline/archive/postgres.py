@@ -67,6 +67,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
+from pipeline.archive.query import PG_OPS, Query, Term
 from pipeline.archive.schema import PG_DDL, Migration, PerBackend, pending_migrations, pg_statements
 from pipeline.archive.text import fold, fts_terms
 from pipeline.archive.text import now_utc as _now
@@ -82,20 +83,49 @@ from pipeline.core.errors import ArchiveError, ArchiveUnavailable
 
 @dataclass(frozen=True)
 class PgMatch:
-    """A text query: the user's tokens (as ``fts_terms`` keeps them, unquoted), all or any required.
-    Each token is a phrase (``phraseto_tsquery``), as an FTS5 string is."""
+    """A parsed text query (``query.Query``) as a tsquery: with ``any_term`` any wanted term (or any of ``optional``)
+    plus the required phrases, else every group; the excluded terms left out. A word or phrase is a
+    ``phraseto_tsquery`` (as an FTS5 string is a phrase), a prefix a ``to_tsquery`` of ``'word':*``."""
 
-    terms: tuple[str, ...]
+    query: Query
     any_term: bool
+    optional: tuple[Term, ...] | None = None
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        return self.query.terms if self.optional is None else self.optional
 
     def tsquery(self) -> tuple[str, list[str]]:
-        one = "phraseto_tsquery('minutebook'::regconfig, minutebook_fold(%s))"
-        return "(" + (" || " if self.any_term else " && ").join([one] * len(self.terms)) + ")", list(self.terms)
+        params: list[str] = []
+
+        def term(t: Term) -> str:
+            sql, ps = term_tsquery(t)
+            params.extend(ps)
+            return sql
+
+        expr = self.query.expression(term, PG_OPS, any_term=self.any_term, optional=self.optional)
+        return "(" + (expr or "''::tsquery") + ")", params
 
     def from_item(self) -> tuple[str, list[str]]:
         """``(SELECT <tsquery> AS q) qq``, for a FROM list (refer to it as ``qq.q``)."""
         q, params = self.tsquery()
         return f"(SELECT {q} AS q) qq", params
+
+
+def term_tsquery(t: Term) -> tuple[str, list[str]]:
+    """One term as a tsquery and its parameters. A prefix that the stemmer drops (a stop word: ``an*``) is taken as it
+    is written, as FTS5 takes it."""
+    if not t.prefix:
+        return "phraseto_tsquery('minutebook'::regconfig, minutebook_fold(%s))", [t.text]
+    quoted = "'" + t.text + "':*"  # letters and digits only (``Term.prefix``): nothing to escape
+    one = "to_tsquery('{0}'::regconfig, minutebook_fold(%s))"
+    return (f"(CASE WHEN numnode({one.format('minutebook')}) > 0 THEN {one.format('minutebook')} "
+            f"ELSE {one.format('simple')} END)", [quoted] * 3)
+
+
+def words_match(words: Sequence[str]) -> PgMatch:
+    """Any of these words (each a phrase, as ``fts_terms`` keeps them)."""
+    return PgMatch(Query(groups=tuple((Term(_unquote(t)),) for t in fts_terms(" ".join(words)))), any_term=True)
 
 
 def _unquote(term: str) -> str:
@@ -128,7 +158,7 @@ class PostgresBackend:
         self.conn = conn
         self.readonly = readonly
         self._stats: tuple[int, int, float] | None = None
-        self._df: dict[str, int] = {}
+        self._df: dict[Term, int] = {}
         self._common: dict[str, float] = {}
 
     # ---- connection and migrations
@@ -303,10 +333,10 @@ class PostgresBackend:
         ws = sorted(set(words))
         need = 1 if len(ws) == 1 else max(2, (3 * len(ws) + 4) // 5)
         ws = sorted(ws, key=lambda w: (-len(w), w))[: max(1, len(ws) - need + 1)]
-        terms = [_unquote(t) for t in fts_terms(" ".join(sorted(ws)))]
-        if not terms:
+        match = words_match(sorted(ws))
+        if not match.terms:
             return []
-        q, params = PgMatch(tuple(terms), any_term=True).from_item()
+        q, params = match.from_item()
         # the best 200 first (ts_rank; FTS5 orders by bm25), then their closers' dates for those only
         return self._x(
             "WITH c AS (SELECT a.id, a.task, a.done, a.closed_by_action_id, m.meeting_date, "
@@ -371,9 +401,15 @@ class PostgresBackend:
             params.append(f.doc_format)
         return "".join(" AND " + s for s in sql), params
 
-    def text_query(self, query: str | None, *, any_term: bool = False) -> PgMatch | None:
-        terms = fts_terms(query)
-        return PgMatch(tuple(_unquote(t) for t in terms), any_term) if terms else None
+    def text_query(self, query: Query, *, any_term: bool = False) -> PgMatch | None:
+        return PgMatch(query, any_term) if query.groups else None
+
+    def matching(self, match: PgMatch | None, ids: Sequence[int]) -> set[int]:
+        if match is None or not ids:
+            return set()
+        q, params = match.from_item()
+        return {r["id"] for r in self._x(f"SELECT s.id FROM sections s CROSS JOIN {q} WHERE s.id = ANY(%s) AND s.tsv @@ qq.q",
+                                         [*params, list(ids)])}
 
     def _corpus_stats(self) -> tuple[int, float]:
         """(sections, mean tokens per section), cached until the archive changes."""
@@ -389,24 +425,40 @@ class PostgresBackend:
             self._common = dict(zip(st["e"] or [], st["f"] or [])) if st else {}
         return self._stats[1], self._stats[2]
 
-    def _doc_freq(self, term: str, lexemes: Sequence[str], n: int) -> int:
-        """Sections containing the phrase ``term``, cached like the stats. bm25's idf is floored
+    def _doc_freq(self, term: Term, lexemes: Sequence[str], n: int) -> int:
+        """Sections containing ``term`` (a phrase, a prefix), cached like the stats. bm25's idf is floored
         (1e-6) once a term is in half the sections, so counting stops there, and a word the
         planner's statistics (ANALYZE) put in over 60% of sections is not counted at all."""
         if term not in self._df:
-            if any(self._common.get(x, 0.0) > 0.6 for x in lexemes) and len(lexemes) == 1:
+            if any(self._common.get(x, 0.0) > 0.6 for x in lexemes) and len(lexemes) == 1 and not term.prefix:
                 self._df[term] = n
             else:
-                self._df[term] = int(self._x(
-                    "SELECT count(*) AS n FROM (SELECT 1 FROM sections WHERE tsv @@ phraseto_tsquery("
-                    "'minutebook'::regconfig, minutebook_fold(%s)) LIMIT %s) x", (term, n // 2 + 1)).fetchone()["n"])
+                sql, params = term_tsquery(term)
+                self._df[term] = int(self._x(f"SELECT count(*) AS n FROM (SELECT 1 FROM sections WHERE tsv @@ {sql} "
+                                             "LIMIT %s) x", [*params, n // 2 + 1]).fetchone()["n"])
         return self._df[term]
 
-    def _lexemes(self, terms: Sequence[str]) -> dict[str, list[str]]:
-        """Each term's lexemes as the index stores them."""
-        return {r["t"]: list(r["l"] or []) for r in self._x(
+    def _lexemes(self, terms: Sequence[Term]) -> dict[Term, list[str]]:
+        """Each term's lexemes as the index stores them (a prefix: its stem, or its letters for a stop word)."""
+        texts = sorted({t.text for t in terms})
+        got = {r["t"]: list(r["l"] or []) for r in self._x(
             "SELECT t, tsvector_to_array(to_tsvector('minutebook'::regconfig, minutebook_fold(t))) AS l "
-            "FROM unnest(%s::text[]) t", (list(terms),))}
+            "FROM unnest(%s::text[]) t", (texts,))}
+        return {t: (got.get(t.text, [])[:1] or [fold(t.text.lower())]) if t.prefix else got.get(t.text, [])
+                for t in terms}
+
+    @staticmethod
+    def _wanted(lex: dict[Term, list[str]]) -> tuple[list[str], list[str]]:
+        """The lexemes to read from the tsvectors: exact ones, and LIKE patterns for the prefixes."""
+        return (sorted({x for t, ls in lex.items() if not t.prefix for x in ls}),
+                sorted({ls[0] + "%" for t, ls in lex.items() if t.prefix and ls}))
+
+    @staticmethod
+    def _tf(t: Term, lexemes: Sequence[str], c: Mapping[str, float]) -> float:
+        """A term's frequency in a section's counts ``c``: a phrase its rarest word's, a prefix its words' sum."""
+        if t.prefix:
+            return sum(v for x, v in c.items() if lexemes and x.startswith(lexemes[0]))
+        return min((c.get(x, 0.0) for x in lexemes or [""]), default=0.0)
 
     def text_ranked(self, match: PgMatch, f: Filters, k: int) -> list[dict]:
         """The best ``k`` sections for a text query by FTS5's bm25 (see the module doc): the best
@@ -421,13 +473,13 @@ class PostgresBackend:
             df = self._doc_freq(t, lex.get(t) or [], n) if len(match.terms) > 1 else 1
             x = math.log((n - df + 0.5) / (df + 0.5)) if n else 0.0
             idf[t] = x if x > 0 else 1e-6
-        wanted = sorted({x for ls in lex.values() for x in ls})
+        wanted, patterns = self._wanted(lex)
         # any-word queries: words in half the sections or more add ~nothing to bm25 (idf floored),
         # so the candidates come from the other words when they give enough of them
         strong = tuple(t for t in match.terms if idf[t] > 1e-6)
         tries = [match]
         if match.any_term and strong and len(strong) < len(match.terms):
-            tries.insert(0, PgMatch(strong, any_term=True))
+            tries.insert(0, PgMatch(match.query, any_term=True, optional=strong))
         limit = max(4 * k, RERANK_MIN)
         for m in tries:
             q, params = m.from_item()
@@ -435,8 +487,8 @@ class PostgresBackend:
                 f"WITH c AS (SELECT s.id, s.tsv, s.ntokens, ts_rank('{WEIGHTS}', s.tsv, qq.q, {NORMALIZATION}) AS rank "
                 f"FROM sections s{join} CROSS JOIN {q} WHERE s.tsv @@ qq.q{where} ORDER BY rank DESC, s.id LIMIT %s) "
                 "SELECT c.id, c.ntokens, c.rank, u.lexeme, u.weights FROM c LEFT JOIN LATERAL unnest(c.tsv) u "
-                "ON u.lexeme = ANY(%s) ORDER BY c.rank DESC, c.id",
-                [*params, *fparams, limit, wanted]).fetchall()
+                "ON u.lexeme = ANY(%s) OR u.lexeme LIKE ANY(%s) ORDER BY c.rank DESC, c.id",
+                [*params, *fparams, limit, wanted, patterns]).fetchall()
             if len({r["id"] for r in rows}) >= k:
                 break
         counts: dict[int, dict[str, float]] = {}
@@ -452,7 +504,7 @@ class PostgresBackend:
             norm = BM25_K1 * (1 - BM25_B + BM25_B * length[sid] / (avgdl or 1.0))
             score = 0.0
             for t in match.terms:
-                tf = min((c.get(x, 0.0) for x in lex.get(t) or [""]), default=0.0)  # a phrase: its rarest word
+                tf = self._tf(t, lex.get(t) or [], c)
                 if tf:
                     score += idf[t] * tf * (BM25_K1 + 1) / (tf + norm)
             scores[sid] = score
@@ -465,12 +517,12 @@ class PostgresBackend:
         if not ids:
             return {}
         lex = self._lexemes(match.terms)
-        wanted = sorted({x for ls in lex.values() for x in ls})
+        wanted, patterns = self._wanted(lex)
         hits: dict[int, dict[str, dict[str, int]]] = {}
         fields: dict[int, dict[str, str]] = {}
         for r in self._x("SELECT s.id, s.heading, s.text, s.summary, u.lexeme, u.weights FROM sections s "
-                         "LEFT JOIN LATERAL unnest(s.tsv) u ON u.lexeme = ANY(%s) WHERE s.id = ANY(%s)",
-                         (wanted, list(ids))):
+                         "LEFT JOIN LATERAL unnest(s.tsv) u ON u.lexeme = ANY(%s) OR u.lexeme LIKE ANY(%s) "
+                         "WHERE s.id = ANY(%s)", (wanted, patterns, list(ids))):
             fields[r["id"]] = {"A": r["heading"] or "", "D": r["text"] or "", "B": r["summary"] or ""}
             per = hits.setdefault(r["id"], {})
             for w in r["weights"] or []:
@@ -480,11 +532,12 @@ class PostgresBackend:
         for sid, fs in fields.items():
             def score(w: str) -> tuple[int, int]:
                 found = hits.get(sid, {}).get(w, {})
-                distinct = sum(1 for t in match.terms if lex.get(t) and all(x in found for x in lex[t]))
+                distinct = sum(1 for t in match.terms if lex.get(t) and (
+                    self._tf(t, lex[t], found) if t.prefix else all(x in found for x in lex[t])))
                 return distinct, sum(found.values())
             best = max(("A", "D", "B"), key=lambda w: (score(w), -"ADB".index(w)))
             chosen.append((sid, fs[best]))
-        anyq, params = PgMatch(match.terms, any_term=True).from_item()
+        anyq, params = PgMatch(Query(groups=(match.terms,)), any_term=True).from_item()
         opts = f"StartSel={markers[0]}, StopSel={markers[1]}, {SNIPPET_OPTIONS}"
         rows = self._x(
             f"SELECT x.i, ts_headline('minutebook'::regconfig, minutebook_fold(x.src), qq.q, %s) AS h "

@@ -49,13 +49,8 @@ def query_stems(query: str | None) -> list[str]:
     return list(dict.fromkeys(stem(w) for w in content))
 
 
-def content_query(query: str | None) -> str:
-    """The query without its function words (whitespace-separated tokens whose words are all ``STOPWORDS``), for the
-    full-text match where every word is optional: "diversity and inclusion" must not match every "and". The whole
-    query when nothing else is left."""
-    toks = (query or "").split()
-    kept = [t for t in toks if any(w not in STOPWORDS for w in _WORD.findall(fold(t.lower())))]
-    return " ".join(kept) if kept else (query or "")
+# a query word for ``text_match``: a stem, or alternatives (an OR group, a prefix), each (its stems, is a prefix)
+Unit = str | tuple[tuple[tuple[str, ...], bool], ...]
 
 
 @dataclass(frozen=True)
@@ -65,14 +60,24 @@ class TextMatch:
     heading: float  # share of the query's words in the heading
 
 
-def text_match(q: Sequence[str], h: Sequence[str], body: Sequence[str]) -> TextMatch:
-    """How a section's heading and text (as ``stems``) hold the query stems ``q`` (from ``query_stems``)."""
+def text_match(q: Sequence[Unit], h: Sequence[str], body: Sequence[str]) -> TextMatch:
+    """How a section's heading and text (as ``stems``) hold the query ``q``: stems (from ``query_stems``) or, for the
+    query syntax, ``Query.units`` (an OR group or a prefix counts as one word, held when one alternative is)."""
     if not q:
         return TextMatch(0.0, False, 0.0)
     words = set(h) | set(body)
     hs = set(h)
-    phrase = len(q) > 1 and (_has_phrase(q, h) or _has_phrase(q, body))
-    return TextMatch(sum(1 for t in q if t in words) / len(q), phrase, sum(1 for t in q if t in hs) / len(q))
+    words_q = [t for t in q if isinstance(t, str)]
+    phrase = len(words_q) > 1 and (_has_phrase(words_q, h) or _has_phrase(words_q, body))
+    return TextMatch(sum(1 for t in q if _holds(t, words)) / len(q), phrase,
+                     sum(1 for t in q if _holds(t, hs)) / len(q))
+
+
+def _holds(u: Unit, words: set[str]) -> bool:
+    if isinstance(u, str):
+        return u in words
+    return any(any(w.startswith(alt[0]) for w in words) if prefix else all(x in words for x in alt)
+               for alt, prefix in u)
 
 
 _STOP_STEMS = frozenset(stem(w) for w in STOPWORDS)

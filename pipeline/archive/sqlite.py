@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
+from pipeline.archive.query import Query
 from pipeline.archive.schema import Migration, PerBackend, pending_migrations, sqlite_statements
 from pipeline.archive.text import fts_query, now_utc
 from pipeline.archive.types import STATUSES, Filters, TaggedDocument
@@ -258,9 +259,20 @@ class SQLiteBackend:
             params.append(f.doc_format)
         return "".join(" AND " + s for s in sql), params
 
-    def text_query(self, query: str | None, *, any_term: bool = False) -> str | None:
-        """The backend's form of the user's text (an FTS5 MATCH expression), or None."""
-        return fts_query(query, any_term=any_term)
+    def text_query(self, query: Query, *, any_term: bool = False) -> str | None:
+        """The backend's form of the parsed query (an FTS5 MATCH expression), or None."""
+        return query.fts(any_term=any_term)
+
+    def matching(self, match: str | None, ids: Sequence[int]) -> set[int]:
+        """The sections of ``ids`` a text query matches."""
+        out: set[int] = set()
+        if not match:
+            return out
+        for chunk in _chunks(list(ids), 500):
+            marks = ", ".join("?" for _ in chunk)
+            out.update(r[0] for r in self.conn.execute(
+                f"SELECT rowid FROM sections_fts WHERE sections_fts MATCH ? AND rowid IN ({marks})", [match, *chunk]))
+        return out
 
     def text_ranked(self, match: str, f: Filters, k: int) -> list[sqlite3.Row]:
         """The best ``k`` sections for a MATCH expression by bm25 (heading 3, text 1, summary 1.5)."""

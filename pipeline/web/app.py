@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pipeline.archive.archive import Archive
+from pipeline.archive.query import parse_query
 from pipeline.core.errors import MinutebookError
 from pipeline.core.names import name_key
 from pipeline.draft.build import build_draft, theme_name
@@ -170,11 +171,25 @@ def url(path: str, **params: Any) -> str:
     return path + ("?" + urlencode(q) if q else "")
 
 
-def source_url(meeting_id: int, prov: Any) -> str | None:
+def source_url(meeting_id: int, prov: Any, q: str | None = None) -> str | None:
+    """The source view of a provenance; with ``q`` (a search's words) the words are marked in the passage."""
     args = provenance_args(prov)
     if not args:
         return None
-    return url(f"/meetings/{int(meeting_id)}/source", **args) + "#hl"
+    return url(f"/meetings/{int(meeting_id)}/source", **args, q=q) + "#hl"
+
+
+def words_marked(text: str, q: str | None) -> Markup:
+    """``text`` escaped, with the words the search ``q`` matched (``Query.spans``: stems as the search compares them,
+    a phrase whole) in <mark class="word">."""
+    spans = parse_query(q).spans(text) if q else []
+    out: list[Markup | str] = []
+    at = 0
+    for a, b in spans:
+        out += [escape(text[at:a]), Markup('<mark class="word">'), escape(text[a:b]), Markup("</mark>")]
+        at = b
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
 
 
 def when(t: float) -> str:
@@ -324,6 +339,8 @@ def create_app(config: WebConfig) -> FastAPI:
                 boosted = list(a.query_themes(q)) if q and theme_boost and not theme else []
             except MinutebookError as e:
                 message = f"{e.message}; {e.hint}"
+            if not hits and not message:
+                message = parse_query(q).notice()
         more_hits = len(hits) >= limit
         hits, also = one_per_meeting(hits, _index(a)) if hits else (hits, {})
         facet_counts: dict[str, int] = {}
@@ -388,12 +405,14 @@ def create_app(config: WebConfig) -> FastAPI:
                     previous=previous, following=following, series=entry.series if entry else "")
 
     @app.get("/meetings/{meeting_id:int}/source", response_class=HTMLResponse)
-    def source(meeting_id: int, start: int = 0, end: int = 0, page: int | None = None) -> HTMLResponse:
+    def source(meeting_id: int, start: int = 0, end: int = 0, page: int | None = None,
+               q: str | None = None) -> HTMLResponse:
         a, m, doc = _meeting(meeting_id)
         if start < 0 or end < start:
             raise NotFound("That span is not in this document.")
         p = sources.passage(doc, start, end, m, page)
-        return html("source.html", nav="", m=m, doc=doc, mid=meeting_id, p=p, file_name=Path(doc.path).name)
+        return html("source.html", nav="", m=m, doc=doc, mid=meeting_id, p=p, file_name=Path(doc.path).name,
+                    passage=words_marked(p.marked, _clean(q, 500)))
 
     @app.get("/documents/{document_id:int}/original")
     def original(document_id: int) -> Response:

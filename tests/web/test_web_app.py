@@ -46,7 +46,7 @@ def test_search_by_words_highlights_and_links_to_the_passage(client, small_archi
     assert "<mark>leaking</mark>" in r.text and "<mark>tap</mark>" in r.text
     mid = ids(small_archive)["riverside-2024-03-12.txt"]
     assert f'href="/meetings/{mid}"' in r.text
-    src = re.search(rf'href="(/meetings/{mid}/source\?start=\d+&amp;end=\d+#hl)"', r.text)
+    src = re.search(rf'href="(/meetings/{mid}/source\?start=\d+&amp;end=\d+&amp;q=leaking\+tap#hl)"', r.text)
     assert src, "each hit links to its passage"
 
 
