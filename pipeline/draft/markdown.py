@@ -15,17 +15,20 @@ OTHER_LABEL = "other"
 
 
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]<>!|~])")
+_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _MD_LINE_START = re.compile(r"^(\s*)(?:([#+\-=>])|(\d+)([.)]))")
 
 
 def md_escape(text: str) -> str:
     """Escape Markdown (and inline HTML) so document text renders as the literal text it is.
 
-    Inline markup characters are always escaped; block markers only where they would start a block.
+    Inline markup characters (``<`` and ``>`` included: no inline HTML) are always escaped with a
+    backslash, so the file reads as the text it is (no ``&amp;`` or ``&lt;``); an ``&`` only where it
+    would start an entity (``&amp;``, ``&#38;``); block markers only where they would start a block.
     """
     text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
     return _MD_LINE_START.sub(
         lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text)
 
