@@ -25,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pipeline.archive.archive import Archive, default_db_path
 from pipeline.core.errors import ArchiveError, MinutebookError
 from pipeline.core.names import name_key
-from pipeline.draft.build import build_draft, theme_name
+from pipeline.draft.build import build_draft, next_meeting_line, theme_name
 from pipeline.draft.docx import render_docx
 from pipeline.draft.markdown import render_markdown
 from pipeline.draft.model import PROCEDURAL_LABELS
@@ -213,6 +213,7 @@ def create_app(config: WebConfig) -> FastAPI:
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(url=url, source_url=source_url, theme_name=theme_name, marked=marked, when=when,
+                       next_meeting_line=next_meeting_line,
                        upload_types=", ".join(UPLOAD_EXTENSIONS),
                        max_upload_mb=config.max_upload_bytes // (1024 * 1024))
     css = (HERE / "static" / "style.css").read_bytes()
@@ -231,7 +232,7 @@ def create_app(config: WebConfig) -> FastAPI:
     jobs = DraftJobs(max_bytes=config.max_upload_bytes, max_pages=config.max_upload_pages,
                      max_jobs=config.max_drafts, workdir=config.upload_dir or files_dir / "uploads",
                      stages=config.stages, max_queue=config.max_queue, max_queue_per_client=config.max_queue_per_client,
-                     max_queue_bytes=config.max_queue_bytes,
+                     max_queue_bytes=config.max_queue_bytes, max_words=config.max_words,
                      db=config.db or os.environ.get("MINUTEBOOK_DB") or default_db_path())
 
     def html(name: str, code: int = 200, **ctx: Any) -> HTMLResponse:
@@ -499,8 +500,10 @@ def create_app(config: WebConfig) -> FastAPI:
     def draft_page(job_id: str) -> HTMLResponse:
         job = _job(job_id)
         if job.waiting:
-            return html("draft_wait.html", nav="new", job=job, elapsed=round(time.time() - job.created),
-                        ahead=jobs.position(job))
+            started = job.started if job.status == "running" and job.started else None
+            # the time being read counts from the start of the reading, never the wait in the queue
+            return html("draft_wait.html", nav="new", job=job, elapsed=round(time.time() - (started or job.created)),
+                        waited=round(started - job.created) if started else 0, ahead=jobs.position(job))
         return html("draft.html", nav="new", job=job, d=job.draft, saved=False, message=None)
 
     @app.post("/drafts/{job_id}")

@@ -45,6 +45,7 @@ from typing import Any, Callable, Mapping, Sequence
 from pipeline.archive.types import DraftRecord
 from pipeline.core.errors import MinutebookError
 from pipeline.core.record import Action, Attendees, DateValue, Decision, Meeting, Provenance
+from pipeline.draft.build import next_meeting_line, next_meeting_of
 from pipeline.draft.model import Draft, DraftAction, DraftDecision
 from pipeline.web.config import UPLOAD_EXTENSIONS
 
@@ -127,7 +128,8 @@ class DraftJob:
                    origins=json.loads(r.origins_json) if r.origins_json else {})
 
 
-def make_draft(path: Path, *, max_bytes: int, max_pages: int, stages: Sequence[str] | None = None) -> Made:
+def make_draft(path: Path, *, max_bytes: int, max_pages: int, stages: Sequence[str] | None = None,
+               max_words: int | None = None) -> Made:
     """Tag the file as ``minutebook tag`` does (the real pipeline, models loaded lazily by their
     stages; section vectors included) and build the draft of its last meeting."""
     from pipeline.draft.build import build_draft
@@ -135,9 +137,10 @@ def make_draft(path: Path, *, max_bytes: int, max_pages: int, stages: Sequence[s
     from pipeline.scale.tagger import TagConfig, Tagger
     from pipeline.stages import DEFAULT_STAGES
 
-    tagger = _tagger(tuple(stages or DEFAULT_STAGES), max_bytes, max_pages,
+    tagger = _tagger(tuple(stages or DEFAULT_STAGES), max_bytes, max_pages, max_words,
                      lambda: Tagger(TagConfig(stages=tuple(stages or DEFAULT_STAGES), options=(), vectors=True,
-                                              limits=Limits(seconds=None, max_bytes=max_bytes, max_pages=max_pages))))
+                                              limits=Limits(seconds=None, max_bytes=max_bytes, max_pages=max_pages,
+                                                            max_words=max_words))))
     from pipeline.archive.types import content_hash
 
     result = tagger.tag(str(path), content_hash(path))
@@ -152,8 +155,8 @@ _TAGGERS: dict[tuple, Any] = {}
 _TAGGERS_LOCK = threading.Lock()
 
 
-def _tagger(stages: tuple, max_bytes: int, max_pages: int, build: Callable[[], Any]) -> Any:
-    key = (stages, max_bytes, max_pages)
+def _tagger(stages: tuple, max_bytes: int, max_pages: int, max_words: int | None, build: Callable[[], Any]) -> Any:
+    key = (stages, max_bytes, max_pages, max_words)
     with _TAGGERS_LOCK:
         if key not in _TAGGERS:
             _TAGGERS[key] = build()
@@ -170,8 +173,9 @@ class DraftJobs:
     def __init__(self, *, max_bytes: int, max_pages: int, max_jobs: int = 50, workdir: Path | None = None,
                  maker: Callable[..., Made] = make_draft, stages: Sequence[str] | None = None,
                  max_queue: int = 8, max_queue_per_client: int = 3, max_queue_bytes: int = 100 * 1024 * 1024,
-                 db: Any = None):
+                 db: Any = None, max_words: int | None = None):
         self.max_bytes = max_bytes
+        self.max_words = max_words
         self.max_pages = max_pages
         self.max_jobs = max(1, max_jobs)
         self.max_queue = max(1, max_queue)
@@ -236,8 +240,8 @@ class DraftJobs:
     def submit(self, filename: str, data: bytes, client: str = "") -> DraftJob:
         ext = Path(filename or "").suffix.lower()
         if ext not in UPLOAD_EXTENSIONS:
-            raise UploadRejected(f"“{ext or 'no extension'}” files are not read: upload PDF, Word (.docx), "
-                                 "HTML, Markdown or text")
+            raise UploadRejected(f"“{ext or 'no extension'}” files are not read: upload PDF, Word (.docx or "
+                                 ".doc), OpenDocument (.odt), RTF, HTML, Markdown or text")
         if not data:
             raise UploadRejected("the file is empty")
         if len(data) > self.max_bytes:
@@ -303,6 +307,8 @@ class DraftJobs:
         kwargs: dict[str, Any] = {"max_bytes": self.max_bytes, "max_pages": self.max_pages}
         if self.stages:
             kwargs["stages"] = self.stages
+        if self.max_words:
+            kwargs["max_words"] = self.max_words
         return kwargs
 
     def _run(self, job: DraftJob) -> None:
@@ -436,7 +442,7 @@ def _moved(m: Meeting, old: str, new: str) -> Meeting:
 
 
 def edited_meeting(meeting: Meeting, draft: Draft, origins: Mapping[str, Sequence[int | None]], file: str) -> Meeting:
-    """The meeting record with the clerk's edits of its draft: title, attendance, decisions,
+    """The meeting record with the clerk's edits of its draft: title, date, next meeting, attendance, decisions,
     actions and section summaries. Items kept from the machine's record keep their provenance;
     items the clerk added point at the file with an empty span (no source link)."""
     m = _moved(meeting, meeting.file, file)
@@ -445,6 +451,12 @@ def edited_meeting(meeting: Meeting, draft: Draft, origins: Mapping[str, Sequenc
     if draft.date and draft.date != m.meeting_date:  # the clerk corrected the date
         m.meeting_date = draft.date
         m.meeting_date_detail = DateValue(value=draft.date, text=draft.date)
+    lines = [next_meeting_line(n) for n in draft.next_meetings]
+    if lines != list(meeting.next_meeting):  # the clerk corrected the next meeting
+        old = {x: m.next_meeting_detail[k] for k, x in enumerate(meeting.next_meeting) if k < len(m.next_meeting_detail)}
+        m.next_meeting = lines
+        m.next_meeting_detail = [old.get(x) or DateValue(value=n.date, text=n.text)
+                                 for x, n in zip(lines, draft.next_meetings)]
     a = draft.attendance
     m.attendees = Attendees(present=list(a.present), apologies=list(a.apologies), guests=list(a.guests),
                             absent=list(a.absent), chair=a.chair, minutes=a.minutes)
@@ -508,7 +520,8 @@ def _one(value: str | None) -> str | None:
 
 
 def apply_edits(draft: Draft, form: Mapping[str, str], origins: dict[str, list[int | None]] | None = None) -> Draft:
-    """The draft with the edit form's values: title, attendance (one name a line), decisions,
+    """The draft with the edit form's values: title, meeting date, next meeting (one a line, as
+    ``YYYY-MM-DD [HH:MM] [, place]`` or any text), attendance (one name a line), decisions,
     actions (owner, task, due; an emptied task removes the action; the blank row adds one) and the
     section summaries. Anything the form does not carry is kept. ``origins`` (which record item
     each decision and action came from; see ``DraftJob.origins``) follows the same removals and
@@ -527,6 +540,11 @@ def apply_edits(draft: Draft, form: Mapping[str, str], origins: dict[str, list[i
             d.date, d.date_display, d.year_inferred = day, f"{new:%A} {new.day} {new:%B %Y}", False
         except ValueError:  # 2024-02-30: the date is kept
             pass
+    if "next_meeting" in form:
+        lines = _lines(form.get("next_meeting"))
+        shown = {next_meeting_line(n): n for n in d.next_meetings}
+        if lines != list(shown):
+            d.next_meetings = [shown.get(x) or next_meeting_of(x) for x in lines]
     a = d.attendance
     if "chair" in form:
         a.chair = _one(form.get("chair"))
