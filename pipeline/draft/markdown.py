@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from pipeline.core.output import plural
 from pipeline.core.record import Meeting
 from pipeline.draft.model import Draft, SectionRef, clean_text, date_differs, decision_extra, ref_label, version_of
 
@@ -46,7 +47,7 @@ def meeting_markdown(m: Meeting) -> str:
         date += " (year inferred)"
     out.append(f"- **Date:** {md_escape(date)}")
     out.append(f"- **Source:** `{m.file.replace('`', '')}` ({m.format}"
-               + (f", {m.quality.pages} pages" if m.quality.pages else "") + ")")
+               + (f", {plural(m.quality.pages, 'page')}" if m.quality.pages else "") + ")")
     a = m.attendees
     if a.chair:
         out.append(f"- **Chair:** {md_escape(a.chair)}")
@@ -117,7 +118,7 @@ def render_markdown(draft: Draft) -> str:
     out.append(f"**Date:** {e(draft.date_display)}"
                + (f" — as written: {e(draft.date_text)}" if date_differs(draft) else "") + "  ")
     src = PurePath(draft.source_file).name
-    out.append(f"**Source:** {e(src)} ({e(draft.source_format)}" + (f", {draft.pages} pages" if draft.pages else "") + ")  ")
+    out.append(f"**Source:** {e(src)} ({e(draft.source_format)}" + (f", {plural(draft.pages, 'page')}" if draft.pages else "") + ")  ")
     out.append(f"_Draft summary by minutebook {version_of(draft)}: check it against the minutes before sending._")
 
     a = draft.attendance

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pipeline.archive.archive import Archive, default_db_path
 from pipeline.core.errors import ArchiveError, MinutebookError
 from pipeline.core.names import name_key
+from pipeline.core.output import plural
 from pipeline.draft.build import build_draft, next_meeting_line, theme_name
 from pipeline.draft.docx import render_docx
 from pipeline.draft.markdown import render_markdown
@@ -213,7 +214,7 @@ def create_app(config: WebConfig) -> FastAPI:
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(url=url, source_url=source_url, theme_name=theme_name, marked=marked, when=when,
-                       next_meeting_line=next_meeting_line,
+                       next_meeting_line=next_meeting_line, plural=plural,
                        upload_types=", ".join(UPLOAD_EXTENSIONS),
                        max_upload_mb=config.max_upload_bytes // (1024 * 1024))
     css = (HERE / "static" / "style.css").read_bytes()

@@ -44,6 +44,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from pipeline.archive.types import DraftRecord
 from pipeline.core.errors import MinutebookError
+from pipeline.core.output import plural
 from pipeline.core.record import Action, Attendees, DateValue, Decision, Meeting, Provenance
 from pipeline.draft.build import next_meeting_line, next_meeting_of
 from pipeline.draft.model import Draft, DraftAction, DraftDecision
@@ -272,11 +273,11 @@ class DraftJobs:
         ``max_jobs`` (called with the lock held)."""
         waiting = [j for j in self._jobs.values() if j.waiting]
         if len(waiting) >= self.max_queue:
-            raise UploadRejected(f"{len(waiting)} files are already waiting for their draft (the most this server "
+            raise UploadRejected(f"{plural(len(waiting), 'file is', 'files are')} already waiting for their draft (the most this server "
                                  "queues); try again when one is done")
         mine = [j for j in waiting if j.client == job.client]
         if len(mine) >= self.max_queue_per_client:
-            raise UploadRejected(f"you already have {len(mine)} files waiting for their draft; try again when "
+            raise UploadRejected(f"you already have {plural(len(mine), 'file')} waiting for their draft; try again when "
                                  "one is done")
         queued_bytes = sum(j.size for j in waiting)
         if queued_bytes + job.size > self.max_queue_bytes:
@@ -286,7 +287,7 @@ class DraftJobs:
         while len(unkept := [j for j in self._jobs.values() if not j.kept]) >= self.max_jobs:
             old = next((j for j in unkept if not j.waiting), None)
             if old is None:
-                raise UploadRejected(f"this server holds {len(unkept)} drafts waiting to be read (its limit); "
+                raise UploadRejected(f"this server holds {plural(len(unkept), 'draft')} waiting to be read (its limit); "
                                      "try again when one is done")
             self._drop(old)
 
