@@ -50,10 +50,11 @@ def _wait(c: TestClient, location: str) -> str:
     return page
 
 
-def test_a_clerks_correction_survives_a_restart_and_is_a_miss_of_the_machine(tmp_path, monkeypatch):
-    db = tmp_path / "archive.db"
+def test_a_clerks_correction_survives_a_restart_and_is_a_miss_of_the_machine(archive_target, tmp_path, monkeypatch):
+    """On SQLite and PostgreSQL."""
+    db = archive_target
     Archive.open(db).close()
-    config = WebConfig(db=db, stages=STAGES)
+    config = WebConfig(db=db, stages=STAGES, upload_dir=tmp_path / "uploads", files_dir=tmp_path / "files")
     with TestClient(create_app(config), base_url=BASE, headers={"origin": BASE}) as c:
         r = c.post("/new", files={"file": ("riverside march.txt", MINUTES.encode(), "text/plain")},
                    follow_redirects=False)

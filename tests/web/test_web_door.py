@@ -317,3 +317,65 @@ def test_the_meeting_date_can_be_corrected_in_a_draft(tmp_path):
     assert fixed.date == "2024-03-19" and fixed.date_display == "Tuesday 19 March 2024"
     for bad in ("2024-02-30", "next Tuesday", ""):
         assert apply_edits(d, {"date": bad}).date == "2024-03-12"
+
+
+def test_a_queued_draft_says_queued_and_its_time_leaves_out_the_wait(tmp_path):
+    from web_helpers import build_small_archive
+
+    app = create_app(WebConfig(db=build_small_archive(tmp_path), max_queue=3, max_queue_per_client=3,
+                               upload_dir=tmp_path / "uploads"))
+    gate = _Gate()
+    jobs = app.fastapi.state.jobs  # type: ignore[attr-defined]
+    jobs.maker = gate
+    try:
+        with TestClient(app, base_url=BASE, headers={"origin": BASE}) as c:
+            first = c.post("/new", files={"file": TXT}, follow_redirects=False).headers["location"]
+            second = c.post("/new", files={"file": ("b.txt", TXT[1], "text/plain")}, follow_redirects=False)
+            deadline = time.monotonic() + 30
+            while jobs.get(first.rsplit("/", 1)[1]).status != "running":
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+            page = c.get(second.headers["location"]).text
+            assert "<strong>Queued</strong>: 1 file ahead of this one" in page
+            assert "The draft is being made" in c.get(first).text
+            listed = c.get("/new").text
+            assert 'class="state-queued">queued' in listed and 'class="state-queued">being read' in listed
+            job = jobs.get(second.headers["location"].rsplit("/", 1)[1])
+            time.sleep(1.1)
+            gate.open.set()
+            _wait_done(jobs, [job.id])
+            # the time it took counts from the start of the reading, not from the upload
+            assert job.started - job.created >= 1 and job.seconds < job.started - job.created + 1
+    finally:
+        gate.open.set()
+
+
+def test_office_formats_are_accepted_and_max_words_reaches_the_reader(tmp_path):
+    from web_helpers import build_small_archive
+
+    seen: list[dict] = []
+
+    def maker(path: Path, **kwargs: object):
+        seen.append({"suffix": path.suffix, **kwargs})
+        raise MinutebookError(path, "not minutes", "upload minutes")
+
+    app = create_app(WebConfig(db=build_small_archive(tmp_path), upload_dir=tmp_path / "uploads", max_words=1234))
+    app.fastapi.state.jobs.maker = maker  # type: ignore[attr-defined]
+    with TestClient(app, base_url=BASE, headers={"origin": BASE}) as c:
+        page = c.get("/new").text
+        assert ".doc" in page and ".odt" in page and ".rtf" in page  # the form's accept list
+        for name in ("minutes.doc", "minutes.odt", "minutes.rtf"):
+            r = c.post("/new", files={"file": (name, b"{\\rtf1 x}", "application/octet-stream")},
+                       follow_redirects=False)
+            assert r.status_code == 303, (name, r.text)
+            _wait_done(app.fastapi.state.jobs, [r.headers["location"].rsplit("/", 1)[1]])  # type: ignore[attr-defined]
+    assert [s["suffix"] for s in seen] == [".doc", ".odt", ".rtf"] and all(s["max_words"] == 1234 for s in seen)
+
+
+def test_serve_has_max_words():
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app as cli
+
+    r = CliRunner().invoke(cli, ["serve", "--help"], env={"COLUMNS": "200"})
+    assert "--max-words" in r.output
