@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import functools
 import json
-import time
 
+from helpers import wait_draft
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -42,14 +42,6 @@ The next meeting will be held on 9 April 2024.
 """
 
 
-def _wait(c: TestClient, location: str) -> str:
-    deadline = time.monotonic() + 300
-    while "This page reloads by itself" in (page := c.get(location).text):
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    return page
-
-
 def test_a_clerks_correction_survives_a_restart_and_is_a_miss_of_the_machine(archive_target, tmp_path, monkeypatch):
     """On SQLite and PostgreSQL."""
     db = archive_target
@@ -59,7 +51,7 @@ def test_a_clerks_correction_survives_a_restart_and_is_a_miss_of_the_machine(arc
         r = c.post("/new", files={"file": ("riverside march.txt", MINUTES.encode(), "text/plain")},
                    follow_redirects=False)
         location = r.headers["location"]
-        page = _wait(c, location)
+        page = wait_draft(c, location)
         assert 'name="action-0-owner" value="Bob Stone"' in page
         job = c.app.fastapi.state.jobs.get(location.rsplit("/", 1)[1])  # type: ignore[attr-defined]
         action = job.draft.actions[0]

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import wait_draft
 from starlette.testclient import TestClient
 
 from pipeline.archive.archive import Archive
@@ -208,14 +209,6 @@ def test_junk_uploads_never_push_out_an_edited_draft(tmp_path):
         jobs.close()
 
 
-def _wait_draft(c: TestClient, location: str) -> str:
-    deadline = time.monotonic() + 120
-    while "This page reloads by itself" in (page := c.get(location).text):
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    return page
-
-
 def test_draft_is_added_to_the_archive_and_survives_a_restart(tmp_path):
     """Upload -> edit -> save to archive (the model-free stages): the meeting is stored with its
     original file under the archive's files folder, its edits searchable and its actions on the board;
@@ -229,7 +222,7 @@ def test_draft_is_added_to_the_archive_and_survives_a_restart(tmp_path):
         r = c.post("/new", files={"file": (upload, MINUTES_A.replace("Water supply", "Canal towpath").encode(),
                                            "text/plain")}, follow_redirects=False)
         location = r.headers["location"]
-        page = _wait_draft(c, location)
+        page = wait_draft(c, location)
         assert 'id="draft-title"' in page and 'id="add-to-archive"' in page
         r = c.post(location, data={"do": "archive", "title": "Riverside committee, March (corrected)", "date": "2024-03-14",
                                    "action-new-owner": "Cara Diaz", "action-new-task": "write to the canal trust",
