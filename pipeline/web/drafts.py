@@ -454,9 +454,10 @@ def edited_meeting(meeting: Meeting, draft: Draft, origins: Mapping[str, Sequenc
         m.meeting_date_detail = DateValue(value=draft.date, text=draft.date)
     lines = [next_meeting_line(n) for n in draft.next_meetings]
     if lines != list(meeting.next_meeting):  # the clerk corrected the next meeting
-        old = {x: m.next_meeting_detail[k] for k, x in enumerate(meeting.next_meeting) if k < len(m.next_meeting_detail)}
+        details = {x: m.next_meeting_detail[k] for k, x in enumerate(meeting.next_meeting)
+                   if k < len(m.next_meeting_detail)}
         m.next_meeting = lines
-        m.next_meeting_detail = [old.get(x) or DateValue(value=n.date, text=n.text)
+        m.next_meeting_detail = [details.get(x) or DateValue(value=n.date, text=n.text)
                                  for x, n in zip(lines, draft.next_meetings)]
     a = draft.attendance
     m.attendees = Attendees(present=list(a.present), apologies=list(a.apologies), guests=list(a.guests),
