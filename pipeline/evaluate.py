@@ -189,8 +189,12 @@ def evaluate_corrections(db: str | Path | None, *, analyse_fn: Callable | None =
 
     def cases() -> Iterator[tuple[str, dict, Callable[[], Any] | str]]:
         for d in drafts:
-            gold = gold_from_record(Meeting.model_validate_json(d.corrected_json or "{}"))
             name = f"{d.filename} (draft {d.id[:8]}, {d.state})"
+            try:
+                gold = gold_from_record(Meeting.model_validate_json(d.corrected_json or "{}"))
+            except ValueError:
+                yield name, {}, "the corrected record was written by another minutebook version and cannot be read"
+                continue
             src = Path(d.stored_path) if d.stored_path else None
             if src is None or not src.is_file():
                 yield name, gold, f"the uploaded file is no longer on the server ({src or 'not kept'})"

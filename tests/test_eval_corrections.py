@@ -106,8 +106,10 @@ def test_eval_corrections_names_a_lost_file_and_a_missing_archive(tmp_path):
         a.save_draft(DraftRecord(id="f" * 24, filename="gone.txt", uploaded_at=1.0, state="edited",
                                  stored_path=str(tmp_path / "gone.txt"), corrected_json=m.model_dump_json()))
         a.save_draft(DraftRecord(id="g" * 24, filename="unedited.txt", uploaded_at=2.0, state="ready"))
+        a.save_draft(DraftRecord(id="h" * 24, filename="older.txt", uploaded_at=3.0, state="edited", corrected_json="{}"))
     r = CliRunner().invoke(cli, ["eval", "--corrections", str(db)])
     assert r.exit_code == 0, r.output
     assert "gone.txt" in r.output and "no longer on the server" in r.output and "unedited.txt" not in r.output
+    assert "older.txt" in r.output and "another minutebook version" in r.output
     r = CliRunner().invoke(cli, ["eval", "--corrections", str(tmp_path / "nothing.db")])
     assert r.exit_code == 2 and "nothing.db" in r.output

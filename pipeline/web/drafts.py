@@ -9,9 +9,9 @@ the file holds several: the one just held).
 
 Limits: the uploads waiting for their draft are bounded in number (in all and per client address)
 and in bytes; past a limit an upload is refused with a message saying so, and a waiting draft shows
-its place in the queue. At most ``max_jobs`` drafts are held: to make room the oldest *unedited*
-finished drafts (ready or failed) are dropped; a draft the clerk has edited, saved or added to the
-archive is never dropped for room (when only such drafts are left, new uploads are refused).
+its place in the queue. At most ``max_jobs`` unedited drafts are held: to make room the oldest
+finished ones (ready or failed) are dropped; a draft the clerk has edited, saved or added to the
+archive neither counts nor is ever dropped for room.
 
 With ``db`` (the server's archive) every draft is kept in the archive's ``drafts`` table (see
 ``pipeline.archive.schema``): its file name, the uploaded file (kept under ``workdir``), upload
@@ -202,7 +202,15 @@ class DraftJobs:
             records = a.drafts()
         again = []
         for r in records:
-            job = DraftJob.from_record(r)
+            try:
+                job = DraftJob.from_record(r)
+            except ValueError:  # a draft another minutebook version wrote: listed, its row (and corrections) kept
+                log.warning("draft %s cannot be read by this minutebook version", r.id, exc_info=True)
+                job = DraftJob(id=r.id, filename=r.filename, created=r.uploaded_at, status="failed",
+                               error="this draft was made by another version of minutebook and cannot be opened "
+                                     "here; upload the file again")
+                self._jobs[job.id] = job
+                continue
             if job.waiting:
                 if job.path is None:
                     job.status, job.error = "failed", "the uploaded file was gone when the server restarted; upload it again"

@@ -372,3 +372,19 @@ def test_serve_has_max_words():
 
     r = CliRunner().invoke(cli, ["serve", "--help"], env={"COLUMNS": "200"})
     assert "--max-words" in r.output
+
+
+def test_a_draft_this_version_cannot_read_does_not_stop_the_server(tmp_path):
+    from web_helpers import build_small_archive
+
+    from pipeline.archive.types import DraftRecord
+
+    db = build_small_archive(tmp_path)
+    with Archive.open(db) as a:
+        a.save_draft(DraftRecord(id="h" * 24, filename="old minutes.txt", uploaded_at=1.0, state="edited",
+                                 draft_json='{"title": 1}', corrected_json="{}"))
+    with TestClient(create_app(WebConfig(db=db, upload_dir=tmp_path / "uploads")), base_url=BASE) as c:
+        assert "old minutes.txt" in c.get("/new").text
+        assert "another version of minutebook" in c.get("/drafts/" + "h" * 24).text
+    with Archive.open(db, readonly=True) as a:
+        assert [d.corrected_json for d in a.drafts()] == ["{}"]  # the row is kept
