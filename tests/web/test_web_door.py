@@ -388,3 +388,20 @@ def test_a_draft_this_version_cannot_read_does_not_stop_the_server(tmp_path):
         assert "another version of minutebook" in c.get("/drafts/" + "h" * 24).text
     with Archive.open(db, readonly=True) as a:
         assert [d.corrected_json for d in a.drafts()] == ["{}"]  # the row is kept
+
+
+def test_serve_upgrades_an_archive_from_before_the_drafts_table(tmp_path):
+    from pipeline.archive.schema import MIGRATIONS as ALL
+
+    class Old(Archive):
+        MIGRATIONS = ALL[:4]
+
+    db = tmp_path / "old.db"
+    Old.open(db).close()
+    with TestClient(create_app(WebConfig(db=db, upload_dir=tmp_path / "uploads")), base_url=BASE) as c:
+        assert c.get("/new").status_code == 200
+    with Archive.open(db, readonly=True) as a:
+        assert "0005_drafts" in a.applied_migrations()
+    with pytest.raises(MinutebookError, match="no archive here"):  # a missing archive is still an error, not created
+        create_app(WebConfig(db=tmp_path / "missing.db"))
+    assert not (tmp_path / "missing.db").exists()
