@@ -64,6 +64,8 @@ def test_a_clerks_correction_survives_a_restart_and_is_a_miss_of_the_machine(arc
     assert stored.state == "edited" and stored.filename == "riverside march.txt"
     machine, corrected = Meeting.model_validate_json(stored.machine_json), Meeting.model_validate_json(stored.corrected_json)
     assert machine.actions[0].owner == ["Bob Stone"] and corrected.actions[0].owner == ["Cara Diaz"]
+    # only the owner changed: the due read from the minutes stays as it was
+    assert (corrected.actions[0].due, corrected.actions[0].due_text) == (machine.actions[0].due, machine.actions[0].due_text)
     assert corrected.next_meeting == ["2024-04-16 19:00, Village Hall"] and machine.next_meeting == ["2024-04-09"]
     assert gold_from_record(corrected)["actions"][0]["owner"] == ["Cara Diaz"]
 
@@ -93,6 +95,8 @@ def test_a_clerks_correction_survives_a_restart_and_is_a_miss_of_the_machine(arc
     report = json.loads(r.output)
     owners = report["fields"]["action_owners"]
     assert (owners["tp"], owners["fp"], owners["fn"]) == (0, 1, 1)
+    due = report["fields"]["action_due"]
+    assert (due["tp"], due["fp"], due["fn"]) == (1, 0, 0)
     assert report["fields"]["present"]["f1"] == 1.0 and report["fields"]["actions"]["tp"] == 1
     assert report["meeting_date_accuracy"] == 1.0
 

@@ -488,7 +488,7 @@ def edited_meeting(meeting: Meeting, draft: Draft, origins: Mapping[str, Sequenc
     seen: set[int] = set()
     for k, x in enumerate(draft.actions):
         i = origins.get("actions", [])[k] if k < len(origins.get("actions", [])) else None
-        due = x.due_date or (x.due if x.due and _ISO_DAY.match(x.due) else None)
+        due = x.due_date or x.due  # an ISO date, else the due as written (the record's own form)
         fields = dict(owner=list(x.owner), owner_resolved=list(x.owner_resolved), task=x.task, due=due,
                       due_text=x.due_text, status=x.status)
         if i is not None and i < len(m.actions):
@@ -618,9 +618,10 @@ def _edited_action(old: DraftAction | None, owner: str | None, task: str, due: s
         return old
     keep = old.model_dump() if old is not None else {}
     keep.update(owner=owners, owner_resolved=owners if old is None or owners != old.owner else old.owner_resolved,
-                owner_display=", ".join(owners) if owners else "no owner named", task=task,
-                due=due_v, due_text=due_v, due_display=due_v or "",
-                due_date=due_v if due_v and _ISO_DAY.match(due_v) else None)
+                owner_display=", ".join(owners) if owners else "no owner named", task=task)
+    if old is None or due_v != (old.due_display or None):  # a due the clerk changed (else the one read is kept)
+        keep.update(due=due_v, due_text=due_v, due_display=due_v or "",
+                    due_date=due_v if due_v and _ISO_DAY.match(due_v) else None)
     if old is None or owners != old.owner:
         keep["resolved_display"] = None
     keep.setdefault("explicit", True)
