@@ -480,7 +480,7 @@ def schema() -> None:
 
 @app.command(name="eval")
 def eval_cmd(
-    gold_dir: Annotated[Optional[Path], typer.Argument(help="Folder of gold annotation JSON files (<document name>.json). Without it: every gold set of this checkout (corpus/expected, ../shared/corpus batch 1 and 2, corpus/external).")] = None,
+    gold_dir: Annotated[Optional[Path], typer.Argument(help="Folder of gold annotation JSON files (<document name>.json). Without it: every gold set of this checkout (corpus/expected, ../shared/corpus batch 1 and 2, corpus/external, corpus/fresh2).")] = None,
     docs_dirs: Annotated[Optional[list[Path]], typer.Argument(help="Folder(s) holding the documents the gold files name.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
     corrections: Annotated[Optional[str], typer.Option("--corrections", metavar="DB", help="Score against the records clerks corrected in the web application's drafts, kept in this archive (a SQLite file or a postgresql:// URL): the pipeline runs again on each uploaded file and every correction counts as a miss.")] = None,

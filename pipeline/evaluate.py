@@ -385,27 +385,41 @@ class Suite:
 
 
 EXTERNAL_DOCS_ENV = "MINUTEBOOK_EXTERNAL_DOCS"
+FRESH2_DOCS_ENV = "MINUTEBOOK_FRESH2_DOCS"
+# held-out sets of real minutes whose gold is in the repository but whose documents are not (licences):
+# (suite name = folder under corpus/, environment variable that may point at the documents)
+HELD_OUT = (("external", EXTERNAL_DOCS_ENV), ("fresh2", FRESH2_DOCS_ENV))
 
 
-def external_docs(root: Path) -> Path | None:
-    """Where the documents of ``corpus/external`` are (they are not redistributable, so not in the
-    repository): ``$MINUTEBOOK_EXTERNAL_DOCS``, else ``corpus/external/docs`` when it exists."""
+def held_out_docs(root: Path, name: str, env_var: str) -> Path | None:
+    """Where the documents of ``corpus/<name>`` are (they are not redistributable, so not in the
+    repository): ``$<env_var>``, else ``corpus/<name>/docs`` when it exists and is not empty."""
     import os
 
-    env = os.environ.get(EXTERNAL_DOCS_ENV)
-    for p in ([Path(env)] if env else []) + [root / "corpus" / "external" / "docs"]:
+    env = os.environ.get(env_var)
+    for p in ([Path(env)] if env else []) + [Path(root) / "corpus" / name / "docs"]:
         if p.is_dir() and any(p.iterdir()):
             return p
     return None
 
 
+def external_docs(root: Path) -> Path | None:
+    """Where the documents of ``corpus/external`` are (``$MINUTEBOOK_EXTERNAL_DOCS`` or ``corpus/external/docs``)."""
+    return held_out_docs(root, "external", EXTERNAL_DOCS_ENV)
+
+
+def fresh2_docs(root: Path) -> Path | None:
+    """Where the documents of ``corpus/fresh2`` are (``$MINUTEBOOK_FRESH2_DOCS`` or ``corpus/fresh2/docs``)."""
+    return held_out_docs(root, "fresh2", FRESH2_DOCS_ENV)
+
+
 def find_suites(root: Path) -> tuple[list[Suite], list[str]]:
-    """The gold sets of a checkout: the project's own corpus, batch 1 and batch 2 of ``../shared/corpus``
-    and ``corpus/external``. Returns the suites found and one line for each one that is absent."""
+    """The gold sets of a checkout: the project's own corpus, batch 1 and batch 2 of ``../shared/corpus``,
+    ``corpus/external`` and ``corpus/fresh2``. Returns the suites found and one line for each one that is absent."""
     root = Path(root)
     shared = root.parent / "shared"
     found: list[Suite] = []
-    missing: list[str] = []
+    missing: list[Suite] = []
     candidates = [
         Suite("corpus", root / "corpus" / "expected", (root / "corpus" / "seed", root / "corpus" / "samples")),
         Suite("batch1", shared / "corpus" / "gold", (shared / "corpus" / "real", shared)),
@@ -413,13 +427,14 @@ def find_suites(root: Path) -> tuple[list[Suite], list[str]]:
     ]
     for s in candidates:
         (found if s.gold.is_dir() and all(d.is_dir() for d in s.docs) else missing).append(s)
-    ext_gold = root / "corpus" / "external" / "gold"
-    ext_docs = external_docs(root)
-    if ext_gold.is_dir() and ext_docs is not None:
-        found.append(Suite("external", ext_gold, (ext_docs,)))
-    elif ext_gold.is_dir():
-        missing.append(Suite("external", ext_gold, (), f"its documents are not here: put them in corpus/external/docs "
-                             f"or set ${EXTERNAL_DOCS_ENV} (corpus/external/SOURCES.tsv says where each comes from)"))
+    for name, env_var in HELD_OUT:
+        gold = root / "corpus" / name / "gold"
+        docs = held_out_docs(root, name, env_var)
+        if gold.is_dir() and docs is not None:
+            found.append(Suite(name, gold, (docs,)))
+        elif gold.is_dir():
+            missing.append(Suite(name, gold, (), f"its documents are not here: put them in corpus/{name}/docs "
+                                 f"or set ${env_var} (corpus/{name}/SOURCES.tsv says where each comes from)"))
     notes = [f"{s.name}: skipped, " + (s.note or f"{s.gold} or its documents are not here") for s in missing
              if s not in found]
     return found, notes
