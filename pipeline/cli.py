@@ -450,6 +450,7 @@ def serve(
     insecure_no_token: Annotated[bool, typer.Option("--insecure-no-token", help="Serve on a --host beyond this machine with no token: anyone who can reach it reads the archive.")] = False,
     allow_host: Annotated[Optional[list[str]], typer.Option("--allow-host", help="Another Host name the server answers to (a proxy's or DNS name; repeatable). Loopback names and --host always are.")] = None,
     max_upload_mb: Annotated[int, typer.Option("--max-upload-mb", min=1, help="Largest upload for New minutes, in MB.")] = 20,
+    max_words: MaxWordsOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Start the web application: search, meetings with their sources, actions, people, theme trends, new drafts."""
@@ -457,7 +458,8 @@ def serve(
 
     with _errors(debug, db):
         config = WebConfig(db=db, host=host, port=port, token=token or None, insecure_no_token=insecure_no_token,
-                           allowed_hosts=list(allow_host or []), max_upload_bytes=max_upload_mb * 1024 * 1024)
+                           allowed_hosts=list(allow_host or []), max_upload_bytes=max_upload_mb * 1024 * 1024,
+                           max_words=max_words)
         application = create_app(config)
         shown = f"[{host}]" if ":" in host else host
         address = f"http://{shown}:{port}/" + (f"?token={config.token}" if config.token else "")
@@ -487,13 +489,20 @@ def eval_cmd(
     gold_dir: Annotated[Optional[Path], typer.Argument(help="Folder of gold annotation JSON files (<document name>.json). Without it: every gold set of this checkout (corpus/expected, ../shared/corpus batch 1 and 2, corpus/external, corpus/fresh2).")] = None,
     docs_dirs: Annotated[Optional[list[Path]], typer.Argument(help="Folder(s) holding the documents the gold files name.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    corrections: Annotated[Optional[str], typer.Option("--corrections", metavar="DB", help="Score against the records clerks corrected in the web application's drafts, kept in this archive (a SQLite file or a postgresql:// URL): the pipeline runs again on each uploaded file and every correction counts as a miss.")] = None,
     debug: DebugOpt = False,
 ) -> None:
     """Score the pipeline against hand-made gold annotations (precision, recall, F1 per field)."""
     from pipeline.core.errors import MinutebookError
-    from pipeline.evaluate import evaluate, find_suites, format_report, format_summary
+    from pipeline.evaluate import evaluate, evaluate_corrections, find_suites, format_report, format_summary
 
-    with _errors(debug, gold_dir):
+    with _errors(debug, gold_dir or corrections):
+        if corrections is not None:
+            if gold_dir is not None:
+                raise MinutebookError(gold_dir, "--corrections takes no gold folder", "pass either --corrections DB or GOLD_DIR DOCS...")
+            report = evaluate_corrections(corrections)
+            sys.stdout.write(json.dumps(report, indent=2) + "\n" if as_json else format_report(report))
+            return
         if gold_dir is not None:
             if not docs_dirs:
                 raise MinutebookError(gold_dir, "no document folder given", "name the folder(s) holding the documents")

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterable, Iterator
 
 from pipeline.core.names import name_key
 from pipeline.core.tasks import stem
@@ -139,78 +139,105 @@ class DocResult:
 
 def evaluate(gold_dir: Path, docs_dirs: Path | list[Path] | tuple[Path, ...], *, analyse_fn: Callable | None = None) -> dict:
     from pipeline.api import analyse
-    from pipeline.core.errors import InputNotFound, MinutebookError
+    from pipeline.core.errors import InputNotFound
 
     analyse_fn = analyse_fn or analyse
     dirs = [docs_dirs] if isinstance(docs_dirs, Path) else list(docs_dirs)
     gold_dir = Path(gold_dir)
     if not gold_dir.is_dir():
         raise InputNotFound(gold_dir, "gold folder not found", "pass the folder that holds the *.json gold files")
+
+    def cases() -> Iterator[tuple[str, dict, Callable[[], Any] | str]]:
+        for gpath in sorted(gold_dir.glob("*.json")):
+            gold = json.loads(gpath.read_text(encoding="utf-8"))
+            name = gold.get("file") or gpath.name[:-5]
+            src = next((d / name for d in dirs if (d / name).exists()), None)
+            if src is None:
+                yield name, gold, "document not found in " + ", ".join(map(str, dirs))
+            else:
+                yield name, gold, lambda src=src: analyse_fn(src)
+
+    return score_cases(cases())
+
+
+def gold_from_record(m: Any) -> dict:
+    """A meeting record (``pipeline.core.record.Meeting``, e.g. one a clerk corrected) in the gold
+    format of the shared gold/README.md: date, title, attendance, actions with owners and due, sections
+    and next meeting (no themes: a clerk does not correct them)."""
+    a = m.attendees
+    return {"file": m.file, "meeting_date": m.meeting_date, "title": m.title,
+            "attendees": {"present": list(a.present), "apologies": list(a.apologies), "guests": list(a.guests),
+                          "absent": list(a.absent), "chair": a.chair},
+            "actions": [{"owner": list(x.owner), "task": x.task, "due": x.due, "due_text": x.due_text,
+                         "explicit": x.explicit} for x in m.actions],
+            "sections": list(m.sections), "next_meeting": list(m.next_meeting)}
+
+
+def evaluate_corrections(db: str | Path | None, *, analyse_fn: Callable | None = None) -> dict:
+    """Score the pipeline against the records clerks corrected in the web application (the archive's
+    ``drafts`` with a corrected record): each corrected record is the gold (``gold_from_record``), and
+    the pipeline runs again on the uploaded file kept on the server (``analyse_fn(path)`` gives the
+    file's meetings; the draft's meeting is compared). Every difference is a miss of the machine; the
+    report's documents list them (``misses``)."""
+    from pipeline.api import analyse_all
+    from pipeline.archive.archive import Archive
+    from pipeline.core.record import Meeting
+
+    analyse_fn = analyse_fn or analyse_all
+    with Archive.open(db, readonly=True) as a:
+        drafts = a.drafts(corrected_only=True)
+
+    def cases() -> Iterator[tuple[str, dict, Callable[[], Any] | str]]:
+        for d in drafts:
+            name = f"{d.filename} (draft {d.id[:8]}, {d.state})"
+            try:
+                gold = gold_from_record(Meeting.model_validate_json(d.corrected_json or "{}"))
+            except ValueError:
+                yield name, {}, "the corrected record was written by another minutebook version and cannot be read"
+                continue
+            src = Path(d.stored_path) if d.stored_path else None
+            if src is None or not src.is_file():
+                yield name, gold, f"the uploaded file is no longer on the server ({src or 'not kept'})"
+                continue
+
+            def run(src: Path = src, index: int = d.meeting_index) -> Any:
+                meetings = list(analyse_fn(src))
+                if index >= len(meetings):
+                    raise ValueError(f"the file now reads as {len(meetings)} meeting(s), the draft was of "
+                                     f"meeting {index + 1}")
+                return meetings[index]
+
+            yield name, gold, run
+
+    report = score_cases(cases(), misses=True)
+    report["corrections"] = len(drafts)
+    return report
+
+
+def score_cases(cases: Iterable[tuple[str, dict, Callable[[], Any] | str]], *, misses: bool = False) -> dict:
+    """Score each (name, gold, the pipeline's record - or why there is none) and total the counts.
+    ``misses``: list, per document, what the pipeline missed or added (names, actions, owners, due)."""
+    from pipeline.core.errors import MinutebookError
+
     totals = {k: PRF() for k in (*NAME_FIELDS, "sections", "actions", "action_owners", "action_due", "themes")}
     per_label: dict[str, PRF] = {}
     date_right = date_total = 0
     docs: list[dict] = []
-    for gpath in sorted(gold_dir.glob("*.json")):
-        gold = json.loads(gpath.read_text(encoding="utf-8"))
-        name = gold.get("file") or gpath.name[:-5]
-        src = next((d / name for d in dirs if (d / name).exists()), None)
-        if src is None:
-            docs.append({"file": name, "error": "document not found in " + ", ".join(map(str, dirs))})
+    for name, gold, run in cases:
+        if isinstance(run, str):
+            docs.append({"file": name, "error": run})
             continue
+        date_total += 1
         try:
-            pred = analyse_fn(src).model_dump()
+            pred = run().model_dump()
         except MinutebookError as e:
             docs.append({"file": name, "error": e.one_line()})
-            date_total += 1
             continue
         except Exception as e:  # a bug on one document must not hide the scores of the others
             docs.append({"file": name, "error": f"unexpected {e.__class__.__name__}: {e}"})
-            date_total += 1
             continue
-        row: dict = {"file": name}
-        date_total += 1
-        row["date_gold"], row["date_pred"] = gold.get("meeting_date"), pred.get("meeting_date")
-        row["date_ok"] = row["date_gold"] == row["date_pred"]
+        row = _score_one(name, gold, pred, totals, per_label, misses)
         date_right += row["date_ok"]
-        ga, pa = gold.get("attendees", {}), pred.get("attendees", {})
-        for f in NAME_FIELDS:
-            g = _as_list(ga.get(f))
-            p = _as_list(pa.get(f))
-            if f == "chair":
-                g = [x.strip() for s in g for x in re.split(r",\s+", s)]
-                p = [x.strip() for s in p for x in re.split(r",\s+", s)]
-            counts = _score_lists(g, p, names_match)
-            totals[f].add(*counts)
-            row[f] = counts
-        counts = _score_lists(gold.get("sections", []), pred.get("sections", []), headings_match)
-        totals["sections"].add(*counts)
-        row["sections"] = counts
-        gact, pact = gold.get("actions", []), pred.get("actions", [])
-        pairs = greedy_match(gact, pact, lambda g, p: tasks_match(g.get("task", ""), p.get("task", "")))
-        totals["actions"].add(len(pairs), len(pact) - len(pairs), len(gact) - len(pairs))
-        row["actions"] = (len(pairs), len(pact) - len(pairs), len(gact) - len(pairs))
-        own = PRF()
-        due = [0, 0]
-        for gi, pi in pairs:
-            go, po = gact[gi].get("owner", []), pact[pi].get("owner", [])
-            own.add(*_score_lists(go, po, names_match))
-            due[0] += _due_match(gact[gi], pact[pi])
-            due[1] += 1
-        # owners of unmatched gold actions are missed; owners of spurious actions are false
-        for gi, g in enumerate(gact):
-            if gi not in {a for a, _ in pairs}:
-                own.fn += len(g.get("owner", []))
-        for pi, p in enumerate(pact):
-            if pi not in {b for _, b in pairs}:
-                own.fp += len(p.get("owner", []))
-        totals["action_owners"].add(own.tp, own.fp, own.fn)
-        row["action_owners"] = (own.tp, own.fp, own.fn)
-        totals["action_due"].add(due[0], due[1] - due[0] + (len(pact) - len(pairs)), due[1] - due[0] + (len(gact) - len(pairs)))
-        row["action_due"] = (due[0], due[1] - due[0], len(gact) - due[0])
-        if gold.get("themes"):
-            counts = _score_themes(gold["themes"], pred.get("themes") or {}, per_label)
-            totals["themes"].add(*counts)
-            row["themes"] = counts
         docs.append(row)
     return {
         "theme_labels": {k: v.scores() for k, v in sorted(per_label.items())},
@@ -220,6 +247,73 @@ def evaluate(gold_dir: Path, docs_dirs: Path | list[Path] | tuple[Path, ...], *,
         "dates_total": date_total,
         "fields": {k: v.scores() for k, v in totals.items()},
     }
+
+
+def _score_one(name: str, gold: dict, pred: dict, totals: dict[str, PRF], per_label: dict[str, PRF],
+               misses: bool) -> dict:
+    row: dict = {"file": name}
+    missed: list[str] = []
+    row["date_gold"], row["date_pred"] = gold.get("meeting_date"), pred.get("meeting_date")
+    row["date_ok"] = row["date_gold"] == row["date_pred"]
+    ga, pa = gold.get("attendees", {}), pred.get("attendees", {})
+    for f in NAME_FIELDS:
+        g = _as_list(ga.get(f))
+        p = _as_list(pa.get(f))
+        if f == "chair":
+            g = [x.strip() for s in g for x in re.split(r",\s+", s)]
+            p = [x.strip() for s in p for x in re.split(r",\s+", s)]
+        counts = _score_lists(g, p, names_match)
+        totals[f].add(*counts)
+        row[f] = counts
+        missed += _unmatched(f, g, p, names_match)
+    counts = _score_lists(gold.get("sections", []), pred.get("sections", []), headings_match)
+    totals["sections"].add(*counts)
+    row["sections"] = counts
+    gact, pact = gold.get("actions", []), pred.get("actions", [])
+    pairs = greedy_match(gact, pact, lambda g, p: tasks_match(g.get("task", ""), p.get("task", "")))
+    totals["actions"].add(len(pairs), len(pact) - len(pairs), len(gact) - len(pairs))
+    row["actions"] = (len(pairs), len(pact) - len(pairs), len(gact) - len(pairs))
+    missed += _unmatched("action", [g.get("task", "") for g in gact], [p.get("task", "") for p in pact], tasks_match)
+    own = PRF()
+    due = [0, 0]
+    for gi, pi in pairs:
+        go, po = gact[gi].get("owner", []), pact[pi].get("owner", [])
+        own.add(*_score_lists(go, po, names_match))
+        task = gact[gi].get("task", "")
+        missed += [f"{x} (action: {task})" for x in _unmatched("action owner", go, po, names_match)]
+        due[0] += _due_match(gact[gi], pact[pi])
+        due[1] += 1
+        if not _due_match(gact[gi], pact[pi]):
+            missed.append(f"action due: expected {gact[gi].get('due')!r}, got {pact[pi].get('due')!r} (action: {task})")
+    # owners of unmatched gold actions are missed; owners of spurious actions are false
+    for gi, g in enumerate(gact):
+        if gi not in {a for a, _ in pairs}:
+            own.fn += len(g.get("owner", []))
+    for pi, p in enumerate(pact):
+        if pi not in {b for _, b in pairs}:
+            own.fp += len(p.get("owner", []))
+    totals["action_owners"].add(own.tp, own.fp, own.fn)
+    row["action_owners"] = (own.tp, own.fp, own.fn)
+    totals["action_due"].add(due[0], due[1] - due[0] + (len(pact) - len(pairs)), due[1] - due[0] + (len(gact) - len(pairs)))
+    row["action_due"] = (due[0], due[1] - due[0], len(gact) - due[0])
+    if gold.get("themes"):
+        counts = _score_themes(gold["themes"], pred.get("themes") or {}, per_label)
+        totals["themes"].add(*counts)
+        row["themes"] = counts
+    if not row["date_ok"]:
+        missed.insert(0, f"meeting date: expected {row['date_gold']!r}, got {row['date_pred']!r}")
+    if misses:
+        row["misses"] = missed
+    return row
+
+
+def _unmatched(what: str, gold: list, pred: list, same: Callable) -> list[str]:
+    """What the pipeline missed (gold items it has no match for) and added (its unmatched items)."""
+    pairs = greedy_match(gold, pred, same)
+    got = {g for g, _ in pairs}
+    made = {p for _, p in pairs}
+    return ([f"{what} missed: {x}" for i, x in enumerate(gold) if i not in got]
+            + [f"{what} not in the corrected record: {x}" for i, x in enumerate(pred) if i not in made])
 
 
 def _score_themes(gold: dict[str, list[str]], pred: dict[str, list[str]], per_label: dict[str, PRF]
@@ -260,9 +354,12 @@ def format_report(report: dict) -> str:
         lines.append(f"{d['file'][:52]:52} {'ok' if d['date_ok'] else 'WRONG':5} {found:>10} "
                      f"{pres[0]}/{pres[0] + pres[2]}+{pres[1]:<3} {apol[0]}/{apol[0] + apol[2]}+{apol[1]:<2} "
                      f"{act[0]}/{act[0] + act[2]}+{act[1]}")
-        if not d["date_ok"]:
+        if not d["date_ok"] and "misses" not in d:
             lines.append(f"{'':52}   date: gold {d['date_gold']} got {d['date_pred']}")
+        lines += [f"    {m}" for m in d.get("misses", [])]
     lines.append("")
+    if "corrections" in report:
+        lines.append(f"drafts corrected by a clerk: {report['corrections']}")
     lines.append(f"meeting date accuracy: {report['meeting_date_accuracy']} ({report['dates_right']}/{report['dates_total']})")
     lines.append(f"{'field':16} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
     for k, s in report["fields"].items():

@@ -65,3 +65,14 @@ def make_image_only_pdf(path: Path) -> Path:
     pdf.output(str(path))
     img.unlink()
     return path
+
+
+def wait_draft(client, location: str, seconds: float = 300) -> str:
+    """The page of an uploaded file's draft (``/drafts/ID``) once it stops waiting (a TestClient)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while "This page reloads by itself" in (page := client.get(location).text):
+        assert time.monotonic() < deadline, f"{location} still waiting after {seconds} s"
+        time.sleep(0.1)
+    return page

@@ -88,12 +88,14 @@ from pipeline.archive.schema import MIGRATIONS, Migration
 from pipeline.archive.sqlite import SQLiteBackend
 from pipeline.archive.text import best_sentence, is_done_status, iso_or_none
 from pipeline.archive.types import (
+    DRAFT_STATES,
     GOOD_STATUSES,
     STATUSES,
     ActionBoard,
     ActionRow,
     Counts,
     DocumentRow,
+    DraftRecord,
     Filters,
     Hit,
     MeetingListRow,
@@ -254,6 +256,24 @@ class Archive:
         if todo:
             with self._transaction():
                 self.backend.delete_documents(todo)
+
+    # ---- drafts of the web application (table drafts)
+
+    def save_draft(self, draft: DraftRecord) -> None:
+        """Store a draft (replacing the stored one with its id), in its own transaction."""
+        if draft.state not in DRAFT_STATES:
+            raise ArchiveError(self.path, f"unknown draft state {draft.state!r}", f"use one of {', '.join(DRAFT_STATES)}")
+        with self._transaction():
+            self.backend.put_draft(draft.to_dict())
+
+    def forget_draft(self, draft_id: str) -> None:
+        with self._transaction():
+            self.backend.delete_draft(draft_id)
+
+    def drafts(self, *, corrected_only: bool = False) -> list[DraftRecord]:
+        """The stored drafts, oldest upload first; ``corrected_only``: those the clerk edited (evaluation data)."""
+        names = DraftRecord.__dataclass_fields__
+        return [DraftRecord(**{k: r[k] for k in names}) for r in self.backend.draft_rows(corrected_only)]
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:

@@ -68,7 +68,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from pipeline.archive.query import PG_OPS, Query, Term
-from pipeline.archive.schema import PG_DDL, Migration, PerBackend, pending_migrations, pg_statements
+from pipeline.archive.schema import PG_DDL, Migration, PerBackend, pending_migrations, pg_statements, upsert_sql
 from pipeline.archive.text import fold, fts_terms
 from pipeline.archive.text import now_utc as _now
 from pipeline.archive.types import STATUSES, Filters, TaggedDocument
@@ -350,6 +350,12 @@ class PostgresBackend:
     def set_closed_by(self, action_id: int, closer_id: int) -> None:
         self._x("UPDATE actions SET closed_by_action_id = %s WHERE id = %s", (closer_id, action_id))
 
+    def put_draft(self, row: dict[str, Any]) -> None:
+        self._x(upsert_sql("drafts", list(row), "id", "%s"), tuple(row.values()))
+
+    def delete_draft(self, draft_id: str) -> None:
+        self._x("DELETE FROM drafts WHERE id = %s", (draft_id,))
+
     # ---- reading
 
     def seen(self, content_hash: str, pipeline_version: str) -> bool:
@@ -379,6 +385,10 @@ class PostgresBackend:
     def meeting_json(self, meeting_id: int) -> str | None:
         r = self._x("SELECT record_json FROM meetings WHERE id = %s", (meeting_id,)).fetchone()
         return r["record_json"] if r else None
+
+    def draft_rows(self, corrected_only: bool = False) -> list[dict]:
+        where = " WHERE corrected_json IS NOT NULL" if corrected_only else ""
+        return list(self._x(f"SELECT * FROM drafts{where} ORDER BY uploaded_at, id"))
 
     @staticmethod
     def _filter_sql(f: Filters) -> tuple[str, list[Any]]:

@@ -290,13 +290,49 @@ ALTER TABLE meetings ADD COLUMN meeting_index integer NOT NULL DEFAULT 0;
 CREATE UNIQUE INDEX meetings_document_index ON meetings(document_id, meeting_index);
 """
 
+# 0005: drafts made from uploads in the web application (``pipeline.web.drafts``), kept across restarts:
+# the uploaded file (kept on the server), the machine's record and the clerk's corrected record (evaluation
+# data: ``minutebook eval --corrections``). Times are seconds since the epoch ({float}: a double).
+_DRAFTS = """
+CREATE TABLE drafts (
+    id TEXT PRIMARY KEY,               -- the random id in /drafts/ID
+    filename TEXT NOT NULL,            -- as the browser sent it (never used as a path)
+    stored_path TEXT,                  -- the uploaded file as kept on the server
+    client TEXT,
+    size INTEGER,
+    uploaded_at {float} NOT NULL,
+    started_at {float},
+    seconds {float},                   -- how long making the draft took (the wait in the queue not counted)
+    state TEXT NOT NULL CHECK (state IN ('queued', 'ready', 'edited', 'archived', 'failed')),
+    error TEXT,
+    meeting_index INTEGER NOT NULL DEFAULT 0,  -- which meeting of the file the draft is of
+    meeting_id {ref} REFERENCES meetings(id) ON DELETE SET NULL,  -- once added to the archive
+    machine_json TEXT,                 -- the machine's record (Meeting)
+    corrected_json TEXT,               -- the clerk's corrected record (Meeting), once edited
+    draft_json TEXT,                   -- the draft with the clerk's edits (the edit form's state)
+    origins_json TEXT                  -- which record item each draft item came from
+);
+CREATE INDEX drafts_uploaded ON drafts(uploaded_at);
+"""
+SQLITE_DRAFTS = _DRAFTS.format(ref="INTEGER", float="REAL")
+PG_DRAFTS = _DRAFTS.format(ref="bigint", float="double precision")
+
 # Ordered, append-only: never edit or reorder an applied migration; add a new one at the end.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_schema", PerBackend(SQLITE_SCHEMA)),
     ("0002_fts", PerBackend(SQLITE_FTS)),
     ("0003_views", PerBackend(VIEWS)),
     ("0004_meetings_per_document", PerBackend(SQLITE_MEETINGS_PER_DOCUMENT, PG_MEETINGS_PER_DOCUMENT, rebuild=True)),
+    ("0005_drafts", PerBackend(SQLITE_DRAFTS, PG_DRAFTS)),
 ]
+
+
+def upsert_sql(table: str, cols: Sequence[str], key: str, mark: str) -> str:
+    """``INSERT ... ON CONFLICT (key) DO UPDATE`` of every other column: the same text for SQLite
+    (``mark`` ``?``) and PostgreSQL (``%s``)."""
+    sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != key)
+    return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(mark for _ in cols)}) "
+            f"ON CONFLICT ({key}) DO UPDATE SET {sets}")
 
 
 def sqlite_statements(sql: str) -> Iterator[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from pipeline.archive.query import Query
-from pipeline.archive.schema import Migration, PerBackend, pending_migrations, sqlite_statements
+from pipeline.archive.schema import Migration, PerBackend, pending_migrations, sqlite_statements, upsert_sql
 from pipeline.archive.text import fts_query, now_utc
 from pipeline.archive.types import STATUSES, Filters, TaggedDocument
 from pipeline.core.errors import ArchiveError
@@ -207,6 +207,12 @@ class SQLiteBackend:
     def set_closed_by(self, action_id: int, closer_id: int) -> None:
         self.conn.execute("UPDATE actions SET closed_by_action_id = ? WHERE id = ?", (closer_id, action_id))
 
+    def put_draft(self, row: dict[str, Any]) -> None:
+        self.conn.execute(upsert_sql("drafts", list(row), "id", "?"), tuple(row.values()))
+
+    def delete_draft(self, draft_id: str) -> None:
+        self.conn.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
     # ---- reading
 
     def seen(self, content_hash: str, pipeline_version: str) -> bool:
@@ -236,6 +242,10 @@ class SQLiteBackend:
     def meeting_json(self, meeting_id: int) -> str | None:
         r = self.conn.execute("SELECT record_json FROM meetings WHERE id = ?", (meeting_id,)).fetchone()
         return r[0] if r else None
+
+    def draft_rows(self, corrected_only: bool = False) -> list[sqlite3.Row]:
+        where = " WHERE corrected_json IS NOT NULL" if corrected_only else ""
+        return self.conn.execute(f"SELECT * FROM drafts{where} ORDER BY uploaded_at, id").fetchall()
 
     @staticmethod
     def _filter_sql(f: Filters) -> tuple[str, list[Any]]:

@@ -252,3 +252,32 @@ class Filters:
     @property
     def empty(self) -> bool:
         return not (self.theme or self.person_keys or self.since or self.until or self.doc_format)
+
+
+DRAFT_STATES = ("queued", "ready", "edited", "archived", "failed")
+
+
+@dataclass
+class DraftRecord(Row):
+    """A draft made in the web application from an uploaded file (table ``drafts``): the file, its
+    state, the machine's record and, once the clerk edited it, the corrected record (JSON of
+    ``pipeline.core.record.Meeting``), the draft as edited (``pipeline.draft.model.Draft``) and which
+    record item each draft item came from."""
+
+    id: str
+    filename: str
+    uploaded_at: float
+    state: str = "queued"  # one of DRAFT_STATES
+    stored_path: str | None = None
+    client: str | None = None
+    size: int | None = None
+    started_at: float | None = None
+    seconds: float | None = None
+    error: str | None = None
+    meeting_index: int = 0
+    meeting_id: int | None = None
+    machine_json: str | None = None
+    corrected_json: str | None = None
+    draft_json: str | None = None
+    origins_json: str | None = None
+

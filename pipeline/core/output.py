@@ -86,3 +86,8 @@ def describe_os_error(e: OSError) -> str:
              errno.EDQUOT: "the disk quota is exceeded", errno.EACCES: "permission denied",
              errno.EIO: "an input/output error"}
     return known.get(e.errno or -1, e.strerror or str(e))
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """``n`` and the noun in the form the number takes: "1 document", "0 documents", "3 people"."""
+    return f"{n} {word if n == 1 else (words or word + 's')}"

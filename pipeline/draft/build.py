@@ -318,6 +318,25 @@ def _votes(d) -> str | None:
     return out or None
 
 
+def next_meeting_of(line: str) -> DraftNextMeeting:
+    """A next meeting as the clerk typed it: ``YYYY-MM-DD [HH:MM[-HH:MM]] [zone][, place]`` (the record's
+    own form) gives its date, times and place; anything else is kept as written, with no date."""
+    return _next_meeting(" ".join(line.split()), None, None)
+
+
+def next_meeting_line(n: DraftNextMeeting) -> str:
+    """The record's form of a next meeting (``Meeting.next_meeting``): what ``next_meeting_of`` reads."""
+    if not n.date:
+        return n.text
+    out = n.date
+    if n.start_time:
+        out += " " + n.start_time + (f"-{n.end_time}" if n.end_time else "")
+        out += "".join(" and " + t for t in n.other_times)
+        if n.zone:
+            out += " " + n.zone
+    return out + (f", {n.place}" if n.place else "")
+
+
 def _next_meeting(s: str, dv, section: SectionRef | None) -> DraftNextMeeting:
     m = _NEXT.match(s.strip())
     text = dv.text if dv else s

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path, PurePath
 from typing import IO
 
+from pipeline.core.output import plural
 from pipeline.draft.model import Draft, SectionRef, clean_text, date_differs, decision_extra, ref_label, version_of
 
 PROCEDURAL_LABELS = frozenset({"procedural_schedule"})
@@ -30,7 +31,7 @@ def render_docx(draft: Draft, path: str | Path | IO[bytes]) -> str | Path | IO[b
     p = doc.add_paragraph()
     p.add_run("Source: ").bold = True
     p.add_run(c(PurePath(draft.source_file).name) + f" ({c(draft.source_format)}"
-              + (f", {draft.pages} pages" if draft.pages else "") + ")")
+              + (f", {plural(draft.pages, 'page')}" if draft.pages else "") + ")")
     note = doc.add_paragraph().add_run(f"Draft summary by minutebook {version_of(draft)}: "
                                        "check it against the minutes before sending.")
     note.italic = True

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
+from pipeline.core.output import plural
 from pipeline.core.record import Meeting
 from pipeline.draft.model import Draft, SectionRef, clean_text, date_differs, decision_extra, ref_label, version_of
 
@@ -15,17 +16,20 @@ OTHER_LABEL = "other"
 
 
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]<>!|~])")
+_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _MD_LINE_START = re.compile(r"^(\s*)(?:([#+\-=>])|(\d+)([.)]))")
 
 
 def md_escape(text: str) -> str:
     """Escape Markdown (and inline HTML) so document text renders as the literal text it is.
 
-    Inline markup characters are always escaped; block markers only where they would start a block.
+    Inline markup characters (``<`` and ``>`` included: no inline HTML) are always escaped with a
+    backslash, so the file reads as the text it is (no ``&amp;`` or ``&lt;``); an ``&`` only where it
+    would start an entity (``&amp;``, ``&#38;``); block markers only where they would start a block.
     """
     text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
     return _MD_LINE_START.sub(
         lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4)), text)
 
@@ -43,7 +47,7 @@ def meeting_markdown(m: Meeting) -> str:
         date += " (year inferred)"
     out.append(f"- **Date:** {md_escape(date)}")
     out.append(f"- **Source:** `{m.file.replace('`', '')}` ({m.format}"
-               + (f", {m.quality.pages} pages" if m.quality.pages else "") + ")")
+               + (f", {plural(m.quality.pages, 'page')}" if m.quality.pages else "") + ")")
     a = m.attendees
     if a.chair:
         out.append(f"- **Chair:** {md_escape(a.chair)}")
@@ -114,7 +118,7 @@ def render_markdown(draft: Draft) -> str:
     out.append(f"**Date:** {e(draft.date_display)}"
                + (f" — as written: {e(draft.date_text)}" if date_differs(draft) else "") + "  ")
     src = PurePath(draft.source_file).name
-    out.append(f"**Source:** {e(src)} ({e(draft.source_format)}" + (f", {draft.pages} pages" if draft.pages else "") + ")  ")
+    out.append(f"**Source:** {e(src)} ({e(draft.source_format)}" + (f", {plural(draft.pages, 'page')}" if draft.pages else "") + ")  ")
     out.append(f"_Draft summary by minutebook {version_of(draft)}: check it against the minutes before sending._")
 
     a = draft.attendance

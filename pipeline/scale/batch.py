@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from pipeline.core.errors import ErrorItem, MinutebookError, WriteFailed
-from pipeline.core.output import describe_os_error
+from pipeline.core.output import describe_os_error, plural
 from pipeline.scale.discover import discover
 from pipeline.scale.follow import Follower
 from pipeline.scale.local import START_METHOD, run_inline, run_pool
@@ -173,7 +173,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
         if own_archive and hasattr(archive, "close"):
             archive.close()
     if report.interrupted:
-        note(f"stopped: {report.done} of {report.total} documents done and saved; "
+        note(f"stopped: {report.done} of {plural(report.total, 'document')} done and saved; "
               "run the same command again to finish the rest")
     return report
 

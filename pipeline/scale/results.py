@@ -12,6 +12,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from pipeline.core.errors import ErrorItem
+from pipeline.core.output import plural
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -115,7 +116,7 @@ class BatchReport:
 
     def summary(self) -> str:
         c = self.counts
-        line = (f"{self.done}/{self.total} documents: {c[Status.SUCCESS]} tagged, {c[Status.PARTIAL]} partial, "
+        line = (f"{self.done}/{plural(self.total, 'document')}: {c[Status.SUCCESS]} tagged, {c[Status.PARTIAL]} partial, "
                 f"{c[Status.FAILED]} failed, {c[Status.SKIPPED]} skipped in {self.elapsed:.1f} s "
                 f"({self.docs_per_second:.2f} docs/s)")
         if self.left_out:

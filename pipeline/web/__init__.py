@@ -15,7 +15,9 @@ Server-rendered pages (FastAPI + Jinja2, one small CSS file, no JavaScript at al
   as an inline SVG chart).
 - ``/new``: upload a file (size and type limited, a bounded queue), the draft is made in a worker
   thread (models load on the first upload, never at start-up), edited in a form, downloaded as
-  Markdown or Word, or saved to the archive as a meeting with its original file.
+  Markdown or Word, or saved to the archive as a meeting with its original file. Drafts are kept in
+  the archive's ``drafts`` table (``pipeline.web.drafts``): they survive a restart, and the clerk's
+  corrected records are evaluation data (``minutebook eval --corrections``).
 
 Safe by default: bound to 127.0.0.1 (any other address refused without a token unless
 ``insecure_no_token``), an optional access token (``--token`` / ``MINUTEBOOK_TOKEN``; header, or a

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
+import os
 import re
 import tempfile
 import threading
@@ -21,11 +22,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pipeline.archive.archive import Archive
+from pipeline.archive.archive import Archive, default_db_path
 from pipeline.archive.query import parse_query
-from pipeline.core.errors import MinutebookError
+from pipeline.core.errors import ArchiveError, MinutebookError
 from pipeline.core.names import name_key
-from pipeline.draft.build import build_draft, theme_name
+from pipeline.core.output import plural
+from pipeline.draft.build import build_draft, next_meeting_line, theme_name
 from pipeline.draft.docx import render_docx
 from pipeline.draft.markdown import render_markdown
 from pipeline.draft.model import PROCEDURAL_LABELS
@@ -217,11 +219,17 @@ def create_app(config: WebConfig) -> FastAPI:
         raise MinutebookError(None, f"serving on {where} (beyond this machine) needs an access token",
                               "set MINUTEBOOK_TOKEN (or --token), or pass --insecure-no-token to open the archive "
                               "to everyone who can reach this address")
-    Archive.open(config.db, readonly=True).close()  # fail now, with a clear message, if there is no archive
+    try:
+        Archive.open(config.db, readonly=True).close()  # fail now, with a clear message, if there is no archive
+    except ArchiveError as e:
+        if "needs migrating" not in e.message:
+            raise
+        Archive.open(config.db).close()  # an archive of an older minutebook: add what is new (the drafts table)
 
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals.update(url=url, source_url=source_url, theme_name=theme_name, marked=marked, when=when,
+                       next_meeting_line=next_meeting_line, plural=plural,
                        upload_types=", ".join(UPLOAD_EXTENSIONS),
                        max_upload_mb=config.max_upload_bytes // (1024 * 1024))
     css = (HERE / "static" / "style.css").read_bytes()
@@ -236,11 +244,12 @@ def create_app(config: WebConfig) -> FastAPI:
 
     env.globals["has_page"] = has_page
 
-    jobs = DraftJobs(max_bytes=config.max_upload_bytes, max_pages=config.max_upload_pages,
-                     max_jobs=config.max_drafts, workdir=config.upload_dir, stages=config.stages,
-                     max_queue=config.max_queue, max_queue_per_client=config.max_queue_per_client,
-                     max_queue_bytes=config.max_queue_bytes)
     files_dir = config.archive_files()
+    jobs = DraftJobs(max_bytes=config.max_upload_bytes, max_pages=config.max_upload_pages,
+                     max_jobs=config.max_drafts, workdir=config.upload_dir or files_dir / "uploads",
+                     stages=config.stages, max_queue=config.max_queue, max_queue_per_client=config.max_queue_per_client,
+                     max_queue_bytes=config.max_queue_bytes, max_words=config.max_words,
+                     db=config.db or os.environ.get("MINUTEBOOK_DB") or default_db_path())
 
     def html(name: str, code: int = 200, **ctx: Any) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(**ctx), status_code=code,
@@ -503,17 +512,18 @@ def create_app(config: WebConfig) -> FastAPI:
     def _job(job_id: str):
         job = jobs.get(job_id)
         if job is None:
-            raise NotFound("There is no draft at this address (drafts are kept in memory until the server "
-                           "restarts, or until room is needed for newer ones if never edited). Upload the file "
-                           "again.")
+            raise NotFound("There is no draft at this address (a draft never edited makes room for newer "
+                           "uploads). Upload the file again.")
         return job
 
     @app.get("/drafts/{job_id}", response_class=HTMLResponse)
     def draft_page(job_id: str) -> HTMLResponse:
         job = _job(job_id)
         if job.waiting:
-            return html("draft_wait.html", nav="new", job=job, elapsed=round(time.time() - job.created),
-                        ahead=jobs.position(job))
+            started = job.started if job.status == "running" and job.started else None
+            # the time being read counts from the start of the reading, never the wait in the queue
+            return html("draft_wait.html", nav="new", job=job, elapsed=round(time.time() - (started or job.created)),
+                        waited=round(started - job.created) if started else 0, ahead=jobs.position(job))
         return html("draft.html", nav="new", job=job, d=job.draft, saved=False, message=None)
 
     @app.post("/drafts/{job_id}")
@@ -523,8 +533,7 @@ def create_app(config: WebConfig) -> FastAPI:
             return RedirectResponse(f"/drafts/{job.id}", status_code=303)
         form = await request.form(max_files=0, max_fields=2000)
         values = {k: v for k, v in form.items() if isinstance(v, str)}
-        job.draft = apply_edits(job.draft, values, job.origins)
-        job.kept = True  # edited: never dropped to make room for new uploads
+        jobs.edited(job, apply_edits(job.draft, values, job.origins))  # kept, never dropped for room
         stem = safe_filename(Path(job.filename).stem, "minutes") + "-draft"
         do = values.get("do", "save")
         if do == "md":

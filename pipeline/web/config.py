@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # the readers' formats, by the extensions an upload may carry (the content is checked by the readers)
-UPLOAD_EXTENSIONS = (".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt")
+UPLOAD_EXTENSIONS = (".pdf", ".docx", ".doc", ".odt", ".rtf", ".html", ".htm", ".md", ".markdown", ".txt")
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 
@@ -28,7 +28,7 @@ class WebConfig:
     max_upload_pages: int = 500
     upload_dir: Path | None = None  # where uploads are kept while their draft is made (default: a temp folder)
     files_dir: Path | None = None  # where files added to the archive from the web are kept (default: next to the archive)
-    max_drafts: int = 50  # drafts kept in memory (the oldest unedited ones dropped first; edited ones kept)
+    max_drafts: int = 50  # unedited drafts kept (the oldest dropped for new uploads; edited ones always kept)
     max_queue: int = 8  # uploads waiting for their draft, in all
     max_queue_per_client: int = 3  # uploads waiting for their draft, per client address
     max_queue_bytes: int = 100 * 1024 * 1024  # bytes of the uploads waiting for their draft, in all
@@ -36,6 +36,7 @@ class WebConfig:
     page_size: int = 50  # rows per page (search results are 20)
     allowed_hosts: list[str] = field(default_factory=list)  # extra Host names accepted (e.g. behind a proxy)
     stages: tuple[str, ...] | None = None  # the pipeline stages an upload runs (None: all, as minutebook tag)
+    max_words: int | None = None  # the word limit of one uploaded document (None: the readers' default)
 
     def archive_files(self) -> Path:
         """Where files added to the archive from the web are kept: ``files_dir``, else a ``files``

@@ -211,7 +211,7 @@ def test_an_archive_from_before_0004_keeps_its_meetings(db):
                                           "text": "The budget was set."})
         a.backend.commit()
     with Archive.open(db) as a:
-        assert a.applied_migrations()[-1] == "0004_meetings_per_document"
+        assert "0004_meetings_per_document" in a.applied_migrations()
         assert column(a, "SELECT meeting_index FROM meetings") == [0]
         assert [h.heading for h in a.search("budget")] == ["Budget"]
         assert [d.meeting_id for d in a.documents()] == [mid]

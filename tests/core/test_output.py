@@ -51,3 +51,10 @@ def test_write_atomic_with_a_writer_function(tmp_path):
     target = tmp_path / "chart.svg"
     write_atomic(target, lambda tmp: Path(tmp).write_text(f"<svg>{Path(tmp).suffix}</svg>"))
     assert target.read_text() == "<svg>.svg</svg>"  # the writer sees the target's extension
+
+
+def test_plural_agrees_with_the_number():
+    from pipeline.core.output import plural
+
+    assert [plural(n, "document") for n in (0, 1, 2)] == ["0 documents", "1 document", "2 documents"]
+    assert plural(1, "file is", "files are") == "1 file is" and plural(3, "person", "people") == "3 people"

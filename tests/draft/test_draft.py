@@ -338,7 +338,8 @@ def _no_live_html(html: str) -> None:
 def test_hostile_markdown():
     d = build_draft(hostile_meeting())
     md = render_markdown(d)
-    assert "<script" not in md and "<img" not in md
+    assert not re.search(r"(?<!\\)<(script|img)", md)  # only the escaped "\<script" as text
+    assert "&lt;" not in md and "&amp;" not in md  # the file reads as the text: no HTML entities
     assert not re.search(r"(?<!\\)\]\(javascript:", md)  # only the escaped "\](javascript:" as text
     assert md.splitlines()[0].startswith("# Board ") and "\nnext line" not in md
     assert "\x00" not in md and "\x0b" not in md
@@ -350,6 +351,17 @@ def test_hostile_markdown():
     assert len(table.find("tbody").find_all("tr")) == 3
     assert "send | the <b>budget</b>" in table.find("tbody").find_all("tr")[0].get_text()
     assert "<script>alert(1)</script>" in soup.get_text()  # shown as text
+
+
+def test_markdown_escapes_read_as_the_text():
+    from pipeline.draft.markdown import md_escape
+
+    for text in ["Tea & cakes <3 for A>B", "see &amp; and &#38; as written", "R&D, Q&A; 5 < 6"]:
+        out = md_escape(text)
+        assert "&lt;" not in out and "&gt;" not in out and out.count("&amp;") == text.count("&amp;")
+        html = MarkdownIt("commonmark").render(out)
+        assert BeautifulSoup(html, "lxml").get_text().strip() == text
+    assert md_escape("Tea & cakes") == "Tea & cakes"
 
 
 def test_hostile_html():

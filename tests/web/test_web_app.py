@@ -254,7 +254,7 @@ def test_draft_edits_reach_markdown_and_word(tmp_path):
                              "action-new-task": "write to the council", "action-new-due": "2024-05-01"})
     md = render_markdown(edited)
     assert md.startswith("# Riverside committee, March")
-    assert "to plant &lt;b&gt;tulips&lt;/b&gt;" in md
+    assert r"to plant \<b\>tulips\</b\>" in md and "&lt;" not in md  # read as written, never live HTML
     assert "| Cara Diaz, Dev Patel | write to the council | 2024-05-01 |" in md
     out = render_docx(edited, tmp_path / "d.docx")
     import docx

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import wait_draft
 from starlette.testclient import TestClient
 
 from pipeline.archive.archive import Archive
@@ -154,8 +155,11 @@ def test_upload_queue_is_bounded_by_count_client_and_bytes(tmp_path):
         jobs.close()
 
 
-def test_the_queue_message_reaches_the_page(small_archive):
-    app = create_app(WebConfig(db=small_archive, max_queue=1, max_queue_per_client=1))
+def test_the_queue_message_reaches_the_page(tmp_path):
+    from web_helpers import build_small_archive
+
+    # its own archive: drafts are kept in the archive, and a server reads again the drafts left queued
+    app = create_app(WebConfig(db=build_small_archive(tmp_path), max_queue=1, max_queue_per_client=1))
     gate = _Gate()
     app.fastapi.state.jobs.maker = gate  # type: ignore[attr-defined]
     try:
@@ -191,24 +195,18 @@ def test_junk_uploads_never_push_out_an_edited_draft(tmp_path):
                 pass
             _wait_done(jobs, junk[-1:])
         assert jobs.get(clerk.id) is clerk
-        assert sum(jobs.get(i) is not None for i in junk) == 4  # junk only pushes out junk
-        # when every slot holds an edited draft, a new upload is refused, never one of them dropped
-        for i in junk:
-            if (j := jobs.get(i)) is not None:
-                j.kept = True
-        with pytest.raises(UploadRejected, match="drafts being edited"):
-            jobs.submit("more.txt", b"m", client="attacker")
-        assert jobs.get(clerk.id) is clerk
+        assert sum(jobs.get(i) is not None for i in junk) == 5  # junk only pushes out junk (5: max_jobs)
+        # edited drafts do not take the room of new uploads, and are never dropped for them
+        kept = [i for i in junk if jobs.get(i) is not None]
+        for i in kept:
+            jobs.get(i).kept = True  # type: ignore[union-attr]
+        for _ in range(10):
+            more = jobs.submit("more.txt", b"m", client="attacker")
+            _wait_done(jobs, [more.id])
+        assert jobs.get(clerk.id) is clerk and all(jobs.get(i) is not None for i in kept)
+        assert sum(not j.kept for j in jobs.all()) == 5
     finally:
         jobs.close()
-
-
-def _wait_draft(c: TestClient, location: str) -> str:
-    deadline = time.monotonic() + 120
-    while "This page reloads by itself" in (page := c.get(location).text):
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    return page
 
 
 def test_draft_is_added_to_the_archive_and_survives_a_restart(tmp_path):
@@ -224,7 +222,7 @@ def test_draft_is_added_to_the_archive_and_survives_a_restart(tmp_path):
         r = c.post("/new", files={"file": (upload, MINUTES_A.replace("Water supply", "Canal towpath").encode(),
                                            "text/plain")}, follow_redirects=False)
         location = r.headers["location"]
-        page = _wait_draft(c, location)
+        page = wait_draft(c, location)
         assert 'id="draft-title"' in page and 'id="add-to-archive"' in page
         r = c.post(location, data={"do": "archive", "title": "Riverside committee, March (corrected)", "date": "2024-03-14",
                                    "action-new-owner": "Cara Diaz", "action-new-task": "write to the canal trust",
@@ -312,3 +310,98 @@ def test_the_meeting_date_can_be_corrected_in_a_draft(tmp_path):
     assert fixed.date == "2024-03-19" and fixed.date_display == "Tuesday 19 March 2024"
     for bad in ("2024-02-30", "next Tuesday", ""):
         assert apply_edits(d, {"date": bad}).date == "2024-03-12"
+
+
+def test_a_queued_draft_says_queued_and_its_time_leaves_out_the_wait(tmp_path):
+    from web_helpers import build_small_archive
+
+    app = create_app(WebConfig(db=build_small_archive(tmp_path), max_queue=3, max_queue_per_client=3,
+                               upload_dir=tmp_path / "uploads"))
+    gate = _Gate()
+    jobs = app.fastapi.state.jobs  # type: ignore[attr-defined]
+    jobs.maker = gate
+    try:
+        with TestClient(app, base_url=BASE, headers={"origin": BASE}) as c:
+            first = c.post("/new", files={"file": TXT}, follow_redirects=False).headers["location"]
+            second = c.post("/new", files={"file": ("b.txt", TXT[1], "text/plain")}, follow_redirects=False)
+            deadline = time.monotonic() + 30
+            while jobs.get(first.rsplit("/", 1)[1]).status != "running":
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+            page = c.get(second.headers["location"]).text
+            assert "<strong>Queued</strong>: 1 file ahead of this one" in page
+            assert "The draft is being made" in c.get(first).text
+            listed = c.get("/new").text
+            assert 'class="state-queued">queued' in listed and 'class="state-queued">being read' in listed
+            job = jobs.get(second.headers["location"].rsplit("/", 1)[1])
+            time.sleep(1.1)
+            gate.open.set()
+            _wait_done(jobs, [job.id])
+            # the time it took counts from the start of the reading, not from the upload
+            assert job.started - job.created >= 1 and job.seconds < job.started - job.created + 1
+    finally:
+        gate.open.set()
+
+
+def test_office_formats_are_accepted_and_max_words_reaches_the_reader(tmp_path):
+    from web_helpers import build_small_archive
+
+    seen: list[dict] = []
+
+    def maker(path: Path, **kwargs: object):
+        seen.append({"suffix": path.suffix, **kwargs})
+        raise MinutebookError(path, "not minutes", "upload minutes")
+
+    app = create_app(WebConfig(db=build_small_archive(tmp_path), upload_dir=tmp_path / "uploads", max_words=1234))
+    app.fastapi.state.jobs.maker = maker  # type: ignore[attr-defined]
+    with TestClient(app, base_url=BASE, headers={"origin": BASE}) as c:
+        page = c.get("/new").text
+        assert ".doc" in page and ".odt" in page and ".rtf" in page  # the form's accept list
+        for name in ("minutes.doc", "minutes.odt", "minutes.rtf"):
+            r = c.post("/new", files={"file": (name, b"{\\rtf1 x}", "application/octet-stream")},
+                       follow_redirects=False)
+            assert r.status_code == 303, (name, r.text)
+            _wait_done(app.fastapi.state.jobs, [r.headers["location"].rsplit("/", 1)[1]])  # type: ignore[attr-defined]
+    assert [s["suffix"] for s in seen] == [".doc", ".odt", ".rtf"] and all(s["max_words"] == 1234 for s in seen)
+
+
+def test_serve_has_max_words():
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app as cli
+
+    r = CliRunner().invoke(cli, ["serve", "--help"], env={"COLUMNS": "200"})
+    assert "--max-words" in r.output
+
+
+def test_a_draft_this_version_cannot_read_does_not_stop_the_server(tmp_path):
+    from web_helpers import build_small_archive
+
+    from pipeline.archive.types import DraftRecord
+
+    db = build_small_archive(tmp_path)
+    with Archive.open(db) as a:
+        a.save_draft(DraftRecord(id="h" * 24, filename="old minutes.txt", uploaded_at=1.0, state="edited",
+                                 draft_json='{"title": 1}', corrected_json="{}"))
+    with TestClient(create_app(WebConfig(db=db, upload_dir=tmp_path / "uploads")), base_url=BASE) as c:
+        assert "old minutes.txt" in c.get("/new").text
+        assert "another version of minutebook" in c.get("/drafts/" + "h" * 24).text
+    with Archive.open(db, readonly=True) as a:
+        assert [d.corrected_json for d in a.drafts()] == ["{}"]  # the row is kept
+
+
+def test_serve_upgrades_an_archive_from_before_the_drafts_table(tmp_path):
+    from pipeline.archive.schema import MIGRATIONS as ALL
+
+    class Old(Archive):
+        MIGRATIONS = ALL[:4]
+
+    db = tmp_path / "old.db"
+    Old.open(db).close()
+    with TestClient(create_app(WebConfig(db=db, upload_dir=tmp_path / "uploads")), base_url=BASE) as c:
+        assert c.get("/new").status_code == 200
+    with Archive.open(db, readonly=True) as a:
+        assert "0005_drafts" in a.applied_migrations()
+    with pytest.raises(MinutebookError, match="no archive here"):  # a missing archive is still an error, not created
+        create_app(WebConfig(db=tmp_path / "missing.db"))
+    assert not (tmp_path / "missing.db").exists()

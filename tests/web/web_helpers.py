@@ -113,13 +113,16 @@ def free_port() -> int:
 class LiveServer:
     """The web application under uvicorn in a background thread."""
 
-    def __init__(self, db: Path | str, token: str | None = None, max_upload_bytes: int | None = None, **options):
+    def __init__(self, db: Path | str, token: str | None = None, max_upload_bytes: int | None = None,
+                 upload_dir: Path | None = None, **options):
         import uvicorn
 
         from pipeline.web import WebConfig, create_app
 
         self.port = free_port()
-        self.upload_dir = Path(tempfile.mkdtemp(prefix="mb-web-uploads-"))
+        # uploads (kept with their drafts in the archive) in a folder of the test's, or one removed on exit
+        self._own_uploads = upload_dir is None
+        self.upload_dir = Path(upload_dir) if upload_dir else Path(tempfile.mkdtemp(prefix="mb-web-uploads-"))
         config = WebConfig(db=db, port=self.port, token=token, upload_dir=self.upload_dir, **options)
         if max_upload_bytes:
             config.max_upload_bytes = max_upload_bytes
@@ -141,7 +144,8 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
-        shutil.rmtree(self.upload_dir, ignore_errors=True)
+        if self._own_uploads:
+            shutil.rmtree(self.upload_dir, ignore_errors=True)
 
 
 class OtherSite:
