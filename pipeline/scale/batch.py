@@ -52,7 +52,8 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
               limits: Limits = Limits(), stages: Sequence[str] | None = None, vectors: bool = True,
               as_format: str | None = None, encoding: str | None = None, themes_file: str | Path | None = None,
               summariser: str | None = None, plugins: Sequence[str] = (), retry_failed: bool = False,
-              start_method: str | None = None, cluster: str | None = None, retries: int | None = None,
+              start_method: str | None = None, cluster: str | None = None,
+              cluster_tls: Sequence[str | Path] | None = None, retries: int | None = None,
               ship_files: bool | None = None, prune: bool = False, profile: bool = False,
               threads: int | None = None) -> BatchReport:
     """Tag every document under ``paths`` into the archive at ``db`` (``Archive.open(db)``; None = the
@@ -65,7 +66,8 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     Returns a ``BatchReport``; after Ctrl-C, ``report.interrupted`` is set (exit code 130).
 
     ``cluster`` runs the documents on Dask instead of local processes: a scheduler address
-    (``tcp://HOST:8786``) or ``local:N`` (see ``pipeline.scale.cluster``; ``workers`` is then ignored).
+    (``tcp://HOST:8786``) or ``local:N`` (see ``pipeline.scale.cluster``; ``workers`` is then ignored);
+    ``cluster_tls`` the (CA, certificate, key) files for a ``tls://`` scheduler.
     ``retries`` bounds how often a document is tried again after its worker died or the task itself
     failed (default 2); ``ship_files`` sends the files' bytes with the tasks (default: for an address).
     ``threads``: model threads per process (default: 1 per pool worker, the encoder's default in-process).
@@ -81,7 +83,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     if cluster is not None:
         from pipeline.scale.cluster import parse_cluster
 
-        spec = parse_cluster(cluster)  # a malformed value fails before anything is opened
+        spec = parse_cluster(cluster, tuple(cluster_tls) if cluster_tls is not None else None)  # fails before anything is opened
 
     t0 = time.perf_counter()
     prof = Profile() if profile else None
