@@ -67,6 +67,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
+from pipeline.archive.backend import relocated
 from pipeline.archive.schema import PG_DDL, Migration, PerBackend, pending_migrations, pg_statements
 from pipeline.archive.text import fold, fts_terms
 from pipeline.archive.text import now_utc as _now
@@ -257,7 +258,13 @@ class PostgresBackend:
 
     def move_document(self, content_hash: str, path: str) -> None:
         self._x("DELETE FROM documents WHERE path = %s AND content_hash <> %s", (path, content_hash))
-        self._x("UPDATE documents SET path = %s WHERE content_hash = %s", (path, content_hash))
+        doc = self._x("SELECT id, path FROM documents WHERE content_hash = %s", (content_hash,)).fetchone()
+        if doc is None:
+            return
+        self._x("UPDATE documents SET path = %s WHERE id = %s", (path, doc["id"]))
+        for r in self._x("SELECT id, record_json FROM meetings WHERE document_id = %s", (doc["id"],)).fetchall():
+            self._x("UPDATE meetings SET record_json = %s WHERE id = %s",
+                    (relocated(r["record_json"], doc["path"], path), r["id"]))
 
     def delete_documents(self, ids: Sequence[int]) -> None:
         self._x("DELETE FROM documents WHERE id = ANY(%s)", ([int(i) for i in ids],))

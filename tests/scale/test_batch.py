@@ -636,6 +636,22 @@ def _paths(db: Path | str) -> dict[str, str]:
         return {d.content_hash: d.path for d in a.documents()}
 
 
+def _record_files(db: Path | str) -> dict[str, set[str]]:
+    """Every ``file`` the stored meeting records name (their own and every provenance's), by document path."""
+    import json
+
+    from pipeline.archive.archive import Archive
+
+    def files(x) -> set[str]:
+        if isinstance(x, dict):
+            return {v for k, v in x.items() if k == "file"} | {f for v in x.values() for f in files(v)}
+        return {f for v in x for f in files(v)} if isinstance(x, list) else set()
+
+    with Archive.open(db, readonly=True) as a:
+        return {d.path: files(json.loads(a.meeting(d.meeting_id).model_dump_json()))
+                for d in a.documents() if d.meeting_id is not None}
+
+
 def test_moved_files_overwritten_files_and_gone_files(tmp_path, archive_target):
     docs = _four_minutes(tmp_path / "docs")
     db = archive_target  # a SQLite file, or a PostgreSQL archive when $MINUTEBOOK_TEST_PG is set
@@ -655,6 +671,8 @@ def test_moved_files_overwritten_files_and_gone_files(tmp_path, archive_target):
     after = _paths(db)
     assert sorted(after) == sorted(before)
     assert all(Path(p).parent == (tmp_path / "docs2").resolve() for p in after.values())
+    records = _record_files(db)  # the stored records (file, provenance) follow the documents' rows
+    assert sorted(records) == sorted(after.values()) and all(files == {p} for p, files in records.items()), records
 
     # m0 overwritten with m1's bytes: m0's old content is no longer anywhere, its record goes
     d2 = tmp_path / "docs2"
