@@ -286,7 +286,7 @@ def tag(
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Parallel worker processes (each loads the models once).")] = 1,
     force: Annotated[bool, typer.Option("--force", help="Tag again files already stored with this pipeline version.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again files that failed before.")] = False,
-    prune: Annotated[bool, typer.Option("--prune", help="Remove from the archive the documents whose files are gone (without it they are listed).")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove from the archive the documents whose files are gone, under the PATHs tagged only (without it they are listed).")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds allowed per document (0 = no limit).")] = 300.0,
     max_mb: MaxMbOpt = None,
     max_pages: MaxPagesOpt = None,

@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from pipeline.core.errors import ErrorItem, MinutebookError, WriteFailed
 from pipeline.core.output import describe_os_error
 from pipeline.scale.discover import discover
-from pipeline.scale.follow import Follower
+from pipeline.scale.follow import Follower, Scope
 from pipeline.scale.local import START_METHOD, run_inline, run_pool
 from pipeline.scale.profile import Profile
 from pipeline.scale.results import ArchiveLike, BatchReport, DocResult, Limits, ProgressFn, Status, Stop, Task, note
@@ -75,7 +75,8 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
 
     The archive follows the folder (``pipeline.scale.follow``): a stored file that moved has its path
     updated, a path overwritten with another stored content loses its old record, and stored documents
-    whose files are gone are listed in ``report.gone`` - or removed, with ``prune``.
+    whose files are gone are listed in ``report.gone`` - or removed, with ``prune`` - for the files
+    under ``paths`` only (the folders and patterns tagged; never another folder's records).
     """
     from pipeline.stages import DEFAULT_STAGES
 
@@ -88,6 +89,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     t0 = time.perf_counter()
     prof = Profile() if profile else None
     left_out: list[tuple[str, str]] = []
+    paths = list(paths)
     files = discover(paths, skipped=left_out)
     if prof is not None:
         prof.discovery = time.perf_counter() - t0
@@ -164,7 +166,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
         stop.requested = True
     else:
         if not stop.requested:  # a whole run: what the archive holds of files that are gone
-            report.gone, report.pruned = follower.gone(prune=prune), prune
+            report.gone, report.pruned = follower.gone(prune=prune, scope=Scope(paths)), prune
     finally:
         report.moved, report.dropped = follower.moved, follower.dropped
         report.interrupted = stop.requested
