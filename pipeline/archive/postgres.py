@@ -38,8 +38,12 @@ length (``sections.ntokens``, a generated column counting alphanumeric runs as F
 tokenizer does) are cached until the archive changes. For a one-word query idf is left out (it
 scales every score alike), so ``Hit.bm25`` is then the bm25 divided by that word's idf.
 Inherent differences left: Snowball English ('porter2') vs FTS5's porter stemmer (rare words stem
-differently), tsvector keeps at most 256 positions per word per section, and a multi-word phrase
-token ('co-production') counts the occurrences of its rarest word, not of the whole phrase.
+differently: 'generated' matches 'general' only in FTS5, 'PAYE' matches 'paying' only here);
+PostgreSQL's parser keeps URLs, e-mail addresses, host and file names ('RELEASING.md') as single
+tokens, so the words inside them are not searchable here, while FTS5's unicode61 splits them into
+words; tsvector keeps at most 256 positions per word per section; and a multi-word phrase token
+('co-production') counts the occurrences of its rarest word, not of the whole phrase.
+``bench/bench_backends.py`` counts the queries whose top 10 differ (README, PostgreSQL).
 
 Snippets: ``ts_headline`` with the same ``[`` ``]`` markers, at most 16 words, of the field FTS5's
 ``snippet()`` picks (most distinct terms, then most hits; ties go to the heading, then the text);
