@@ -67,14 +67,6 @@ class CorruptDocument(MinutebookError):
     default_hint = "the file is damaged or truncated; download or export it again"
 
 
-class EntityExpansion(CorruptDocument):
-    """XML that declares its own entities (an internal DTD): never in a DOCX, nor in real XHTML
-    minutes; expanding them is the "billion laughs" attack, so they are refused, not expanded."""
-
-    code = "MB006"
-    default_hint = "the file is not ordinary minutes (a crafted 'billion laughs' file?); check where it came from"
-
-
 class ScannedDocument(MinutebookError):
     code = "MB007"
     default_hint = "the PDF has no text layer (a scan); run OCR on it first (e.g. ocrmypdf) and run again"

@@ -16,9 +16,9 @@ from typing import Callable
 
 from pipeline.core.document import Document
 from pipeline.core.errors import (
+    CorruptDocument,
     EmptyDocument,
     EncryptedDocument,
-    EntityExpansion,
     InputNotFound,
     LimitExceeded,
     PipelineConfigError,
@@ -238,7 +238,7 @@ _DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[", re.I)
 
 
 def refuse_entities(path: str | Path, data: bytes | str, where: str) -> None:
-    """Raise ``EntityExpansion`` when ``data`` declares XML entities of its own: raw XML bytes (a DOCX
+    """Raise ``CorruptDocument`` (MB006, with its own message and hint) when ``data`` declares XML entities of its own: raw XML bytes (a DOCX
     part, in UTF-8 or UTF-16) with any ``<!ENTITY``, or decoded (X)HTML text with one in the internal
     subset of its first ``<!DOCTYPE ... [ ... ]>``. Checked before parsing: expanding them is the
     "billion laughs" attack, which lxml otherwise reports as a syntax error (read as a damaged file)."""
@@ -250,7 +250,8 @@ def refuse_entities(path: str | Path, data: bytes | str, where: str) -> None:
         end = data.find("]", m.end()) if m else -1
         found = m is not None and decl in data[m.end():end if end >= 0 else len(data)]
     if found:
-        raise EntityExpansion(path, f"{where} declares its own XML entities (<!ENTITY> in a DTD): entity expansion refused")
+        raise CorruptDocument(path, f"{where} declares its own XML entities (<!ENTITY> in a DTD): entity expansion refused",
+                              "the file is not ordinary minutes (a crafted 'billion laughs' file?); check where it came from")
 
 
 def size_limit_error(path: str | Path, size: int, max_bytes: int) -> LimitExceeded:
