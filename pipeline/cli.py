@@ -286,7 +286,7 @@ def tag(
     workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Parallel worker processes (each loads the models once).")] = 1,
     force: Annotated[bool, typer.Option("--force", help="Tag again files already stored with this pipeline version.")] = False,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again files that failed before.")] = False,
-    prune: Annotated[bool, typer.Option("--prune", help="Remove from the archive the documents whose files are gone (without it they are listed).")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Remove from the archive the documents whose files are gone, under the PATHs tagged only (without it they are listed).")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds allowed per document (0 = no limit).")] = 300.0,
     max_mb: MaxMbOpt = None,
     max_pages: MaxPagesOpt = None,
@@ -295,8 +295,11 @@ def tag(
     ocr_page_seconds: OcrSecondsOpt = None,
     ocr_max_pages: OcrPagesOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary table.")] = False,
-    cluster: Annotated[Optional[str], typer.Option("--cluster", help="Run on Dask: a scheduler address (tcp://HOST:8786) or local:N for N local workers.")] = None,
+    cluster: Annotated[Optional[str], typer.Option("--cluster", help="Run on Dask: a scheduler address (tcp://HOST:8786 on a private network only, tls://HOST:8786 with certificates) or local:N for N local workers.")] = None,
     retries: Annotated[int, typer.Option("--retries", min=0, help="With --cluster: tries again after a worker died (then FAILED).")] = 2,
+    tls_ca: Annotated[Optional[Path], typer.Option("--tls-ca", help="With --cluster tls://...: the CA certificate the scheduler's certificate is signed by.")] = None,
+    tls_cert: Annotated[Optional[Path], typer.Option("--tls-cert", help="With --cluster tls://...: this client's certificate (PEM).")] = None,
+    tls_key: Annotated[Optional[Path], typer.Option("--tls-key", help="With --cluster tls://...: this client's private key (PEM).")] = None,
     profile: Annotated[bool, typer.Option("--profile", help="Print where the time went: discovery, hashing, model loading, workers, waiting, the writer per statement.")] = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -308,11 +311,17 @@ def tag(
     limits = Limits(seconds=timeout or None, max_bytes=_mb(max_mb),
                     max_pages=max_pages, max_words=max_words, ocr=ocr.value, ocr_page_seconds=ocr_page_seconds,
                     ocr_max_pages=ocr_max_pages)
+    tls = (tls_ca, tls_cert, tls_key) if (tls_ca or tls_cert or tls_key) else None
     with _errors(debug, paths[0] if paths else None):
+        if tls is not None and cluster is None:
+            from pipeline.scale.cluster import ClusterUnavailable
+
+            raise ClusterUnavailable(None, "--tls-ca/--tls-cert/--tls-key are for a Dask scheduler",
+                                     "add --cluster tls://HOST:8786")
         with contextlib.nullcontext() if quiet else RichProgress() as bar:
             report = run_batch(paths, db=db, workers=workers, force=force, retry_failed=retry_failed,
                                limits=limits, progress=bar, cluster=cluster, retries=retries, prune=prune,
-                               profile=profile)
+                               profile=profile, cluster_tls=tls)
         if not quiet:
             from rich.console import Console
             from rich.markup import escape

@@ -312,6 +312,15 @@ def html_deep_nesting(folder: Path, rng: random.Random, *, depth: int | None = N
     return p
 
 
+def xhtml_billion_laughs(folder: Path, rng: random.Random) -> Path:
+    levels = rng.randint(9, 12)
+    ents = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, levels))
+    p = folder / _name(rng, "laughs", ".xhtml")
+    p.write_text(f'<?xml version="1.0"?><!DOCTYPE html [{ents}]><html xmlns="http://www.w3.org/1999/xhtml"><body>'
+                 f"<h1>Minutes</h1><p>&lol{levels - 1};</p></body></html>", encoding="utf-8")
+    return p
+
+
 def html_unclosed_nesting(folder: Path, rng: random.Random) -> Path:
     """100k opened, never closed tags (a parser must not recurse on them)."""
     p = folder / _name(rng, "unclosed", ".html")
@@ -478,12 +487,13 @@ CLASSES: dict[str, tuple[Gen, str | frozenset[str]]] = {
     "pdf-bomb": (pdf_bomb, frozenset({LIMIT})),
     "docx-zip-bomb": (docx_zip_bomb, frozenset({LIMIT})),
     "docx-zip-bomb-lying": (docx_zip_bomb_lying, frozenset({LIMIT, CORRUPT})),
-    "docx-billion-laughs": (docx_billion_laughs, frozenset({CORRUPT, EMPTY, LIMIT})),
+    "docx-billion-laughs": (docx_billion_laughs, frozenset({CORRUPT})),  # entity expansion refused
     "docx-truncated": (docx_truncated, frozenset({CORRUPT})),
     "docx-empty-body": (docx_empty_body, frozenset({EMPTY})),
     # an OLE file that is no Word document: damaged for LibreOffice (MB006), MB002 without it, MB003 as .pdf
     "legacy-doc": (legacy_doc, frozenset({CORRUPT, UNSUPPORTED, WRONG_EXT})),
     "html-deep-nesting": (html_deep_nesting, frozenset({LIMIT})),
+    "xhtml-billion-laughs": (xhtml_billion_laughs, frozenset({CORRUPT})),  # entity expansion refused
     "html-unclosed-nesting": (html_unclosed_nesting, frozenset({LIMIT})),
     "html-script": (html_script, "ok"),
     "md-script": (md_script, "ok"),

@@ -8,6 +8,7 @@ Rows are returned as mappings (``sqlite3.Row`` or psycopg's dict rows): read the
 
 from __future__ import annotations
 
+import json
 from typing import Any, Iterable, Protocol, Sequence, runtime_checkable
 
 from pipeline.archive.query import Query
@@ -56,7 +57,8 @@ class ArchiveBackend(Protocol):
     def insert_document(self, r: TaggedDocument, *, pages: int | None, models: dict[str, str]) -> int: ...
 
     def move_document(self, content_hash: str, path: str) -> None:
-        """Point the record of this content at ``path``, removing a record of another content there."""
+        """Point the record of this content at ``path``, removing a record of another content there; the
+        stored meeting records (``record_json``: ``file`` and every provenance) follow (``relocated``)."""
         ...
 
     def delete_documents(self, ids: Sequence[int]) -> None: ...
@@ -177,3 +179,17 @@ class ArchiveBackend(Protocol):
     def people_rows_for(self, keys: Sequence[str]) -> list[Row]:
         """``people_rows`` restricted to entries with one of ``keys``, with each meeting's title."""
         ...
+
+
+def relocated(record_json: str, old: str, new: str) -> str:
+    """A stored meeting record with every ``file`` that named ``old`` (the record's own and each
+    provenance's) naming ``new``: what ``move_document`` writes back after a file moved."""
+
+    def walk(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {k: (new if k == "file" and v == old else walk(v)) for k, v in x.items()}
+        if isinstance(x, list):
+            return [walk(v) for v in x]
+        return x
+
+    return json.dumps(walk(json.loads(record_json)), ensure_ascii=False, separators=(",", ":"))

@@ -38,8 +38,12 @@ length (``sections.ntokens``, a generated column counting alphanumeric runs as F
 tokenizer does) are cached until the archive changes. For a one-word query idf is left out (it
 scales every score alike), so ``Hit.bm25`` is then the bm25 divided by that word's idf.
 Inherent differences left: Snowball English ('porter2') vs FTS5's porter stemmer (rare words stem
-differently), tsvector keeps at most 256 positions per word per section, and a multi-word phrase
-token ('co-production') counts the occurrences of its rarest word, not of the whole phrase.
+differently: 'generated' matches 'general' only in FTS5, 'PAYE' matches 'paying' only here);
+PostgreSQL's parser keeps URLs, e-mail addresses, host and file names ('RELEASING.md') as single
+tokens, so the words inside them are not searchable here, while FTS5's unicode61 splits them into
+words; tsvector keeps at most 256 positions per word per section; and a multi-word phrase token
+('co-production') counts the occurrences of its rarest word, not of the whole phrase.
+``bench/bench_backends.py`` counts the queries whose top 10 differ (README, PostgreSQL).
 
 Snippets: ``ts_headline`` with the same ``[`` ``]`` markers, at most 16 words, of the field FTS5's
 ``snippet()`` picks (most distinct terms, then most hits; ties go to the heading, then the text);
@@ -67,6 +71,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
+from pipeline.archive.backend import relocated
 from pipeline.archive.query import PG_OPS, Query, Term
 from pipeline.archive.schema import PG_DDL, Migration, PerBackend, pending_migrations, pg_statements, upsert_sql
 from pipeline.archive.text import fold, fts_terms
@@ -287,7 +292,13 @@ class PostgresBackend:
 
     def move_document(self, content_hash: str, path: str) -> None:
         self._x("DELETE FROM documents WHERE path = %s AND content_hash <> %s", (path, content_hash))
-        self._x("UPDATE documents SET path = %s WHERE content_hash = %s", (path, content_hash))
+        doc = self._x("SELECT id, path FROM documents WHERE content_hash = %s", (content_hash,)).fetchone()
+        if doc is None:
+            return
+        self._x("UPDATE documents SET path = %s WHERE id = %s", (path, doc["id"]))
+        for r in self._x("SELECT id, record_json FROM meetings WHERE document_id = %s", (doc["id"],)).fetchall():
+            self._x("UPDATE meetings SET record_json = %s WHERE id = %s",
+                    (relocated(r["record_json"], doc["path"], path), r["id"]))
 
     def delete_documents(self, ids: Sequence[int]) -> None:
         self._x("DELETE FROM documents WHERE id = ANY(%s)", ([int(i) for i in ids],))

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
+from pipeline.archive.backend import relocated
 from pipeline.archive.query import Query
 from pipeline.archive.schema import Migration, PerBackend, pending_migrations, sqlite_statements, upsert_sql
 from pipeline.archive.text import fts_query, now_utc
@@ -161,7 +162,13 @@ class SQLiteBackend:
 
     def move_document(self, content_hash: str, path: str) -> None:
         self.conn.execute("DELETE FROM documents WHERE path = ? AND content_hash <> ?", (path, content_hash))
-        self.conn.execute("UPDATE documents SET path = ? WHERE content_hash = ?", (path, content_hash))
+        doc = self.conn.execute("SELECT id, path FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
+        if doc is None:
+            return
+        self.conn.execute("UPDATE documents SET path = ? WHERE id = ?", (path, doc["id"]))
+        rows = self.conn.execute("SELECT id, record_json FROM meetings WHERE document_id = ?", (doc["id"],)).fetchall()
+        self.conn.executemany("UPDATE meetings SET record_json = ? WHERE id = ?",
+                              [(relocated(r["record_json"], doc["path"], path), r["id"]) for r in rows])
 
     def delete_documents(self, ids: Sequence[int]) -> None:
         self.conn.executemany("DELETE FROM documents WHERE id = ?", [(int(i),) for i in ids])

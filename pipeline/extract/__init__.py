@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 from pipeline.core.document import Document
 from pipeline.core.errors import (
+    CorruptDocument,
     EmptyDocument,
     EncryptedDocument,
     InputNotFound,
@@ -232,6 +234,26 @@ def read_document(path: str | Path, *, as_format: str | None = None, options: Re
     return doc
 
 
+_DOCTYPE_SUBSET = re.compile(r"<!DOCTYPE[^>\[]*\[", re.I)
+
+
+def refuse_entities(path: str | Path, data: bytes | str, where: str) -> None:
+    """Raise ``CorruptDocument`` (MB006, with its own message and hint) when ``data`` declares XML entities of its own: raw XML bytes (a DOCX
+    part, in UTF-8 or UTF-16) with any ``<!ENTITY``, or decoded (X)HTML text with one in the internal
+    subset of its first ``<!DOCTYPE ... [ ... ]>``. Checked before parsing: expanding them is the
+    "billion laughs" attack, which lxml otherwise reports as a syntax error (read as a damaged file)."""
+    decl = "<!ENTITY"
+    if isinstance(data, bytes):
+        found = any(decl.encode(codec) in data for codec in ("ascii", "utf-16-le", "utf-16-be"))
+    else:
+        m = _DOCTYPE_SUBSET.search(data)
+        end = data.find("]", m.end()) if m else -1
+        found = m is not None and decl in data[m.end():end if end >= 0 else len(data)]
+    if found:
+        raise CorruptDocument(path, f"{where} declares its own XML entities (<!ENTITY> in a DTD): entity expansion refused",
+                              "the file is not ordinary minutes (a crafted 'billion laughs' file?); check where it came from")
+
+
 def size_limit_error(path: str | Path, size: int, max_bytes: int) -> LimitExceeded:
     """The error for a file over the byte limit (checked before reading or hashing it)."""
     mb = 1024 * 1024
@@ -280,4 +302,4 @@ def _split_long_blocks(doc: Document, limit: int) -> None:
     doc.quality.notes.append(f"paragraphs over {limit} characters were split into blocks of at most {limit}")
 
 
-__all__ = ["ReadOptions", "read_document", "size_limit_error", "word_limit_error", "detect_format", "register_reader", "get_reader", "FORMATS"]
+__all__ = ["ReadOptions", "read_document", "refuse_entities", "size_limit_error", "word_limit_error", "detect_format", "register_reader", "get_reader", "FORMATS"]

@@ -27,7 +27,7 @@ from lxml import etree
 
 from pipeline.core.document import Document, DocumentBuilder, normalise_inline
 from pipeline.core.errors import CorruptDocument, EncryptedDocument, LimitExceeded
-from pipeline.extract import ReadOptions, register_reader
+from pipeline.extract import ReadOptions, refuse_entities, register_reader
 from pipeline.extract.text import is_label_line
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -202,6 +202,7 @@ def _read_member(zf: zipfile.ZipFile, name: str, path: Path, *, required: bool,
 
 
 def _parse_xml(xml: bytes, path: Path, member: str) -> etree._Element:
+    refuse_entities(path, xml, member)
     try:
         root = etree.fromstring(xml, _parser())
     except etree.XMLSyntaxError as e:

@@ -25,12 +25,13 @@ from bs4 import (
     NavigableString,
     ProcessingInstruction,
     Tag,
+    XMLParsedAsHTMLWarning,
 )
 from bs4.element import CData
 
 from pipeline.core.document import Document, DocumentBuilder, normalise_inline
 from pipeline.core.errors import CorruptDocument, EncodingError, LimitExceeded, MinutebookError
-from pipeline.extract import ReadOptions, register_reader
+from pipeline.extract import ReadOptions, refuse_entities, register_reader
 from pipeline.extract.textcodec import decode_text
 
 DROP = {"script", "style", "noscript", "template", "head", "nav", "svg", "math", "iframe", "object",
@@ -50,6 +51,7 @@ _BR = "\n"
 @register_reader("html")
 def read_html(path: Path, data: bytes, options: ReadOptions) -> Document:
     text, encoding, note = decode_html(path, data, options.encoding)
+    refuse_entities(path, text, "the page")
     builder = DocumentBuilder(str(path), "html")
     builder.quality.encoding = encoding
     if note:
@@ -97,6 +99,7 @@ def parse_html(text: str, path: Path | str | None = None) -> BeautifulSoup:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+            warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # XHTML: lxml's HTML parser reads it well
             return BeautifulSoup(text, "lxml")
     except MinutebookError:
         raise

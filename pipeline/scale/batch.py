@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from pipeline.core.errors import ErrorItem, MinutebookError, WriteFailed
 from pipeline.core.output import describe_os_error, plural
 from pipeline.scale.discover import discover
-from pipeline.scale.follow import Follower
+from pipeline.scale.follow import Follower, Scope
 from pipeline.scale.local import START_METHOD, run_inline, run_pool
 from pipeline.scale.profile import Profile
 from pipeline.scale.results import ArchiveLike, BatchReport, DocResult, Limits, ProgressFn, Status, Stop, Task, note
@@ -52,7 +52,8 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
               limits: Limits = Limits(), stages: Sequence[str] | None = None, vectors: bool = True,
               as_format: str | None = None, encoding: str | None = None, themes_file: str | Path | None = None,
               summariser: str | None = None, plugins: Sequence[str] = (), retry_failed: bool = False,
-              start_method: str | None = None, cluster: str | None = None, retries: int | None = None,
+              start_method: str | None = None, cluster: str | None = None,
+              cluster_tls: Sequence[str | Path] | None = None, retries: int | None = None,
               ship_files: bool | None = None, prune: bool = False, profile: bool = False,
               threads: int | None = None) -> BatchReport:
     """Tag every document under ``paths`` into the archive at ``db`` (``Archive.open(db)``; None = the
@@ -65,7 +66,8 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     Returns a ``BatchReport``; after Ctrl-C, ``report.interrupted`` is set (exit code 130).
 
     ``cluster`` runs the documents on Dask instead of local processes: a scheduler address
-    (``tcp://HOST:8786``) or ``local:N`` (see ``pipeline.scale.cluster``; ``workers`` is then ignored).
+    (``tcp://HOST:8786``) or ``local:N`` (see ``pipeline.scale.cluster``; ``workers`` is then ignored);
+    ``cluster_tls`` the (CA, certificate, key) files for a ``tls://`` scheduler.
     ``retries`` bounds how often a document is tried again after its worker died or the task itself
     failed (default 2); ``ship_files`` sends the files' bytes with the tasks (default: for an address).
     ``threads``: model threads per process (default: 1 per pool worker, the encoder's default in-process).
@@ -73,7 +75,8 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
 
     The archive follows the folder (``pipeline.scale.follow``): a stored file that moved has its path
     updated, a path overwritten with another stored content loses its old record, and stored documents
-    whose files are gone are listed in ``report.gone`` - or removed, with ``prune``.
+    whose files are gone are listed in ``report.gone`` - or removed, with ``prune`` - for the files
+    under ``paths`` only (the folders and patterns tagged; never another folder's records).
     """
     from pipeline.stages import DEFAULT_STAGES
 
@@ -81,11 +84,12 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
     if cluster is not None:
         from pipeline.scale.cluster import parse_cluster
 
-        spec = parse_cluster(cluster)  # a malformed value fails before anything is opened
+        spec = parse_cluster(cluster, tuple(cluster_tls) if cluster_tls is not None else None)  # fails before anything is opened
 
     t0 = time.perf_counter()
     prof = Profile() if profile else None
     left_out: list[tuple[str, str]] = []
+    paths = list(paths)
     files = discover(paths, skipped=left_out)
     if prof is not None:
         prof.discovery = time.perf_counter() - t0
@@ -162,7 +166,7 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
         stop.requested = True
     else:
         if not stop.requested:  # a whole run: what the archive holds of files that are gone
-            report.gone, report.pruned = follower.gone(prune=prune), prune
+            report.gone, report.pruned = follower.gone(prune=prune, scope=Scope(paths)), prune
     finally:
         report.moved, report.dropped = follower.moved, follower.dropped
         report.interrupted = stop.requested

@@ -18,6 +18,10 @@ and closes it at the end. How it is put together:
   ``tcp://`` scheduler the workers may be elsewhere, so each task carries the file's bytes; the
   worker writes them to a private temporary file with the same name and maps the temporary path back
   to the original in everything the record holds (provenance keeps the user's path).
+* **Security.** A scheduler runs the pickled code its clients send: ``tcp://`` is for a private
+  network only. ``tls://`` uses Dask's TLS (mutual: each end shows a certificate of the same CA);
+  the client's files come from ``--tls-ca/--tls-cert/--tls-key`` (``ClusterSpec.tls``, a
+  ``distributed.Security``), or from Dask's configuration when those are not given.
 * **Time limit.** Dask runs tasks in worker threads, where ``SIGALRM`` cannot reach. Each task logs a
   start event (a round trip to the scheduler, before the document is read) that the client receives (``subscribe_topic``); the client
   watches the deadlines and, when a document runs past ``Limits.seconds``, cancels it, records it
@@ -81,10 +85,13 @@ class ClusterUnavailable(MinutebookError):
 
 @dataclass(frozen=True)
 class ClusterSpec:
-    """A parsed ``--cluster`` value: a scheduler address, or a local cluster of ``n_workers``."""
+    """A parsed ``--cluster`` value: a scheduler address, or a local cluster of ``n_workers``; ``tls``
+    the client's certificate files (CA, certificate, key) for a ``tls://`` scheduler (None: Dask's
+    own configuration, ``distributed.comm.tls.*``, applies)."""
 
     address: str | None = None
     n_workers: int = 0
+    tls: tuple[str, str, str] | None = None
 
     @property
     def local(self) -> bool:
@@ -98,9 +105,12 @@ _LOCAL = re.compile(r"local(?::(\d+))?")
 _ADDRESS = re.compile(r"(tcp|tls|ws|wss|inproc)://\S+")
 
 
-def parse_cluster(value: str) -> ClusterSpec:
-    """``local:N`` (``local`` = one worker per core) or a scheduler address such as ``tcp://HOST:8786``."""
+def parse_cluster(value: str, tls: "tuple[str | os.PathLike[str], ...] | None" = None) -> ClusterSpec:
+    """``local:N`` (``local`` = one worker per core) or a scheduler address such as ``tcp://HOST:8786``.
+    ``tls``: (CA file, certificate file, key file) of the client, for a ``tls://`` address only."""
     v = value.strip()
+    if tls is not None:
+        return ClusterSpec(address=v, tls=_tls_files(v, tls))
     m = _LOCAL.fullmatch(v)
     if m:
         n = int(m.group(1)) if m.group(1) else (os.cpu_count() or 1)
@@ -112,6 +122,31 @@ def parse_cluster(value: str) -> ClusterSpec:
         return ClusterSpec(address=v)
     raise ClusterUnavailable(None, f"--cluster {value!r} is neither a scheduler address nor local:N",
                              "pass tcp://HOST:8786 (a running `dask scheduler`) or local:N")
+
+
+def _tls_files(address: str, files: "tuple[str | os.PathLike[str], ...]") -> tuple[str, str, str]:
+    if not address.startswith("tls://") or _ADDRESS.fullmatch(address) is None:
+        raise ClusterUnavailable(None, f"--cluster {address!r}: certificates (--tls-ca/--tls-cert/--tls-key) need a tls:// "
+                                       "scheduler address", "pass --cluster tls://HOST:8786")
+    if len(files) != 3 or not all(files):
+        raise ClusterUnavailable(None, "TLS to the Dask scheduler needs all three of --tls-ca, --tls-cert and --tls-key",
+                                 "pass the CA certificate, this client's certificate and its private key")
+    for f in files:
+        if not os.path.isfile(f):
+            raise ClusterUnavailable(None, f"{os.fspath(f)}: no such certificate or key file",
+                                     "check the --tls-ca/--tls-cert/--tls-key paths")
+    ca, cert, key = (os.path.abspath(f) for f in files)
+    return ca, cert, key
+
+
+def _security(spec: ClusterSpec) -> Any:
+    """The client's ``distributed.Security`` for ``spec.tls``; None = Dask's configuration."""
+    if spec.tls is None:
+        return None
+    from distributed.security import Security
+
+    ca, cert, key = spec.tls
+    return Security(tls_ca_file=ca, tls_client_cert=cert, tls_client_key=key, require_encryption=True)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -277,7 +312,11 @@ def _connect(spec: ClusterSpec, retries: int) -> tuple["Client", Any]:
                                        dashboard_address=":0", scheduler_port=0)
             client = Client(cluster, timeout=_CONNECT_TIMEOUT)
         else:
-            client = Client(spec.address, timeout=_CONNECT_TIMEOUT)
+            security = _security(spec)
+            if security is None:
+                client = Client(spec.address, timeout=_CONNECT_TIMEOUT)
+            else:
+                client = Client(spec.address, timeout=_CONNECT_TIMEOUT, security=security)
     except MinutebookError:
         raise
     except Exception as e:

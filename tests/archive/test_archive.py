@@ -739,3 +739,16 @@ def test_both_backends_give_the_same_answers(tmp_path: Path, pg_archive_url: str
     assert any(x["closed_by_action_id"] for x in s["actions"])  # action linking ran
     for key in s:
         assert p[key] == s[key], key
+
+
+def test_relocated_record_changes_only_the_file_fields():
+    import json
+
+    from pipeline.archive.backend import relocated
+
+    old, new = "/a/docs/m.md", "/b/docs2/m.md"
+    record = {"file": old, "title": f"see {old}", "title_provenance": {"file": old, "start": 0},
+              "actions": [{"task": old, "provenance": {"file": old}}, {"provenance": {"file": "/a/other.md"}}]}
+    got = json.loads(relocated(json.dumps(record), old, new))
+    assert got == {"file": new, "title": f"see {old}", "title_provenance": {"file": new, "start": 0},
+                   "actions": [{"task": old, "provenance": {"file": new}}, {"provenance": {"file": "/a/other.md"}}]}

@@ -150,14 +150,26 @@ def test_damaged_files_raise_typed_errors(tmp_path):
         reader(p, _zip({"word/styles.xml": b"<x/>"}), ReadOptions())
     with pytest.raises(CorruptDocument):
         reader(p, _zip({"word/document.xml": b"<w:document><unclosed"}), ReadOptions())
-    # an XML entity bomb is not expanded
-    bomb = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
-            b'<w:document xmlns:w="' + W.encode() + b'"><w:body><w:p><w:r><w:t>&b;ok</w:t></w:r></w:p></w:body></w:document>')
-    try:
-        doc = reader(p, _zip({"word/document.xml": bomb}), ReadOptions())
-        assert "aaaaaaaaaa" not in doc.text
-    except CorruptDocument:
-        pass
+
+
+def _laughs(levels: int = 10) -> str:
+    ents = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, levels))
+    return (f'<?xml version="1.0"?><!DOCTYPE w:document [{ents}]><w:document xmlns:w="{W}"><w:body><w:p><w:r>'
+            f'<w:t>&lol{levels - 1};ok</w:t></w:r></w:p></w:body></w:document>')
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+@pytest.mark.parametrize("levels", [2, 10])
+def test_entity_declarations_are_refused_as_such_not_as_damage(tmp_path, encoding, levels):
+    """Billion laughs (and any entity of its own: a DOCX never has a DTD) is one line saying so."""
+    p = tmp_path / "laughs.docx"
+    xml = _laughs(levels).replace('version="1.0"?>', f'version="1.0" encoding="{encoding}"?>', 1)
+    p.write_bytes(_zip({"word/document.xml": xml.encode(encoding)}))
+    with pytest.raises(CorruptDocument) as e:
+        read_document(p)
+    line = e.value.one_line()
+    assert "word/document.xml declares its own XML entities" in line and "entity expansion refused" in line
+    assert "[MB006]" in line and "damaged" not in line and "\n" not in line and "laughs.docx" in line
 
 
 def test_main_part_named_by_the_package_relationship(tmp_path):

@@ -194,3 +194,32 @@ def test_latin1_html_without_a_charset_is_read_as_windows_1252(tmp_path):
     utf8.write_text(html, encoding="utf-8")
     doc = read_document(utf8)
     assert "Núñez" in doc.text and not any("charset" in n for n in doc.quality.notes)
+
+
+# --- XHTML: read as HTML without a parser warning; entities of its own refused (billion laughs) ----
+
+_XHTML = ('<?xml version="1.0" encoding="utf-8"?>\n{doctype}\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+          '<title>Minutes</title></head><body><h1>Board minutes 3 May 2024</h1><p>{body}</p></body></html>')
+
+
+def test_xhtml_reads_without_a_parser_warning(tmp_path, recwarn):
+    p = tmp_path / "m.xhtml"
+    p.write_text(_XHTML.format(doctype='<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+                                       '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">',
+                               body="The board approved the budget."), encoding="utf-8")
+    doc = read_document(p)
+    assert [b.text for b in doc.blocks] == ["Board minutes 3 May 2024", "The board approved the budget."]
+    assert not [w for w in recwarn if "XML" in str(w.message)]
+
+
+def test_xhtml_billion_laughs_is_refused_as_entity_expansion(tmp_path):
+    from pipeline.core.errors import CorruptDocument
+
+    ents = '<!ENTITY lol0 "lol">' + "".join(f'<!ENTITY lol{i} "{("&lol%d;" % (i - 1)) * 10}">' for i in range(1, 10))
+    p = tmp_path / "laughs.xhtml"
+    p.write_text(_XHTML.format(doctype=f"<!DOCTYPE html [{ents}]>", body="&lol9;"), encoding="utf-8")
+    with pytest.raises(CorruptDocument) as e:
+        read_document(p)
+    line = e.value.one_line()
+    assert "the page declares its own XML entities" in line and "entity expansion refused" in line
+    assert "[MB006]" in line and "laughs.xhtml" in line and "damaged" not in line

@@ -636,6 +636,22 @@ def _paths(db: Path | str) -> dict[str, str]:
         return {d.content_hash: d.path for d in a.documents()}
 
 
+def _record_files(db: Path | str) -> dict[str, set[str]]:
+    """Every ``file`` the stored meeting records name (their own and every provenance's), by document path."""
+    import json
+
+    from pipeline.archive.archive import Archive
+
+    def files(x) -> set[str]:
+        if isinstance(x, dict):
+            return {v for k, v in x.items() if k == "file"} | {f for v in x.values() for f in files(v)}
+        return {f for v in x for f in files(v)} if isinstance(x, list) else set()
+
+    with Archive.open(db, readonly=True) as a:
+        return {d.path: files(json.loads(a.meeting(d.meeting_id).model_dump_json()))
+                for d in a.documents() if d.meeting_id is not None}
+
+
 def test_moved_files_overwritten_files_and_gone_files(tmp_path, archive_target):
     docs = _four_minutes(tmp_path / "docs")
     db = archive_target  # a SQLite file, or a PostgreSQL archive when $MINUTEBOOK_TEST_PG is set
@@ -655,6 +671,8 @@ def test_moved_files_overwritten_files_and_gone_files(tmp_path, archive_target):
     after = _paths(db)
     assert sorted(after) == sorted(before)
     assert all(Path(p).parent == (tmp_path / "docs2").resolve() for p in after.values())
+    records = _record_files(db)  # the stored records (file, provenance) follow the documents' rows
+    assert sorted(records) == sorted(after.values()) and all(files == {p} for p, files in records.items()), records
 
     # m0 overwritten with m1's bytes: m0's old content is no longer anywhere, its record goes
     d2 = tmp_path / "docs2"
@@ -675,3 +693,32 @@ def test_moved_files_overwritten_files_and_gone_files(tmp_path, archive_target):
     assert pruned.pruned and pruned.gone == changed.gone
     assert sorted(Path(p).name for p in _paths(db).values()) == ["m2.txt", "m3.txt"]
     assert run_batch([d2], db=db, stages=FAST, vectors=False).gone == []
+
+
+def test_prune_touches_only_the_folders_being_tagged(tmp_path, archive_target):
+    db = archive_target
+    a, b = _four_minutes(tmp_path / "a"), _four_minutes(tmp_path / "b")
+    (b / "m0.txt").write_text(MINUTES.format(topic="only in b"), encoding="utf-8")  # its own content
+    run_batch([a, b], db=db, stages=FAST, vectors=False)
+    assert len(_paths(db)) == 5  # b's m1-m3 are copies of a's: one record per content
+    (a / "m2.txt").unlink()
+    (b / "m0.txt").unlink()
+    report = run_batch([a], db=db, stages=FAST, vectors=False, prune=True)
+    assert report.gone == [str((a / "m2.txt").resolve())]  # b's gone file is not this run's business
+    assert str((b / "m0.txt").resolve()) in _paths(db).values()
+    by_glob = run_batch([str(tmp_path / "b" / "*.txt")], db=db, stages=FAST, vectors=False, prune=True)
+    assert by_glob.gone == [str((b / "m0.txt").resolve())]
+    assert by_glob.counts[Status.SUCCESS] == 1  # b/m2: its content's record went with a/m2, tagged again
+    assert sorted(Path(p).relative_to(tmp_path.resolve()).as_posix() for p in _paths(db).values()) == \
+        ["a/m0.txt", "a/m1.txt", "a/m3.txt", "b/m2.txt"]
+
+
+def test_scope_of_files_folders_and_patterns(tmp_path):
+    from pipeline.scale.follow import Scope
+
+    (tmp_path / "docs").mkdir()
+    root = tmp_path.resolve()
+    scope = Scope([tmp_path / "docs", tmp_path / "one.md", str(tmp_path / "pdfs" / "**" / "*.pdf")])
+    assert str(root / "docs" / "sub" / "m.txt") in scope and str(root / "one.md") in scope
+    assert str(root / "pdfs" / "2024" / "x.pdf") in scope and str(root / "pdfs" / "x.txt") not in scope
+    assert str(root / "docs2" / "m.txt") not in scope and str(root / "one.md.bak") not in scope

@@ -267,3 +267,65 @@ def test_ctrl_c_on_the_cluster_saves_what_finished_and_exits_130(tmp_path):
     out, err = proc.communicate(timeout=180)
     assert proc.returncode == 0, err[-2000:]
     _check_db(db, 30)
+
+
+# ---- TLS: a scheduler that requires certificates, reached with --tls-ca/--tls-cert/--tls-key --------
+
+def _write_certificates(folder: Path, security) -> tuple[Path, Path, Path]:
+    """A ``Security.temporary()`` (self-signed, in memory) written out as the files a user would have."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = (folder / "ca.pem", folder / "client.pem", folder / "client-key.pem")
+    for f, text in zip(files, (security.tls_ca_file, security.tls_client_cert, security.tls_client_key)):
+        f.write_text(text, encoding="ascii")
+    return files
+
+
+@pytest.fixture(scope="module")
+def tls_cluster():
+    """A LocalCluster whose scheduler and worker speak TLS only and require a certificate of their CA."""
+    pytest.importorskip("cryptography", reason="Security.temporary() needs cryptography (the test extra)")
+    from distributed import LocalCluster
+    from distributed.security import Security
+
+    security = Security.temporary()
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      security=security) as cluster:
+        yield cluster, security
+
+
+def test_tls_cluster_tags_with_the_certificates_and_refuses_without(tmp_path, tls_cluster, monkeypatch):
+    from distributed.security import Security
+    from typer.testing import CliRunner
+
+    import pipeline.scale.cluster as cluster_mod
+    from pipeline.cli import app
+
+    cluster, security = tls_cluster
+    address = cluster.scheduler_address
+    assert address.startswith("tls://")
+    _fast_docs(tmp_path / "docs", 2)
+    good = _write_certificates(tmp_path / "good", security)
+
+    archive = FakeArchive()
+    report = run_batch([tmp_path / "docs"], archive=archive, stages=FAST, vectors=False, cluster=address,
+                       cluster_tls=good)
+    assert report.cluster.workers == 1
+    assert {n: d.status for n, d in archive.by_name().items()} == {"m00.txt": "SUCCESS", "m01.txt": "SUCCESS"}
+
+    monkeypatch.setattr(cluster_mod, "_CONNECT_TIMEOUT", 3.0)
+    stranger = _write_certificates(tmp_path / "stranger", Security.temporary())  # another CA's certificate
+    for tls in (None, stranger):
+        with pytest.raises(ClusterUnavailable) as e:
+            run_batch([tmp_path / "docs"], archive=FakeArchive(), stages=FAST, vectors=False, cluster=address,
+                      cluster_tls=tls)
+        assert f"cannot reach the Dask scheduler at {address}" in e.value.one_line()
+
+    runner = CliRunner()
+    flags = ["--tls-ca", str(good[0]), "--tls-cert", str(good[1]), "--tls-key", str(good[2])]
+    for args, says in ((["--cluster", "tcp://127.0.0.1:9", *flags], "need a tls:// scheduler address"),
+                       (flags, "are for a Dask scheduler"),
+                       (["--cluster", address, *flags[:4]], "needs all three of --tls-ca, --tls-cert and --tls-key"),
+                       (["--cluster", address, *flags[:5], str(tmp_path / "missing.pem")], "no such certificate or key file")):
+        result = runner.invoke(app, ["tag", str(tmp_path / "docs"), "--db", str(tmp_path / "a.db"), "-q", *args])
+        lines = result.output.strip().splitlines()
+        assert result.exit_code == 2 and len(lines) == 1 and "[MB021]" in lines[0] and says in lines[0], result.output
