@@ -440,8 +440,12 @@ def find_sections(doc: Document, title_blocks: set[int], exclude: set[int] = fro
             dashed.append(_Cand(i, got[0], None, b.start, b.start + got[1], "bold", whole=False))
 
     # "Roads – As usual, winter ...", "Dam – Nothing to report.": minutes whose items open with a title
-    # and a dash, at body size; three or more such paragraphs make the layout
-    if len({c.heading.lower() for c in dashed}) >= 3:
+    # and a dash, at body size. The layout: three or more different titles, each once, and a good share
+    # of the paragraphs (a few such lines among many paragraphs are items of a list, not the minutes' plan)
+    titles = [c.heading.lower() for c in dashed]
+    dashed = [c for c in dashed if titles.count(c.heading.lower()) == 1]
+    paragraphs = sum(1 for b in blocks if b.kind == "paragraph")
+    if len(dashed) >= 3 and len(dashed) >= 0.25 * paragraphs:
         cands.extend(dashed)
     cands = _accept_numbered(doc, cands, len(real_headings))
     cands.extend(_run_in_minutes(doc, cands, title_blocks | set(exclude)))
@@ -485,6 +489,8 @@ def _dashed_title(text: str) -> tuple[str, int] | None:
         return None
     if len(rest.split()) < 4 and not _SENTENCE_END.search(rest):
         return None  # a role or a short note after a name
+    if re.search(r"\s[-–—]\s", rest[:40]) or _is_date_only(title):
+        return None  # "E-on - DD - £45.99 - Lighting", "October 1 – Skyline regatta": a row of fields, a date
     return title, text.find(title) + len(title)
 
 
