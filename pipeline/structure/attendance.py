@@ -67,8 +67,10 @@ _SENTENCE_FORMS = [
                 rf"assumed the chair)\b"), "chair"),
     (re.compile(rf"\b(?P<names>{_TITLED}{_NAME}),? (?:called|brought) the (?:meeting|session|call) to order\b"),
      "chair"),
-    (re.compile(r"(?:\b(?i:meeting|session|call) (?:was )?|^)(?i:called) to order (?:at [\d:.]+\s*(?:[ap]\.?m\.?)? )?"
-                r"(?:on [^.]{1,40}? )?by (?:the \w+,? )?(?P<names>" + _TITLED + _NAME + ")"), "chair"),
+    (re.compile(r"(?:\b(?i:meeting|session|call) (?:was )?|^)(?i:called) to order (?:at [\d:.]+\s*(?:(?i:[ap]\.?m\.?))? )?"
+                r"(?:on [^.]{1,40}? )?by (?:the \w+,? |(?:Board |Council |Committee )?(?:President|Vice[- ]President|Chair|"
+                r"Chairman|Chairwoman|Chairperson|Mayor|Deputy Mayor|Convenor|Convener|Moderator|Clerk),? )?"
+                r"(?P<names>" + _TITLED + _NAME + ")"), "chair"),
     (re.compile(rf"\b(?P<names>{_TITLED}{_NAME}),? (?:welcomed [^.]{{0,80}}? and )?opened the meeting\b"), "chair"),
     (re.compile(rf"\bThe (?:[a-z]+ )?Chair(?:man|woman|person)?(?: of (?:the )?[A-Z][^,]{{1,40}})?, (?P<names>{_TITLED}{_NAME}),"),
      "chair"),

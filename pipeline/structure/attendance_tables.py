@@ -156,6 +156,9 @@ def table_attendance(doc: Document, first: int, context: tuple[str, str] | None 
     return [], set(rows_i)
 
 
+_IN_CELL = re.compile(r"^\s*(?P<label>[A-Za-z][\w ()'’/-]{1,40}?)\s*:\s*(?P<value>\S.*)$", re.DOTALL)
+
+
 def _row_labels(rows: list[Block], ix: dict[int, int]) -> tuple[list[AttendanceBlock], set[int]]:
     """'Attendees | A, B' rows; 'Present: | A | AI | B | BI' with continuation rows; a label row with
     the names in the first cells of the rows below."""
@@ -166,6 +169,17 @@ def _row_labels(rows: list[Block], ix: dict[int, int]) -> tuple[list[AttendanceB
         b = rows[k]
         cells = _cells(b)
         role = attendance_role(cells[0].text) if cells else None
+        inline = _IN_CELL.match(cells[0].text) if cells and not role else None
+        if inline and attendance_role(inline.group("label")) and not any(c.text.strip() for c in cells[1:]):
+            # "Attending: A, B | (empty)": the label and its names in one cell of a form
+            r = attendance_role(inline.group("label"))
+            ab = AttendanceBlock(r, inline.group("label"), ix[id(b)])
+            add_names(ab, inline.group("value"), cells[0].start + inline.start("value"), ix[id(b)], b.page)
+            if ab.entries:
+                out.append(ab)
+                used.add(ix[id(b)])
+            k += 1
+            continue
         if not role or len(cells[0].text) > 60:
             k += 1
             continue

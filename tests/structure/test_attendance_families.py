@@ -123,6 +123,26 @@ def test_four_column_present_and_apologies_table():
     assert a.apologies == ["Max Nash (MN)"]
 
 
+def test_label_and_names_in_one_cell_of_a_form():
+    def f(b):
+        b.add("heading", "Team minutes 20 April 2021", level=1)
+        t = b.new_table()
+        b.add_row(t, ["Date:", "April 20, 2021"])
+        b.add_row(t, ["Attending: Kit Lowe, Ora Penn", ""])
+        b.add_row(t, ["Absent:", "Max Nash"])
+    a = attendees(f)
+    assert a.present == ["Kit Lowe", "Ora Penn"]
+    assert a.absent == ["Max Nash"]
+
+
+def test_called_to_order_by_an_office_holder_at_a_time_in_capitals():
+    def f(b):
+        b.add("heading", "Ranch Board Minutes, 24 February 2022", level=1)
+        b.add("paragraph", "Call to Order – The meeting was called to order at 6:00PM by President Lea Ruiz.")
+        b.add("paragraph", "Present: Lea Ruiz, Tom Ode")
+    assert attendees(f).chair == "Lea Ruiz"
+
+
 def test_tick_columns_per_status():
     def f(b):
         b.add("paragraph", "Lake Association board, 9 May 2020")
