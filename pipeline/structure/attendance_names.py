@@ -262,6 +262,9 @@ def pair_names(text: str) -> str:
     return joined if not cur and len(joined) == len(" ".join(words)) and " ".join(words) == text else text
 
 
+_BRACKETED = re.compile(r"(\s*\[)([^\[\]]*[^\[\]\sxX][^\[\]]*)\]\s*")
+
+
 def add_names(ab: AttendanceBlock, value: str, value_start: int, block: int, page: int | None) -> int:
     return add_joined(ab, [(value, value_start, block, page)])
 
@@ -291,6 +294,9 @@ def add_joined(ab: AttendanceBlock, pieces: list[tuple[str, int, int, int | None
     if NONE_VALUES.match(body.strip()):
         return end_in_first
     items = split_items(body)
+    # "[Phil Friesen]": a wiki or Markdown link whose target was not found keeps its brackets
+    items = [(m.group(2), off + len(m.group(1))) if (m := _BRACKETED.fullmatch(text)) else (text, off)
+             for text, off in items]
     # "Dr Andrew Payne, Chairman (AP)": a role (and initials) after a name belongs to that name
     merged: list[list] = []  # [text, offset, extra notes, initials]
     for text, off in items:

@@ -143,6 +143,13 @@ def test_called_to_order_by_an_office_holder_at_a_time_in_capitals():
     assert attendees(f).chair == "Lea Ruiz"
 
 
+def test_a_name_left_in_brackets_by_an_unresolved_link():
+    def f(b):
+        b.add("heading", "Hall committee, 13 April 2014", level=1)
+        b.add("paragraph", "Present: Kit Lowe, [Ora Penn], Max Nash")
+    assert attendees(f).present == ["Kit Lowe", "Ora Penn", "Max Nash"]
+
+
 def test_tick_columns_per_status():
     def f(b):
         b.add("paragraph", "Lake Association board, 9 May 2020")
