@@ -952,6 +952,7 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
                 readings = _elided_commitment(sent, speaker)
             for task, owners, how in readings:
                 task = task.split(CELL_SEPARATOR)[0].strip()  # a margin row's owner cell is not the task's
+                task = _GOING_TO.sub("", task)  # "going to buy some ink" -> "buy some ink"
                 if len(task.split()) < 3:
                     # "The Clerk to investigate", "... - the Chairman and Clerk will again inspect": the
                     # words before the subject, or the sentence before, say what
@@ -976,6 +977,9 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
             if act is not None:
                 out.append(act)
     return out
+
+
+_GOING_TO = re.compile(r"^(?:is\s+|are\s+)?(?:going|planning|intending|hoping)\s+to\s+(?=[a-z])")
 
 
 # telegraphic notes: a paragraph that opens with who is speaking ("Ostrowski said the house is built.
@@ -1029,6 +1033,10 @@ _SURFACE = (
     ("is_to", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+(?:is|are)\s+to\s+(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
     # "PW to circulate the report", "... - Daniel to get the signature"
     ("to", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+to\s+(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
+    # "Rob stated that he would prepare the accounts": a commitment reported in the third person
+    ("will", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+(?:stated|said|confirmed|agreed|advised|indicated|"
+                        r"undertook|promised)\s+(?:that\s+)?(?:he|she|they)\s+(?:would|will)\s+"
+                        r"(?:also\s+|now\s+|then\s+)?(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
     # "HL would expedite", "... - JH will look at this going forward"
     ("will", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+(?:will|would|shall)\s+(?:also\s+|now\s+|then\s+|again\s+)?"
                        r"(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),

@@ -626,3 +626,17 @@ def test_an_actionables_table_ends_where_the_next_meetings_form_begins():
     got = {a.task: a.owner for a in m.actions}
     assert got.get("Finish the slides") == ["Dan Ro"]
     assert not any(t in ("Date", "Attendees") for t in got)
+
+
+def test_a_commitment_reported_in_the_third_person_and_going_to():
+    def f(b):
+        header(b)
+        b.add("heading", "AGM", level=2)
+        b.add("paragraph", "Tom Brown stated that he would prepare the accounts after the year end.")
+        b.add("list_item", "Laura Crane going to book the hall for the AGM", level=0)
+        b.add("paragraph", "Tom Brown said that it would rain.")
+    m, _ = run(f)
+    got = {a.task: a.owner for a in m.actions}
+    assert got.get("prepare the accounts after the year end") == ["Tom Brown"]
+    assert any(t.startswith("book the hall") for t in got)
+    assert not any("rain" in t for t in got)
