@@ -144,6 +144,10 @@ def find_attendance(doc: Document) -> list[AttendanceBlock]:
             out.extend([ab] if ab.entries else [])
             continue
         if _labelled_line(out, doc, i, used):
+            if not any(a.role == "chair" for a in out):
+                # "The meeting was called to order by President X. Board members present: ...": who
+                # chaired may be said in the same paragraph as the labelled lists
+                _sentence_forms(out, text, b, i, roles=("chair",))
             continue
         if _label_only(out, doc, i, used):
             continue
@@ -455,10 +459,13 @@ def _fragment(text: str) -> bool:
 _ABBREV_DOT = re.compile(r"\b(Cllrs|Cllr|Dr|Mr|Mrs|Ms|Mx|Rev|Revd|Prof|St|[A-Z])\.(?=\s*[A-Z])")
 
 
-def _sentence_forms(out: list[AttendanceBlock], text: str, b: Block, i: int, offset: int = 0) -> None:
+def _sentence_forms(out: list[AttendanceBlock], text: str, b: Block, i: int, offset: int = 0,
+                    roles: tuple[str, ...] | None = None) -> None:
     # the full stop of "Cllrs." or "J." does not end the sentence (same length: spans stay right)
     guarded = _ABBREV_DOT.sub(lambda m: m.group(1) + "\u2024", text)
     for rx, srole in _SENTENCE_FORMS:
+        if roles is not None and srole not in roles:
+            continue
         for sm in rx.finditer(guarded):
             if _SUBORDINATE.search(text[:sm.start()][-30:]) and srole in ("absent", "guests"):
                 continue  # "As CH was not present, ..."

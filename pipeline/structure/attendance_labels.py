@@ -27,7 +27,7 @@ _MEMBERS = (r"(?:(?:the|voting|regular|full|core|elected|appointed|ex[- ]officio
 _OTHERS = (r"(?:others?|other attendees|staff|staff members?|employees|invited|"
            r"guests?|invited guests?|invitees?|visitors?|observers?|consultants?|advisors?|advisers?|presenters?|"
            r"speakers?|guest speakers?|invited speakers?|public|members? of the (?:public|press|community)|press|media|residents?|parishioners|"
-           r"non[- ]members?|liaisons?|counsel|legal counsel|auditors?|attorneys?|management|senior staff|"
+           r"non[- ]members?|community members?|homeowners|liaisons?|counsel|legal counsel|auditors?|attorneys?|management|senior staff|"
            r"(?:council |district |county |city |village |town )?staff(?: members?)?)")
 _PRESENT = (r"(?:present|attending|in attendance|attended|participating|on the call|on call|joining|here)"
             r"(?: (?:in person|in-person|remotely|online|virtually|by (?:phone|telephone|video)|via [\w-]+|"
@@ -44,7 +44,7 @@ _LABELS: list[tuple[str, str]] = [
     (rf"(?:{_MEMBERS} )?(?:also )?{_PRESENT}(?: and participating)?", "present"),
     (rf"{_MEMBERS}(?: (?:attending|participating))?(?: and participating)?", "present"),
     (r"those (?:present|attending|in attendance)|(?:the )?following (?:were )?(?:present|in attendance)|"
-     r"attendance|attendees|attendance list|roll ?call|(?:quorum )?roll call(?: of (?:members|the board))?|"
+     r"attendance|attendees|attendants|meeting attendees|attendance list|roll ?call|(?:quorum )?roll call(?: of (?:members|the board))?|"
      r"late|late arrivals?|arrived late|who(?:'s| is) here|time ?keeper", "present"),
     (rf"(?:{_MEMBERS} )?{_APOLOGIES}", "apologies"),
     (rf"(?:{_MEMBERS} |{_OTHERS} )?{_ABSENT}|missing (?:attendees|members|people|persons)", "absent"),

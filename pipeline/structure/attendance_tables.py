@@ -237,6 +237,9 @@ def _row_labels(rows: list[Block], ix: dict[int, int]) -> tuple[list[AttendanceB
             col = first
             if first is not None and not first.text.strip() and len(rc) > 1 and rc[1].text.strip():
                 col = rc[1]  # the names sit in the second column, under an empty first cell
+            if col is not None and _NAME_HEADER.match(col.text.strip()) and j == k + 1:
+                j += 1  # "Name | Initials | Role": the header row of the names below
+                continue
             if col is None or not col.text or attendance_role(col.text) or col.text.endswith(":"):
                 break
             if not looks_like_names(col.text):
@@ -306,11 +309,11 @@ def _role_header(doc: Document, rows: list[Block], context, ix: dict[int, int]) 
         ab = out.setdefault(role + str(k), AttendanceBlock(role, header[k], ix[id(rows[0])]))
         for r in body:
             cells = _cells(r)
-            if k >= len(cells) or not cells[k].text.strip():
-                continue
+            if k >= len(cells) or not cells[k].text.strip() or _NAME_HEADER.match(cells[k].text.strip()):
+                continue  # (a "Name | Initials" row under a merged label cell is the names' header)
             pair = [cells[k]]
-            if k + 1 < len(cells) and k + 1 not in role_cols and (not header[k + 1] or
-                                                                  _INITIALS_HEADER.match(header[k + 1])):
+            nxt = header[k + 1] if k + 1 < len(header) else ""  # a merged label cell is shorter than its rows
+            if k + 1 < len(cells) and k + 1 not in role_cols and (not nxt or _INITIALS_HEADER.match(nxt)):
                 pair.append(cells[k + 1])
             _add_cells(ab, r, pair, role, ix)
     found = [ab for ab in out.values() if ab.entries]

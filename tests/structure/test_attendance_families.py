@@ -21,7 +21,7 @@ def attendees(build):
 
 def test_labels_read_as_who_and_status():
     cases = {
-        "Commissioners present": "present", "COMMISSIONERS ABSENT": "absent", "Staff present": "guests",
+        "Commissioners present": "present", "Attendants": "present", "Community members present": "guests", "COMMISSIONERS ABSENT": "absent", "Staff present": "guests",
         "Others Present": "guests", "PUBLIC ATTENDING": "guests", "Governors present": "present",
         "Board members in attendance were": "present", "Present (31)": "present",
         "PRESENT (seven Councillors)": "present", "Roll call": "present", "Late": "present",
@@ -148,6 +148,26 @@ def test_a_name_left_in_brackets_by_an_unresolved_link():
         b.add("heading", "Hall committee, 13 April 2014", level=1)
         b.add("paragraph", "Present: Kit Lowe, [Ora Penn], Max Nash")
     assert attendees(f).present == ["Kit Lowe", "Ora Penn", "Max Nash"]
+
+
+def test_a_label_row_then_a_header_row_then_names_in_a_form():
+    def f(b):
+        b.add("heading", "Team 2 minutes, 30 July 2020", level=1)
+        t = b.new_table()
+        b.add_row(t, ["3. Attendants:"])
+        b.add_row(t, ["Name", "Initials", "Subsystem lead"])
+        b.add_row(t, ["Kit Lowe", "KL", "Sensors"])
+        b.add_row(t, ["Ora Penn", "OP", "Web"])
+    assert [p.split(" (")[0] for p in attendees(f).present] == ["Kit Lowe", "Ora Penn"]
+
+
+def test_chair_said_in_the_paragraph_that_holds_the_labelled_lists():
+    def f(b):
+        b.add("heading", "Ranch Board Minutes, 24 February 2022", level=1)
+        b.add("paragraph", "The meeting was called to order at 6PM by President Lea Ruiz. Board Members present: "
+                           "Lea Ruiz, Tom Ode. Community members present: Eli Parr.")
+    a = attendees(f)
+    assert (a.chair, a.present, a.guests) == ("Lea Ruiz", ["Lea Ruiz", "Tom Ode"], ["Eli Parr"])
 
 
 def test_tick_columns_per_status():
