@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # ------------------------------------------------------------------------------------ vocabulary
 
 _TASK_HEAD = re.compile(r"^(actions?( items?| points?| agreed| required| to be taken| descriptions?| details)?|actionables?|tasks?|"
-                        r"tasks? (?:for|to be|that will|planned|assigned|allocated|due)\b[\w\s]*|agreed (approach|actions?)|next steps?|"
+                        r"tasks? (?:for|to be|that will|planned|due)\b[\w\s]*|agreed (approach|actions?)|next steps?|"
                         r"what|description|details|to ?do|action/decision|items?|issues?|deliverables?|activit(y|ies)|"
                         r"follow[- ]ups?)\W*$", re.IGNORECASE)
 _OWNER_HEAD = re.compile(r"^(owners?|who|by whom|persons?( taking this on| responsible| involved| in charge)?|responsib(le|ility)"

@@ -2,12 +2,13 @@
 pasted into one page. Each meeting gets a record of its own.
 
 A meeting **starts** at a block that says which meeting it is: a date near its beginning, in one of
-two layouts that files of several meetings use:
+three layouts that files of several meetings use:
 
 - *a repeated meeting heading*: headings of one level ("Meeting 3", "Minutes – 10 April 2026",
   "## 2024-05-07") each followed, within two blocks, by a date, or holding one themselves;
 - *a repeated dated header line*: a line that begins with a date and names the attendance
-  ("20/03/2026 Attendees: ...", "Tuesday 4 June 2024 – Present: ...").
+  ("20/03/2026 Attendees: ...", "Tuesday 4 June 2024 – Present: ...");
+- *a repeated form*: a table row "Date | 20/08/2021" with an "Attendees | ..." row below it.
 
 The file is split only when at least two starts of the same layout carry **different** dates, the
 first start opens the file (nothing but a title before it), and every meeting has content of its
@@ -91,7 +92,7 @@ def meeting_starts(doc: Document) -> list[int]:
     day_first = locale_day_first(doc.text)
     headings = dict(_heading_starts(blocks, day_first))
     starts = dict(headings)
-    for i, when in _dated_line_starts(blocks, day_first):
+    for i, when in _dated_line_starts(blocks, day_first) + _form_row_starts(blocks, day_first):
         # the dated line right under a meeting heading belongs to that heading's meeting
         if not any(h <= i <= h + 2 for h in headings):
             starts[i] = when
@@ -140,6 +141,25 @@ def _dated_line_starts(blocks: list[Block], day_first: bool) -> list[tuple[int, 
             # a heading right before the dated line opens the meeting ("Meeting 4" / "20/04/2026 Attendees: ...")
             out.append((i - 1 if i and blocks[i - 1].kind == "heading" and not blocks[i - 1].text.endswith(":")
                         else i, when))
+    return out
+
+
+_ROW_ATTENDANCE = re.compile(r"^\W*(attendees|attendance|attending|present|participants|members present)\W*$", re.I)
+_DATE_LABEL = re.compile(r"^\W*(?:meeting )?date\W*$", re.IGNORECASE)
+
+
+def _form_row_starts(blocks: list[Block], day_first: bool) -> list[tuple[int, str]]:
+    """A form's "Date | 20/08/2021" row followed by its "Attendees | ..." row: a meeting of a file
+    that keeps every meeting in one table."""
+    out = []
+    for i, b in enumerate(blocks):
+        cells = b.cell_texts() if b.kind == "table_row" else []
+        if len(cells) < 2 or not _DATE_LABEL.match(cells[0]):
+            continue
+        when = _date_near_start(cells[1], day_first)
+        if when is not None and any(nb.kind == "table_row" and _ROW_ATTENDANCE.match(nb.cell_texts()[0])
+                                    for nb in blocks[i + 1:i + 4] if nb.cell_texts()):
+            out.append((i, when))
     return out
 
 

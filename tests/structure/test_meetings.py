@@ -72,3 +72,27 @@ def test_meetings_must_open_the_file():
              ("list_item", "b"), ("h2", "Event 1 – 3 March 2025"), ("paragraph", "Fair."), ("paragraph", "x"),
              ("h2", "Event 2 – 9 May 2025"), ("paragraph", "Walk."), ("paragraph", "y")]
     assert meeting_starts(doc(lines)) == []
+
+
+def test_a_form_repeated_in_one_table_gives_a_meeting_per_date_row():
+    b = DocumentBuilder("log.docx", "docx")
+    b.add("heading", "Group 6 meeting minutes", level=1)
+    t = b.new_table()
+    for day, who, topic in (("2021/08/20", "Dan, Jo", "Slides"), ("2021/08/14", "Jo, Dan", "Video"),
+                            ("2021/08/12", "Dan", "Maze")):
+        b.add_row(t, ["Date", day])
+        b.add_row(t, ["Attendees", who])
+        b.add_row(t, [topic, "We agreed the next steps."])
+    d = b.build()
+    assert meeting_starts(d) == [0, 4, 7]  # the title opens the first meeting
+    assert len(split_document(d)) == 3
+
+
+def test_one_form_with_a_later_date_in_its_rows_is_one_meeting():
+    b = DocumentBuilder("one.docx", "docx")
+    b.add("heading", "Group 6 meeting minutes", level=1)
+    t = b.new_table()
+    b.add_row(t, ["Date", "2021/08/20"])
+    b.add_row(t, ["Attendees", "Dan, Jo"])
+    b.add_row(t, ["Next meeting", "2021/08/27"])
+    assert meeting_starts(b.build()) == []
