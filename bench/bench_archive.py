@@ -436,6 +436,20 @@ def latency(db, rep: Replicator | None, n: int, repeat: int, seed: int) -> tuple
         prods.append((time.perf_counter() - t) * 1000)
     vectors = {"vectors": int(len(ids)), "dim": int(mat.shape[1]), "matrix_mb": round(mat.nbytes / 1e6, 1),
                "load_ms": round(load_ms, 0), "matmul_topk_ms": round(statistics.median(prods), 2)}
+    # the ANN index (where this version has one and the archive is large enough): recall@10 against the scan
+    # above, for the semantic queries and 50 sections' own vectors with a little noise
+    ann = arch._ann_index(int(mat.shape[1])) if len(ids) and hasattr(arch, "_ann_index") else None
+    if ann is not None:
+        qs = [np.asarray(vecs[s], dtype=np.float32) for s in SEMANTIC]
+        qs += [mat[j] + np.random.default_rng(j).normal(0, 0.02, mat.shape[1]).astype(np.float32)
+               for j in rng.sample(range(len(ids)), min(50, len(ids)))]
+        got = []
+        for qv in qs:
+            qv = qv / np.linalg.norm(qv)
+            exact = set(ids[np.argsort(-(mat @ qv), kind="stable")[:10]].tolist())
+            got.append(len(exact & {s for s, _ in ann.search(qv, 100)[:10]}) / 10)
+        vectors["ann"] = {"indexed": ann.live, "recall_at_10": round(float(np.mean(got)), 4),
+                          "min_recall": round(float(np.min(got)), 2), "queries": len(qs)}
     extra = {"open_ms": round(open_ms, 1), "encoder_load_ms": round(encoder_load_ms, 0),
              "encode_ms_per_query": round(encode_ms, 1), "vectors": vectors,
              "semantic_example": {"query": SEMANTIC[0], "top": example}}

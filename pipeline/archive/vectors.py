@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ANN_MIN = 20_000  # vectors (of one dimension) from which the index is used instead of the exact scan
 HNSW_M = 32  # graph degree
-EF_CONSTRUCTION = 80
+EF_CONSTRUCTION = 40
 EF_SEARCH = 256  # candidates kept while searching (at least 2 k); chosen for recall@10 >= 0.99 on the benchmark
 BRUTE_MAX = 50_000  # a filtered search over at most this many sections is exact (a scan of their vectors)
 REBUILD_SHARE = 0.25  # deleted labels beyond this share of the index: rebuild it
