@@ -11,7 +11,8 @@ closing. ``pipeline.archive.postgres.PostgresBackend`` implements the same metho
 picks it.
 
 One writer per SQLite file: parallel workers return ``TaggedDocument``s and one process calls
-``Archive.write_many`` in batches (WAL mode lets readers search meanwhile).
+``Archive.write_many`` in batches (WAL mode lets readers search meanwhile). A batch's rows are inserted table by table
+and its actions linked per series (``_link_series``) in the same transaction.
 
 Schema (see ``MIGRATIONS``; pleasant in Datasette or the sqlite3 shell)
 ------------------------------------------------------------------------
@@ -44,7 +45,8 @@ They are re-ranked by bm25 relative to the best + B_ALL * (share of the query's 
 B_PHRASE * (the words in order) + B_HEADING * (share of the words in the heading), words compared by
 their Snowball stems (``ranking.text_match``); ``text_rank`` is the position in that order.
 Vectors: cosine similarity between ``query_vector`` and every section passing the filters (brute force,
-numpy, a normalised matrix cached per connection until the database changes), the best K with
+numpy, a normalised matrix cached per connection until the database changes; from ``vectors.ANN_MIN``
+sections on, an HNSW index instead, see ``pipeline.archive.vectors``), the best K with
 similarity >= ``VECTOR_MIN_SIMILARITY`` (0.25). Themes: a query that names or paraphrases labels of the
 taxonomy (the words of a label's name, description and examples, ``ranking.ThemeIndex``) adds, per
 label, its best K sections by label score with ``share`` the part of the query the label covers
