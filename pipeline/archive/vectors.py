@@ -180,7 +180,9 @@ class VectorIndex:
             top = top[np.argsort(-sims[top], kind="stable")]
             return [(int(self.ids[labels[j]]), float(sims[j])) for j in top]
         params = faiss.SearchParametersIVF()
-        params.nprobe = min(NPROBE, self.index.nlist)
+        # a filter leaves a share of each cell: probe correspondingly more cells to see as many allowed vectors
+        share = n_ok / max(1, self.live)
+        params.nprobe = min(self.index.nlist, int(NPROBE / max(share, 1e-3)) + 1)
         sel = None
         if allowed is not None or n_ok < len(self.ids):
             if allowed is None and self._bitmap is not None:
