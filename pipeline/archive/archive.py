@@ -231,7 +231,7 @@ class Archive:
             if not self.backend.readonly:
                 for dim, idx in self._ann.items():
                     if self._ann_saved.get(dim) != idx.version:
-                        idx.save(self._ann_base())
+                        self._save_ann(dim, idx)
         finally:
             self.backend.close()
 
@@ -740,9 +740,17 @@ class Archive:
         self._ann[dim] = idx
         if not self.backend.readonly and self._ann_saved.get(dim) != idx.version \
                 and (dim not in self._ann_saved or time.monotonic() - idx.saved > vectors.SAVE_SECONDS):
-            idx.save(self._ann_base())
-            self._ann_saved[dim] = idx.version
+            self._save_ann(dim, idx)
         return idx
+
+    def _save_ann(self, dim: int, idx: VectorIndex) -> None:
+        """Save the index files; they are a cache of the database, so a full disk or a read-only folder only
+        means the next process catches up (or scans) instead."""
+        try:
+            idx.save(self._ann_base())
+        except OSError:
+            return
+        self._ann_saved[dim] = idx.version
 
     def _catch_up(self, idx: VectorIndex, version: int) -> None:
         """Add the embeddings written since the index's version, and mark removed sections deleted."""
