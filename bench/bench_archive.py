@@ -157,8 +157,9 @@ def _shift(iso: str | None, days: int) -> str | None:
 class Replicator:
     """Makes ``TaggedDocument`` replicas of base records for generated bodies (see module doc)."""
 
-    def __init__(self, bases: list[Base], meetings: int, seed: int):
+    def __init__(self, bases: list[Base], meetings: int, seed: int, vector_noise: float = 0.0):
         self.bases = bases
+        self.vector_noise = vector_noise
         self.rng = random.Random(seed)
         self.words = gen.Words(self.rng)
         self.bodies = gen.make_bodies(seed + 1000, max(1, meetings // 40))
@@ -216,9 +217,17 @@ class Replicator:
         path = f"/replica/{slug}/{mdate.isoformat()}_{k:05d}{ext}"
         m.file = path
         texts = [sub(t) for t in doc.section_texts] if doc.section_texts is not None else None
+        vectors = doc.section_vectors
+        if vectors is not None and self.vector_noise:
+            import numpy as np
+
+            v = np.asarray(vectors, dtype=np.float32)
+            v = v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
+            v = v + np.random.default_rng(k).normal(0.0, self.vector_noise, v.shape).astype(np.float32)
+            vectors = v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
         return TaggedDocument(path=path, content_hash=hashlib.sha256(f"replica-{k}".encode()).hexdigest(),
                               format=doc.format, status=doc.status, error=doc.error, meeting=m,
-                              section_vectors=doc.section_vectors, pipeline_version=doc.pipeline_version,
+                              section_vectors=vectors, pipeline_version=doc.pipeline_version,
                               section_texts=texts, text=None if texts is not None else sub(doc.text or ""),
                               pages=doc.pages)
 
@@ -227,7 +236,7 @@ def is_pg(db) -> bool:
     return str(db).startswith(("postgresql://", "postgres://"))
 
 
-PG_SCHEMA = "minutebook_bench"
+PG_SCHEMA = os.environ.get("MINUTEBOOK_BENCH_SCHEMA", "minutebook_bench")  # two runs at once need two schemas
 
 
 def pg_bench_url(url: str, *, fresh: bool) -> str:
@@ -248,10 +257,11 @@ def _rows(arch, sql: str, params: tuple = ()) -> list:
     return [r[0] for r in arch.backend.conn.execute(sql, params)]
 
 
-def build_archive(db, bases: list[Base], meetings: int, seed: int, batch: int = 250) -> tuple[dict, Replicator]:
+def build_archive(db, bases: list[Base], meetings: int, seed: int, batch: int = 250,
+                  vector_noise: float = 0.0) -> tuple[dict, Replicator]:
     from pipeline.archive.archive import Archive
 
-    rep = Replicator(bases, meetings, seed)
+    rep = Replicator(bases, meetings, seed, vector_noise)
     if not is_pg(db):
         for p in (db, Path(str(db) + "-wal"), Path(str(db) + "-shm")):
             if p.exists():
@@ -426,6 +436,20 @@ def latency(db, rep: Replicator | None, n: int, repeat: int, seed: int) -> tuple
         prods.append((time.perf_counter() - t) * 1000)
     vectors = {"vectors": int(len(ids)), "dim": int(mat.shape[1]), "matrix_mb": round(mat.nbytes / 1e6, 1),
                "load_ms": round(load_ms, 0), "matmul_topk_ms": round(statistics.median(prods), 2)}
+    # the ANN index (where this version has one and the archive is large enough): recall@10 against the scan
+    # above, for the semantic queries and 50 sections' own vectors with a little noise
+    ann = arch._ann_index(int(mat.shape[1])) if len(ids) and hasattr(arch, "_ann_index") else None
+    if ann is not None:
+        qs = [np.asarray(vecs[s], dtype=np.float32) for s in SEMANTIC]
+        qs += [mat[j] + np.random.default_rng(j).normal(0, 0.02, mat.shape[1]).astype(np.float32)
+               for j in rng.sample(range(len(ids)), min(50, len(ids)))]
+        got = []
+        for qv in qs:
+            qv = qv / np.linalg.norm(qv)
+            exact = set(ids[np.argsort(-(mat @ qv), kind="stable")[:10]].tolist())
+            got.append(len(exact & {s for s, _ in ann.search(qv, 100)[:10]}) / 10)
+        vectors["ann"] = {"indexed": ann.live, "recall_at_10": round(float(np.mean(got)), 4),
+                          "min_recall": round(float(np.min(got)), 2), "queries": len(qs)}
     extra = {"open_ms": round(open_ms, 1), "encoder_load_ms": round(encoder_load_ms, 0),
              "encode_ms_per_query": round(encode_ms, 1), "vectors": vectors,
              "semantic_example": {"query": SEMANTIC[0], "top": example}}
@@ -453,6 +477,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", type=Path, help="where generated files go (default: a temporary folder, removed)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
+    ap.add_argument("--bases-cache", type=Path,
+                    help="pickle of the tagged base records: read when it exists, else written after tagging "
+                         "(so runs of two versions replicate the same records)")
+    ap.add_argument("--vector-noise", type=float, default=0.0,
+                    help="Gaussian noise (per dimension, on unit vectors) added to each replica's section vectors, "
+                         "so replicas are not exact copies (an ANN index then sees distinct points); 0 = reuse as is")
     args = ap.parse_args()
 
     work = args.workdir or Path(tempfile.mkdtemp(prefix="mb-bench-archive-"))
@@ -470,7 +500,13 @@ def main() -> None:
                             "queries_per_class": args.queries, "repeat": args.repeat, "seed": args.seed}}
     rep = None
     try:
-        if not args.reuse:
+        if not args.reuse and args.bases_cache and args.bases_cache.exists():
+            import pickle
+
+            bases = pickle.loads(args.bases_cache.read_bytes())
+            base_tag_s = 0.0
+            _log(f"archive: {len(bases)} base records read from {args.bases_cache}")
+        elif not args.reuse:
             formats = ("txt", "md", "html", "docx")
             bases: list[Base] = []
             tp_dir = work / "throughput"
@@ -507,12 +543,16 @@ def main() -> None:
                 bases += [Base(d, bpath[str(Path(d.path).resolve())]) for d in captured if d.meeting is not None]
             else:
                 base_tag_s = 0.0
+            if args.bases_cache:
+                import pickle
+
+                args.bases_cache.write_bytes(pickle.dumps(bases))
         out["runs"] = []
         for db in targets:
             run: dict = {"db": shown(db), "backend": "postgresql" if is_pg(db) else "sqlite"}
             if not args.reuse:
                 _log(f"archive: replicating {len(bases)} base records into {args.meetings} meetings in {shown(db)}")
-                info, rep = build_archive(db, bases, args.meetings, args.seed)
+                info, rep = build_archive(db, bases, args.meetings, args.seed, vector_noise=args.vector_noise)
                 info["base_records"] = len(bases)
                 info["base_extra_tag_s"] = round(base_tag_s, 1)
                 info["bodies"] = len(rep.bodies)

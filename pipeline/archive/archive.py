@@ -11,7 +11,8 @@ closing. ``pipeline.archive.postgres.PostgresBackend`` implements the same metho
 picks it.
 
 One writer per SQLite file: parallel workers return ``TaggedDocument``s and one process calls
-``Archive.write_many`` in batches (WAL mode lets readers search meanwhile).
+``Archive.write_many`` in batches (WAL mode lets readers search meanwhile). A batch's rows are inserted table by table
+and its actions linked per series (``_link_series``) in the same transaction.
 
 Schema (see ``MIGRATIONS``; pleasant in Datasette or the sqlite3 shell)
 ------------------------------------------------------------------------
@@ -44,7 +45,8 @@ They are re-ranked by bm25 relative to the best + B_ALL * (share of the query's 
 B_PHRASE * (the words in order) + B_HEADING * (share of the words in the heading), words compared by
 their Snowball stems (``ranking.text_match``); ``text_rank`` is the position in that order.
 Vectors: cosine similarity between ``query_vector`` and every section passing the filters (brute force,
-numpy, a normalised matrix cached per connection until the database changes), the best K with
+numpy, a normalised matrix cached per connection until the database changes; from ``vectors.ANN_MIN``
+sections on, an HNSW index instead, see ``pipeline.archive.vectors``), the best K with
 similarity >= ``VECTOR_MIN_SIMILARITY`` (0.25). Themes: a query that names or paraphrases labels of the
 taxonomy (the words of a label's name, description and examples, ``ranking.ThemeIndex``) adds, per
 label, its best K sections by label score with ``share`` the part of the query the label covers
@@ -71,11 +73,13 @@ without filters (``Query.notice`` says why).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import os
 import re
 import time
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
@@ -86,7 +90,7 @@ from pipeline.archive.query import Query, parse_query
 from pipeline.archive.ranking import ThemeIndex, group_key, grouped, rendition_key, stems, text_match
 from pipeline.archive.schema import MIGRATIONS, Migration
 from pipeline.archive.sqlite import SQLiteBackend
-from pipeline.archive.text import best_sentence, is_done_status, iso_or_none
+from pipeline.archive.text import best_sentence, is_done_status, iso_or_none, now_utc, series_key
 from pipeline.archive.types import (
     DRAFT_STATES,
     GOOD_STATUSES,
@@ -108,6 +112,7 @@ from pipeline.archive.types import (
     ThemeCount,
 )
 from pipeline.archive.url import is_postgres_url
+from pipeline.archive.vectors import VectorIndex, index_base, normalised
 from pipeline.core.errors import ArchiveError, ArchiveUnavailable, BadDate
 from pipeline.core.names import name_key
 from pipeline.core.output import describe_os_error
@@ -170,6 +175,8 @@ class Archive:
         self.backend = backend
         self.path = backend.path
         self._vectors: tuple[int, dict[int, tuple["np.ndarray", "np.ndarray"]]] | None = None
+        self._ann: dict[int, VectorIndex] = {}  # the ANN index per vector dimension, once the archive is large
+        self._ann_saved: dict[int, int] = {}  # the version each one's files hold
         self._themes: tuple[tuple, ThemeIndex] | None = None
         self._stems: tuple[int, dict[int, tuple[list[str], list[str]]]] = (-1, {})
         # seconds spent writing, by statement group (documents, meetings, sections incl. their full-text
@@ -218,7 +225,13 @@ class Archive:
         return self.backend.applied_migrations()
 
     def close(self) -> None:
-        self.backend.close()
+        try:
+            if not self.backend.readonly:
+                for dim, idx in self._ann.items():
+                    if self._ann_saved.get(dim) != idx.version:
+                        self._save_ann(dim, idx)
+        finally:
+            self.backend.close()
 
     def __enter__(self) -> "Archive":
         return self
@@ -237,12 +250,34 @@ class Archive:
 
         Idempotent per ``content_hash``: writing the same content again replaces its rows (as does a
         new content for the same ``path``: the file changed). FAILED and SKIPPED documents keep their
-        error and no meeting; a SKIPPED write never replaces a stored SUCCESS/PARTIAL record."""
+        error and no meeting; a SKIPPED write never replaces a stored SUCCESS/PARTIAL record.
+
+        The rows of the whole batch are gathered with ids drawn up front and inserted table by table
+        (``executemany`` on SQLite, ``COPY`` on PostgreSQL); then actions are linked across the meetings
+        of each series the batch touched (``_link_series``), in the same transaction, so a batch is
+        stored and linked whole or not at all."""
         ids: list[int] = []
         with self._transaction():
+            batch = _Batch()
             for r in results:
-                ids.append(self._write_one(r))
+                if r.content_hash in batch.hashes or r.path in batch.paths:
+                    self._flush(batch)  # a later entry replaces an earlier one of this batch: store that first
+                ids.append(self._write_one(r, batch))
+            self._flush(batch)
+            self._link_series(batch)
+            self._timed("linking")
+        self._refresh_ann({int(v.shape[1]) for _, v in batch.vectors})
         return ids
+
+    def _flush(self, batch: "_Batch") -> None:
+        """Insert the rows gathered so far, table by table in foreign-key order."""
+        for table in _TABLE_ORDER:
+            rows = batch.rows.pop(table, None)
+            if rows:
+                self.backend.insert_many(table, rows)
+                self._timed(_TIMING_OF.get(table, table))
+        batch.hashes.clear()
+        batch.paths.clear()
 
     def move(self, content_hash: str, path: str) -> None:
         """The file with this content is now at ``path`` (moved or renamed): point its record there, and
@@ -304,51 +339,64 @@ class Archive:
             self._themes = None
             self._stems = (-1, {})
 
-    def _write_one(self, r: TaggedDocument) -> int:
+    def _write_one(self, r: TaggedDocument, batch: "_Batch") -> int:
         b = self.backend
         if r.status not in STATUSES:
             raise ArchiveError(self.path, f"unknown document status {r.status!r} for {r.path}",
                                f"use one of {', '.join(STATUSES)}")
         if r.status == "SKIPPED" and b.existing_status(r.content_hash) in GOOD_STATUSES:
             return int(b.document_id(r.content_hash))  # type: ignore[arg-type]
-        b.delete_document(r.content_hash, r.path)
+        batch.deleted_sections += b.delete_document(r.content_hash, r.path)
+        batch.hashes.add(r.content_hash)
+        batch.paths.add(r.path)
         m = r.meeting if r.status in GOOD_STATUSES else None
         pages = r.pages if r.pages is not None else (m.quality.pages if m else None)
-        doc_id = b.insert_document(r, pages=pages, models=dict(m.models) if m else {})
+        (doc_id,) = b.next_ids("documents", 1)
+        batch.add("documents", {
+            "id": doc_id, "path": r.path, "content_hash": r.content_hash, "format": r.format, "status": r.status,
+            "error": r.error, "pages": pages, "pipeline_version": r.pipeline_version,
+            "models": json.dumps(dict(m.models) if m else {}, sort_keys=True), "tagged_at": now_utc()})
         self._timed("documents")
         if m is not None:
-            self._write_meeting(doc_id, r, m, r.section_vectors, r.section_texts,
+            self._write_meeting(batch, doc_id, r, m, r.section_vectors, r.section_texts,
                                 r.meeting_text if r.meeting_text is not None else r.text)
             for extra in r.more_meetings:
-                self._write_meeting(doc_id, r, extra.meeting, extra.section_vectors, extra.section_texts, extra.text)
+                self._write_meeting(batch, doc_id, r, extra.meeting, extra.section_vectors, extra.section_texts,
+                                    extra.text)
         return doc_id
 
-    def _write_meeting(self, doc_id: int, r: TaggedDocument, m: Meeting, section_vectors: Any,
+    def _write_meeting(self, batch: "_Batch", doc_id: int, r: TaggedDocument, m: Meeting, section_vectors: Any,
                        section_texts: list[str] | None, own_text: str | None) -> None:
         import numpy as np
 
         b = self.backend
         d = iso_or_none(m.meeting_date)
         year, month = (int(d[:4]), int(d[5:7])) if d else (None, None)
-        meeting_id = b.insert_row("meetings", {
-            "document_id": doc_id, "meeting_index": m.meeting_index, "title": m.title, "meeting_date": d, "year": year, "month": month,
-            "quarter": (month - 1) // 3 + 1 if month else None, "record_json": m.model_dump_json()})
+        (meeting_id,) = b.next_ids("meetings", 1)
+        series = series_key(m.title)
+        batch.add("meetings", {
+            "id": meeting_id, "document_id": doc_id, "meeting_index": m.meeting_index, "title": m.title,
+            "meeting_date": d, "year": year, "month": month, "quarter": (month - 1) // 3 + 1 if month else None,
+            "record_json": m.model_dump_json(), "series_key": series})
         self._timed("meetings")
 
         # sections: the tree, or one section for the whole document when there is none
         tree = m.section_tree
         summaries = {s.section_index: s.summary for s in m.summaries}
         texts = _section_texts(r.text, own_text, m, section_texts)
+        section_ids = b.next_ids("sections", max(1, len(tree)))
         if tree:
-            section_ids = b.insert_rows("sections", [{
-                "meeting_id": meeting_id, "idx": i, "number": h.number, "heading": h.heading, "level": h.level,
-                "parent_idx": h.parent, "text": texts[i], "summary": summaries.get(i), "page": h.provenance.page,
-                "char_start": h.body_start, "char_end": h.body_end} for i, h in enumerate(tree)])
+            batch.add("sections", *[{
+                "id": section_ids[i], "meeting_id": meeting_id, "idx": i, "number": h.number, "heading": h.heading,
+                "level": h.level, "parent_idx": h.parent, "text": texts[i], "summary": summaries.get(i),
+                "page": h.provenance.page, "char_start": h.body_start, "char_end": h.body_end}
+                for i, h in enumerate(tree)])
         else:
-            section_ids = [b.insert_row("sections", {
-                "meeting_id": meeting_id, "idx": 0, "number": None, "heading": m.title or Path(r.path).name,
-                "level": 1, "parent_idx": None, "text": texts[0], "summary": summaries.get(0), "page": None,
-                "char_start": 0, "char_end": len(own_text) if own_text else None})]
+            batch.add("sections", {
+                "id": section_ids[0], "meeting_id": meeting_id, "idx": 0, "number": None,
+                "heading": m.title or Path(r.path).name, "level": 1, "parent_idx": None, "text": texts[0],
+                "summary": summaries.get(0), "page": None, "char_start": 0,
+                "char_end": len(own_text) if own_text else None})
         self._timed("sections")
 
         # themes: theme_detail (with scores), else the {heading: labels} map
@@ -364,8 +412,8 @@ class Archive:
                 if i is not None:
                     for name in labels:
                         theme_rows.setdefault((section_ids[i], name), None)
-        b.insert_many("section_themes", [{"section_id": s, "meeting_id": meeting_id, "label": lab, "score": sc}
-                                         for (s, lab), sc in theme_rows.items()])
+        batch.add("section_themes", *[{"section_id": s, "meeting_id": meeting_id, "label": lab, "score": sc}
+                                      for (s, lab), sc in theme_rows.items()])
         self._timed("themes")
 
         # embeddings
@@ -376,16 +424,18 @@ class Archive:
             if len(vecs) != len(section_ids):
                 raise ArchiveError(self.path, f"{r.path}: {len(vecs)} section vectors for {len(section_ids)} sections",
                                    "pass one vector per entry of meeting.section_tree")
-            b.insert_many("embeddings", [{"section_id": s, "dim": int(v.shape[0]), "vector": v.tobytes()}
-                                         for s, v in zip(section_ids, vecs)])
+            batch.add("embeddings", *[{"section_id": s, "dim": int(v.shape[0]), "vector": v.tobytes()}
+                                      for s, v in zip(section_ids, vecs)])
+            batch.vectors.append((section_ids, vecs))
         self._timed("vectors")
 
         # people, their keys, attendance
         key_to_person: dict[str, int] = {}
         name_rows: list[dict[str, Any]] = []
-        pids = b.insert_rows("people", [{"meeting_id": meeting_id, "name": p.name, "name_key": name_key(p.name),
-                                         "aliases": json.dumps(p.aliases), "roles": json.dumps(p.roles)}
-                                        for p in m.people])
+        pids = b.next_ids("people", len(m.people))
+        batch.add("people", *[{"id": pid, "meeting_id": meeting_id, "name": p.name, "name_key": name_key(p.name),
+                               "aliases": json.dumps(p.aliases), "roles": json.dumps(p.roles)}
+                              for p, pid in zip(m.people, pids)])
         for p, pid in zip(m.people, pids):
             keys = {name_key(p.name): "name"}
             for a in p.aliases:
@@ -394,27 +444,22 @@ class Archive:
                 if k:
                     key_to_person.setdefault(k, pid)
                     name_rows.append({"meeting_id": meeting_id, "person_id": pid, "name_key": k, "kind": kind})
-        att_rows = []
-        for e in m.attendance:
-            att_rows.append({"meeting_id": meeting_id, "person_id": key_to_person.get(name_key(e.name)),
-                             "name": e.name, "role": e.role, "note": e.note})
-        b.insert_many("attendance", att_rows)
+        batch.add("attendance", *[{"meeting_id": meeting_id, "person_id": key_to_person.get(name_key(e.name)),
+                                   "name": e.name, "role": e.role, "note": e.note} for e in m.attendance])
         self._timed("people")
 
         # actions and their owners
-        new_actions: list[tuple[int, frozenset[str], bool]] = []
         owner_rows: list[dict[str, Any]] = []
-        aids = b.insert_rows("actions", [{
-            "meeting_id": meeting_id, "section_idx": _section_of(tree, a.provenance.start, a.section),
+        aids = b.next_ids("actions", len(m.actions))
+        batch.add("actions", *[{
+            "id": aid, "meeting_id": meeting_id, "section_idx": _section_of(tree, a.provenance.start, a.section),
             "section": a.section, "owner": "; ".join(a.owner) or None,
             "owner_resolved": "; ".join(a.owner_resolved) or None, "task": a.task, "due": a.due,
             "due_text": a.due_text, "due_date": iso_or_none(a.due), "explicit": int(a.explicit),
             "confidence": a.confidence, "status": a.status, "done": int(is_done_status(a.status)),
             "page": a.provenance.page, "char_start": a.provenance.start, "char_end": a.provenance.end}
-            for a in m.actions])
+            for a, aid in zip(m.actions, aids)])
         for act, aid in zip(m.actions, aids):
-            done = is_done_status(act.status)
-            new_actions.append((aid, task_words(act.task), done))
             seen_keys: set[str] = set()
             for nm, resolved in [(n, 1) for n in act.owner_resolved] + [(n, 0) for n in act.owner]:
                 k = name_key(nm)
@@ -427,40 +472,58 @@ class Archive:
                         and not any(x["name_key"] == k and x["meeting_id"] == meeting_id for x in name_rows):
                     # a group owner ("All", "the team") is findable on the actions board, never a person
                     name_rows.append({"meeting_id": meeting_id, "person_id": None, "name_key": k, "kind": "owner"})
-        b.insert_many("action_owners", owner_rows)
-        b.insert_many("person_names", name_rows)
+        batch.add("action_owners", *owner_rows)
+        batch.add("person_names", *name_rows)
+        if d and aids:
+            batch.new_actions.update(aids)
+            batch.series.add(series)
         self._timed("actions")
 
-        b.insert_many("decisions", [{
+        batch.add("decisions", *[{
             "meeting_id": meeting_id, "section_idx": _section_of(tree, x.provenance.start, x.section),
             "section": x.section, "kind": x.kind, "text": x.text, "mover": x.mover, "seconder": x.seconder,
             "result": x.result, "page": x.provenance.page, "char_start": x.provenance.start,
             "char_end": x.provenance.end} for x in m.decisions])
         self._timed("decisions")
 
-        if d:
-            self._link_actions(meeting_id, d, new_actions)
-        self._timed("linking")
-
-    def _link_actions(self, meeting_id: int, meeting_date: str, new: list[tuple[int, frozenset[str], bool]]) -> None:
-        """Close actions across meetings: an open action of an earlier meeting is closed by a later
-        meeting's action with the same task (``same_task``) whose status is done. Both directions, so
-        the order documents are written in does not matter; the earliest closing meeting wins."""
-        b = self.backend
-        for aid, words, done in new:
-            if not words:
+    def _link_series(self, batch: "_Batch") -> None:
+        """Close actions across the meetings of a series (``text.series_key`` of the title): an open action
+        of an earlier meeting is closed by a later meeting's action with the same task (``same_task``)
+        whose status is done; the earliest such action wins (then the lowest id). One pass per series the
+        batch wrote dated actions into: its actions are read at once (by the ``meetings_series`` index),
+        and only pairs with a new action are compared, so the work per document does not grow with the
+        archive. Whatever order documents are written in, one at a time or in batches, the links are the
+        same. A link to another series (made by a minutebook that linked across the whole archive) is
+        kept."""
+        if not batch.new_actions:
+            return
+        rows = self.backend.series_actions(sorted(batch.series))
+        new = batch.new_actions
+        by_series: dict[str, list[Any]] = {}
+        for r in rows:
+            by_series.setdefault(r["series_key"] or "", []).append(r)
+        pos = {r["id"]: (r["meeting_date"], r["id"]) for r in rows}
+        updates: list[tuple[int, int]] = []
+        for acts in by_series.values():
+            done = [(r["meeting_date"], r["id"], _task_words(r["task"])) for r in acts if r["done"]]
+            new_done = [c for c in done if c[1] in new]
+            if not any(r["id"] in new for r in acts):
                 continue
-            similar = [c for c in b.action_candidates(words, meeting_id) if same_task(words, task_words(c["task"]))]
-            if done:  # close earlier open actions (unless an even earlier meeting already closed them)
-                for c in similar:
-                    if c["meeting_date"] < meeting_date and not c["done"] and (
-                            c["closed_by_action_id"] is None or (c["closer_date"] or "9999") > meeting_date):
-                        b.set_closed_by(c["id"], aid)
-            else:  # closed already by a later meeting written before this one
-                closers = [c for c in similar if c["done"] and c["meeting_date"] > meeting_date]
-                if closers:
-                    first = min(closers, key=lambda c: (c["meeting_date"], c["id"]))
-                    b.set_closed_by(aid, first["id"])
+            for r in acts:
+                if r["done"]:
+                    continue
+                words = _task_words(r["task"])
+                if not words:
+                    continue
+                pool = done if r["id"] in new else new_done
+                best = min(((dt, cid) for dt, cid, cw in pool if dt > r["meeting_date"] and same_task(words, cw)),
+                           default=None)
+                if best is None:
+                    continue
+                cur = r["closed_by_action_id"]
+                if cur is None or (cur in pos and best < pos[cur]):
+                    updates.append((r["id"], best[1]))
+        self.backend.set_closed_by(updates)
 
     # ---- simple reads
 
@@ -666,6 +729,11 @@ class Archive:
             mat = np.frombuffer(b"".join(r["vector"] for r in rows), dtype="<f4").reshape(len(rows), -1)
             mat = mat / np.maximum(np.linalg.norm(mat, axis=1, keepdims=True), 1e-12)
         else:
+            ann = self._ann_index(int(q.shape[0]))
+            if ann is not None:  # a large archive: the index (exact over few filtered sections)
+                allowed = None if f.empty else np.asarray(self.backend.filtered_section_ids(f), dtype=np.int64)
+                return [(sid, round(sim, 6)) for sid, sim in ann.search(q / norm, k, allowed)
+                        if sim >= self.VECTOR_MIN_SIMILARITY]
             group = self._vector_matrix().get(int(q.shape[0]))
             if group is None:
                 return []
@@ -677,6 +745,66 @@ class Archive:
         top = np.argpartition(-sims, k - 1)[:k] if len(sims) > k else np.arange(len(sims))
         order = top[np.argsort(-sims[top], kind="stable")]
         return [(int(ids[j]), round(float(sims[j]), 6)) for j in order if sims[j] >= self.VECTOR_MIN_SIMILARITY]
+
+    # ---- the ANN index (pipeline.archive.vectors)
+
+    def _ann_base(self) -> Path:
+        return index_base(self.path, url=str(self.path) if is_postgres_url(str(self.path)) else None)
+
+    def _ann_index(self, dim: int) -> VectorIndex | None:
+        """The index of this dimension, caught up with the archive; None while the archive is small (below
+        ``vectors.ANN_MIN`` sections) or when a read-only archive has no index files (it scans instead)."""
+        from pipeline.archive import vectors
+
+        version = self.backend.archive_version()
+        idx = self._ann.get(dim)
+        if idx is not None and idx.version == version:
+            return idx
+        if idx is None:
+            idx = VectorIndex.load(self._ann_base(), dim, self.backend.archive_id())
+            if idx is not None:
+                self._ann_saved[dim] = idx.version
+            elif self.backend.readonly or self.backend.max_section_id() < vectors.ANN_MIN:
+                return None
+            else:
+                idx = VectorIndex.empty(dim, -1, self.backend.archive_id())
+        self._catch_up(idx, version)
+        if idx.worn and not self.backend.readonly:
+            idx = VectorIndex.empty(dim, -1, self.backend.archive_id())
+            self._catch_up(idx, version)
+        self._ann[dim] = idx
+        if not self.backend.readonly and self._ann_saved.get(dim) != idx.version \
+                and (dim not in self._ann_saved or time.monotonic() - idx.saved > vectors.SAVE_SECONDS):
+            self._save_ann(dim, idx)
+        return idx
+
+    def _save_ann(self, dim: int, idx: VectorIndex) -> None:
+        """Save the index files; they are a cache of the database, so a full disk or a read-only folder only
+        means the next process catches up (or scans) instead."""
+        try:
+            idx.save(self._ann_base())
+        except OSError:
+            return
+        self._ann_saved[dim] = idx.version
+
+    def _catch_up(self, idx: VectorIndex, version: int) -> None:
+        """Add the embeddings written since the index's version, and mark removed sections deleted."""
+        import numpy as np
+
+        b = self.backend
+        upto = idx.max_id
+        if len(idx.ids) and b.embedding_count(idx.dim, upto) != int(idx.alive.sum()):
+            idx.keep_only(np.asarray(b.embedding_ids(idx.dim, upto), dtype=np.int64))
+        while rows := b.embeddings_after(idx.max_id, idx.dim, 50_000):
+            idx.add(np.asarray([r["section_id"] for r in rows], dtype=np.int64),
+                    normalised([r["vector"] for r in rows], idx.dim))
+        idx.version = version
+
+    def _refresh_ann(self, written: set[int]) -> None:
+        """After a write: bring the indexes up to date, and make one for a dimension just written once the archive
+        is large enough (``_ann_index``)."""
+        for dim in sorted(set(self._ann) | written):
+            self._ann_index(dim)
 
     def _person_keys(self, name: str) -> tuple[str, ...]:
         """The keys a name is found by: its own key plus the aliases that stand for it alone (the
@@ -930,6 +1058,37 @@ def _action_row(r: Any) -> ActionRow:
 
 
 # ------------------------------------------------------------------------------------ small helpers
+
+# the tables a batch writes, parents first; the write timings' group of each
+_TABLE_ORDER = ("documents", "meetings", "sections", "section_themes", "embeddings", "people", "person_names",
+                "attendance", "actions", "action_owners", "decisions")
+_TIMING_OF = {"section_themes": "themes", "embeddings": "vectors", "person_names": "actions",
+              "attendance": "people", "action_owners": "actions"}
+
+
+@dataclass
+class _Batch:
+    """The rows of one ``write_many`` call not inserted yet (ids drawn), and what the linking pass and the
+    vector index need to know about it."""
+
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    hashes: set[str] = field(default_factory=set)  # content hashes and paths with rows still to insert
+    paths: set[str] = field(default_factory=set)
+    new_actions: set[int] = field(default_factory=set)  # actions of dated meetings
+    series: set[str] = field(default_factory=set)  # their series
+    vectors: list[tuple[list[int], Any]] = field(default_factory=list)  # (section ids, float32 matrix)
+    deleted_sections: list[int] = field(default_factory=list)  # sections of replaced documents
+
+    def add(self, table: str, *rows: dict[str, Any]) -> None:
+        if rows:
+            self.rows.setdefault(table, []).extend(rows)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _task_words(task: str) -> frozenset[str]:
+    """``task_words``, cached: the linking pass compares each new action with its whole series."""
+    return task_words(task)
+
 
 
 def _split(joined: str | None) -> list[str]:

@@ -9,7 +9,7 @@ Rows are returned as mappings (``sqlite3.Row`` or psycopg's dict rows): read the
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Protocol, Sequence, runtime_checkable
+from typing import Any, Protocol, Sequence, runtime_checkable
 
 from pipeline.archive.query import Query
 from pipeline.archive.schema import Migration
@@ -46,12 +46,25 @@ class ArchiveBackend(Protocol):
 
     def data_version(self) -> int: ...
 
+    def archive_version(self) -> int:
+        """A counter every committed write transaction bumps, kept in the database (``archive_state``)."""
+        ...
+
+    def archive_id(self) -> str:
+        """A random id drawn when the archive was made: tells two archives made at one place apart."""
+        ...
+
     def existing_status(self, content_hash: str) -> str | None: ...
 
     def document_id(self, content_hash: str) -> int | None: ...
 
-    def delete_document(self, content_hash: str, path: str) -> None:
-        """Remove the rows for this content, and for an older content of the same file path."""
+    def delete_document(self, content_hash: str, path: str) -> list[int]:
+        """Remove the rows for this content, and for an older content of the same file path; the ids of the
+        sections removed."""
+        ...
+
+    def next_ids(self, table: str, n: int) -> list[int]:
+        """``n`` ids for rows of ``table`` the open write transaction will insert (with ``insert_many``)."""
         ...
 
     def insert_document(self, r: TaggedDocument, *, pages: int | None, models: dict[str, str]) -> int: ...
@@ -71,11 +84,14 @@ class ArchiveBackend(Protocol):
 
     def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None: ...
 
-    def action_candidates(self, words: Iterable[str], meeting_id: int) -> list[Row]:
-        """Actions of other dated meetings sharing a word with the task (via actions_fts)."""
+    def series_actions(self, keys: Sequence[str]) -> list[Row]:
+        """id, task, done, closed_by_action_id, meeting_date, series_key of every action of a dated meeting of these
+        series (``meetings.series_key``)."""
         ...
 
-    def set_closed_by(self, action_id: int, closer_id: int) -> None: ...
+    def set_closed_by(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """Set ``closed_by_action_id`` for each (action id, closing action id)."""
+        ...
 
     def put_draft(self, row: dict[str, Any]) -> None:
         """Insert or replace the ``drafts`` row with this ``id``."""
@@ -124,6 +140,17 @@ class ArchiveBackend(Protocol):
         ...
 
     def all_embeddings(self) -> list[Row]: ...
+
+    def max_section_id(self) -> int: ...
+
+    def embeddings_after(self, after: int, dim: int, limit: int) -> list[Row]:
+        """Up to ``limit`` (section_id, vector) of this dimension with a section id above ``after``, by section id
+        (the vector index catching up)."""
+        ...
+
+    def embedding_ids(self, dim: int, upto: int) -> list[int]: ...
+
+    def embedding_count(self, dim: int, upto: int) -> int: ...
 
     def section_details(self, ids: Sequence[int]) -> dict[int, Row]: ...
 

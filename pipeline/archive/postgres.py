@@ -68,7 +68,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from pipeline.archive.backend import relocated
@@ -165,6 +165,7 @@ class PostgresBackend:
         self._stats: tuple[int, int, float] | None = None
         self._df: dict[Term, int] = {}
         self._common: dict[str, float] = {}
+        self._ids: dict[str, list[int]] = {}  # ids drawn from each table's sequence and not used yet
 
     # ---- connection and migrations
 
@@ -277,6 +278,14 @@ class PostgresBackend:
     def data_version(self) -> int:
         return int(self._x("SELECT version FROM archive_state WHERE id = 1").fetchone()["version"])
 
+    def archive_version(self) -> int:
+        """Bumped by every committed write transaction (``archive_state``)."""
+        return self.data_version()
+
+    def archive_id(self) -> str:
+        """Drawn at random when the archive was made (migration 0006)."""
+        return str(self._x("SELECT archive_id FROM archive_state WHERE id = 1").fetchone()["archive_id"] or "")
+
     # ---- writing (inside a transaction)
 
     def existing_status(self, content_hash: str) -> str | None:
@@ -287,8 +296,23 @@ class PostgresBackend:
         r = self._x("SELECT id FROM documents WHERE content_hash = %s", (content_hash,)).fetchone()
         return int(r["id"]) if r else None
 
-    def delete_document(self, content_hash: str, path: str) -> None:
-        self._x("DELETE FROM documents WHERE content_hash = %s OR path = %s", (content_hash, path))
+    def delete_document(self, content_hash: str, path: str) -> list[int]:
+        """Remove the rows for this content and for an older content of the same path; the sections removed."""
+        return [r["id"] for r in self._x(
+            "WITH d AS (DELETE FROM documents WHERE content_hash = %s OR path = %s RETURNING id) "
+            "SELECT s.id FROM d JOIN meetings m ON m.document_id = d.id JOIN sections s ON s.meeting_id = m.id",
+            (content_hash, path))]
+
+    def next_ids(self, table: str, n: int) -> list[int]:
+        """``n`` ids from ``table``'s identity sequence, drawn in blocks (a sequence never hands a value out twice,
+        so ids left over after a rollback are simply never used)."""
+        pool = self._ids.setdefault(table, [])
+        if len(pool) < n:
+            pool += [r["id"] for r in self._x(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s) ORDER BY 1",
+                (table, max(n - len(pool), 1024)))]
+        out, self._ids[table] = pool[:n], pool[n:]
+        return out
 
     def move_document(self, content_hash: str, path: str) -> None:
         self._x("DELETE FROM documents WHERE path = %s AND content_hash <> %s", (path, content_hash))
@@ -335,31 +359,17 @@ class PostgresBackend:
             for r in rows:
                 cp.write_row([r[c] for c in cols])
 
-    def action_candidates(self, words: Iterable[str], meeting_id: int) -> list[dict]:
-        """Actions of other dated meetings that may be the same task. ``pipeline.core.tasks.same_task`` needs
-        Jaccard >= 0.6, so a match shares at least need = ceil(0.6 |words|) words (2 at least, or
-        the one word of a one-word task); by pigeonhole it then holds at least one of any
-        |words| - need + 1 of them: the longest (most selective) ones are searched, so common words
-        ('new', 'report') do not pull in thousands of actions (FTS5 is fast enough to OR them all)."""
-        ws = sorted(set(words))
-        need = 1 if len(ws) == 1 else max(2, (3 * len(ws) + 4) // 5)
-        ws = sorted(ws, key=lambda w: (-len(w), w))[: max(1, len(ws) - need + 1)]
-        match = words_match(sorted(ws))
-        if not match.terms:
-            return []
-        q, params = match.from_item()
-        # the best 200 first (ts_rank; FTS5 orders by bm25), then their closers' dates for those only
+    def series_actions(self, keys: Sequence[str]) -> list[dict]:
+        """The actions of the dated meetings of these series (the linking pass)."""
         return self._x(
-            "WITH c AS (SELECT a.id, a.task, a.done, a.closed_by_action_id, m.meeting_date, "
-            f"ts_rank(a.tsv, qq.q, 1) AS rank FROM actions a JOIN meetings m ON m.id = a.meeting_id CROSS JOIN {q} "
-            "WHERE a.tsv @@ qq.q AND a.meeting_id != %s AND m.meeting_date IS NOT NULL "
-            "ORDER BY rank DESC, a.id LIMIT 200) "
-            "SELECT c.id, c.task, c.done, c.closed_by_action_id, c.meeting_date, m2.meeting_date AS closer_date "
-            "FROM c LEFT JOIN actions x ON x.id = c.closed_by_action_id LEFT JOIN meetings m2 ON m2.id = x.meeting_id "
-            "ORDER BY c.rank DESC, c.id", [*params, meeting_id]).fetchall()
+            "SELECT a.id, a.task, a.done, a.closed_by_action_id, m.meeting_date, m.series_key "
+            "FROM meetings m JOIN actions a ON a.meeting_id = m.id "
+            "WHERE m.series_key = ANY(%s) AND m.meeting_date IS NOT NULL", (list(keys),)).fetchall()
 
-    def set_closed_by(self, action_id: int, closer_id: int) -> None:
-        self._x("UPDATE actions SET closed_by_action_id = %s WHERE id = %s", (closer_id, action_id))
+    def set_closed_by(self, pairs: Sequence[tuple[int, int]]) -> None:
+        if pairs:
+            with self.conn.cursor() as cur:
+                cur.executemany("UPDATE actions SET closed_by_action_id = %s WHERE id = %s", [(c, a) for a, c in pairs])
 
     def put_draft(self, row: dict[str, Any]) -> None:
         self._x(upsert_sql("drafts", list(row), "id", "%s"), tuple(row.values()))
@@ -596,6 +606,21 @@ class PostgresBackend:
             "SELECT t.section_id, t.score FROM section_themes t JOIN meetings m ON m.id = t.meeting_id "
             f"WHERE lower(t.label) = lower(%s){where} ORDER BY t.score DESC NULLS LAST, t.section_id LIMIT %s",
             [label, *params, k]).fetchall()
+
+    def max_section_id(self) -> int:
+        return int(self._x("SELECT coalesce(max(id), 0) AS n FROM sections").fetchone()["n"])
+
+    def embeddings_after(self, after: int, dim: int, limit: int) -> list[dict]:
+        return self._x("SELECT section_id, vector FROM embeddings WHERE section_id > %s AND dim = %s "
+                       "ORDER BY section_id LIMIT %s", (after, dim, limit)).fetchall()
+
+    def embedding_ids(self, dim: int, upto: int) -> list[int]:
+        return [r["section_id"] for r in self._x(
+            "SELECT section_id FROM embeddings WHERE section_id <= %s AND dim = %s", (upto, dim))]
+
+    def embedding_count(self, dim: int, upto: int) -> int:
+        return int(self._x("SELECT count(*) AS n FROM embeddings WHERE section_id <= %s AND dim = %s",
+                           (upto, dim)).fetchone()["n"])
 
     def all_embeddings(self) -> list[dict]:
         return self._x("SELECT section_id, dim, vector FROM embeddings ORDER BY section_id").fetchall()

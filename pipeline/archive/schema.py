@@ -6,10 +6,12 @@ dialects name the same tables and columns.
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence, Union
 
+from pipeline.archive.text import series_key
 from pipeline.core.errors import ArchiveError
 
 # The tables, written once for both databases: ``{id}`` and ``{ref}`` are the dialect's key types,
@@ -317,6 +319,35 @@ CREATE INDEX drafts_uploaded ON drafts(uploaded_at);
 SQLITE_DRAFTS = _DRAFTS.format(ref="INTEGER", float="REAL")
 PG_DRAFTS = _DRAFTS.format(ref="bigint", float="double precision")
 
+# 0006: action linking works per series (the meeting's title without its date, ``text.series_key``): the key is
+# stored and indexed with the date, so the linker reads one series' actions by index; existing meetings get
+# theirs from their titles. SQLite gains PostgreSQL's ``archive_state`` (a version bumped by every write
+# transaction, kept in the file): the vector index beside the database records the version it holds; and
+# ``section_floor``, so that SQLite (which reuses the highest rowid once it is deleted) never gives a new section
+# the id of a removed one (a PostgreSQL sequence never does). Both get ``archive_id``, drawn at random once: an
+# index file made for another archive at the same place (a database dropped and made again) is not used.
+def _series_and_state_sqlite(conn: Any) -> None:
+    conn.execute("ALTER TABLE meetings ADD COLUMN series_key TEXT")
+    rows = conn.execute("SELECT id, title FROM meetings").fetchall()
+    conn.executemany("UPDATE meetings SET series_key = ? WHERE id = ?", [(series_key(r[1]), r[0]) for r in rows])
+    conn.execute("CREATE INDEX meetings_series ON meetings(series_key, meeting_date)")
+    conn.execute("CREATE TABLE archive_state (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, "
+                 "section_floor INTEGER NOT NULL DEFAULT 0, "  # the lowest id a new section may take
+                 "archive_id TEXT)")
+    conn.execute("INSERT INTO archive_state (id, version, archive_id) VALUES (1, 0, ?)", (uuid.uuid4().hex,))
+
+
+def _series_postgres(conn: Any) -> None:
+    conn.execute("ALTER TABLE meetings ADD COLUMN series_key text")
+    rows = conn.execute("SELECT id, title FROM meetings").fetchall()
+    with conn.cursor() as cur:
+        cur.executemany("UPDATE meetings SET series_key = %s WHERE id = %s",
+                        [(series_key(r["title"]), r["id"]) for r in rows])
+    conn.execute("CREATE INDEX meetings_series ON meetings(series_key, meeting_date)")
+    conn.execute("ALTER TABLE archive_state ADD COLUMN archive_id text")
+    conn.execute("UPDATE archive_state SET archive_id = %s", (uuid.uuid4().hex,))
+
+
 # Ordered, append-only: never edit or reorder an applied migration; add a new one at the end.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_schema", PerBackend(SQLITE_SCHEMA)),
@@ -324,6 +355,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0003_views", PerBackend(VIEWS)),
     ("0004_meetings_per_document", PerBackend(SQLITE_MEETINGS_PER_DOCUMENT, PG_MEETINGS_PER_DOCUMENT, rebuild=True)),
     ("0005_drafts", PerBackend(SQLITE_DRAFTS, PG_DRAFTS)),
+    ("0006_series_and_state", PerBackend(_series_and_state_sqlite, _series_postgres)),
 ]
 
 

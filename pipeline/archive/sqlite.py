@@ -9,12 +9,12 @@ import random
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 from pipeline.archive.backend import relocated
 from pipeline.archive.query import Query
 from pipeline.archive.schema import Migration, PerBackend, pending_migrations, sqlite_statements, upsert_sql
-from pipeline.archive.text import fts_query, now_utc
+from pipeline.archive.text import now_utc
 from pipeline.archive.types import STATUSES, Filters, TaggedDocument
 from pipeline.core.errors import ArchiveError
 
@@ -52,6 +52,8 @@ class SQLiteBackend:
         self.path = path
         self.conn = conn
         self.readonly = readonly
+        self._next_id: dict[str, int] = {}  # the next free id per table, in the open write transaction
+        self._state = False
 
     # ---- connection and migrations
 
@@ -135,9 +137,20 @@ class SQLiteBackend:
 
     def begin(self) -> None:
         self.conn.execute("BEGIN IMMEDIATE")
+        self._next_id = {}
 
     def commit(self) -> None:
+        if self._has_state():
+            self.conn.execute("UPDATE archive_state SET version = version + 1, "
+                              "section_floor = max(section_floor, ?) WHERE id = 1", (self._next_id.get("sections", 0),))
         self.conn.execute("COMMIT")
+
+    def _has_state(self) -> bool:
+        """Whether migration 0006 made ``archive_state`` (an older schema, written by a test, has none)."""
+        if not self._state:
+            self._state = self.conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'archive_state'").fetchone() is not None
+        return self._state
 
     def rollback(self) -> None:
         if self.conn.in_transaction:
@@ -145,6 +158,18 @@ class SQLiteBackend:
 
     def data_version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def archive_version(self) -> int:
+        """Bumped by every committed write transaction, kept in the file (``archive_state``)."""
+        if not self._has_state():
+            return 0
+        return int(self.conn.execute("SELECT version FROM archive_state WHERE id = 1").fetchone()[0])
+
+    def archive_id(self) -> str:
+        """Drawn at random when the archive was made (migration 0006)."""
+        if not self._has_state():
+            return ""
+        return str(self.conn.execute("SELECT archive_id FROM archive_state WHERE id = 1").fetchone()[0] or "")
 
     # ---- writing (called inside a transaction)
 
@@ -156,9 +181,25 @@ class SQLiteBackend:
         r = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
         return int(r[0]) if r else None
 
-    def delete_document(self, content_hash: str, path: str) -> None:
-        """Remove the rows for this content, and for an older content of the same file path."""
+    def delete_document(self, content_hash: str, path: str) -> list[int]:
+        """Remove the rows for this content, and for an older content of the same file path; the ids of
+        the sections removed."""
+        gone = [r[0] for r in self.conn.execute(
+            "SELECT s.id FROM documents d JOIN meetings m ON m.document_id = d.id JOIN sections s "
+            "ON s.meeting_id = m.id WHERE d.content_hash = ? OR d.path = ?", (content_hash, path))]
         self.conn.execute("DELETE FROM documents WHERE content_hash = ? OR path = ?", (content_hash, path))
+        return gone
+
+    def next_ids(self, table: str, n: int) -> list[int]:
+        """``n`` unused ids of ``table`` for rows this write transaction inserts (one writer holds the file)."""
+        start = self._next_id.get(table)
+        if start is None:
+            start = int(self.conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+            if table == "sections" and self._has_state():  # never an id a removed section had: the vector index
+                start = max(start, int(self.conn.execute(  # knows sections by id
+                    "SELECT section_floor FROM archive_state WHERE id = 1").fetchone()[0]))
+        self._next_id[table] = start + n
+        return list(range(start, start + n))
 
     def move_document(self, content_hash: str, path: str) -> None:
         self.conn.execute("DELETE FROM documents WHERE path = ? AND content_hash <> ?", (path, content_hash))
@@ -198,21 +239,20 @@ class SQLiteBackend:
         sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})"
         self.conn.executemany(sql, [tuple(r[c] for c in cols) for r in rows])
 
-    def action_candidates(self, words: Iterable[str], meeting_id: int) -> list[sqlite3.Row]:
-        """Actions of other dated meetings sharing a word with the task (via actions_fts)."""
-        match = fts_query(" ".join(sorted(words)), any_term=True)
-        if not match:
-            return []
-        return self.conn.execute(
-            "SELECT a.id, a.task, a.done, a.closed_by_action_id, m.meeting_date, "
-            "(SELECT m2.meeting_date FROM actions c JOIN meetings m2 ON m2.id = c.meeting_id "
-            " WHERE c.id = a.closed_by_action_id) AS closer_date "
-            "FROM actions_fts JOIN actions a ON a.id = actions_fts.rowid JOIN meetings m ON m.id = a.meeting_id "
-            "WHERE actions_fts MATCH ? AND a.meeting_id != ? AND m.meeting_date IS NOT NULL "
-            "ORDER BY bm25(actions_fts) LIMIT 200", (match, meeting_id)).fetchall()
+    def series_actions(self, keys: Sequence[str]) -> list[sqlite3.Row]:
+        """The actions of the dated meetings of these series (the linking pass)."""
+        out: list[sqlite3.Row] = []
+        for chunk in _chunks(list(keys), 500):
+            marks = ", ".join("?" for _ in chunk)
+            out += self.conn.execute(
+                "SELECT a.id, a.task, a.done, a.closed_by_action_id, m.meeting_date, m.series_key "
+                "FROM meetings m JOIN actions a ON a.meeting_id = m.id "
+                f"WHERE m.series_key IN ({marks}) AND m.meeting_date IS NOT NULL", chunk).fetchall()
+        return out
 
-    def set_closed_by(self, action_id: int, closer_id: int) -> None:
-        self.conn.execute("UPDATE actions SET closed_by_action_id = ? WHERE id = ?", (closer_id, action_id))
+    def set_closed_by(self, pairs: Sequence[tuple[int, int]]) -> None:
+        """(action id, id of the later action that closes it) for each pair."""
+        self.conn.executemany("UPDATE actions SET closed_by_action_id = ? WHERE id = ?", [(c, a) for a, c in pairs])
 
     def put_draft(self, row: dict[str, Any]) -> None:
         self.conn.execute(upsert_sql("drafts", list(row), "id", "?"), tuple(row.values()))
@@ -348,6 +388,22 @@ class SQLiteBackend:
             "SELECT t.section_id, t.score FROM section_themes t JOIN meetings m ON m.id = t.meeting_id "
             f"WHERE t.label = ?{where} ORDER BY t.score IS NULL, t.score DESC, t.section_id LIMIT ?",
             [label, *params, k]).fetchall()
+
+    def max_section_id(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) FROM sections").fetchone()[0])
+
+    def embeddings_after(self, after: int, dim: int, limit: int) -> list[sqlite3.Row]:
+        """Up to ``limit`` embeddings of this dimension with a section id above ``after``, by section id."""
+        return self.conn.execute("SELECT section_id, vector FROM embeddings WHERE section_id > ? AND dim = ? "
+                                 "ORDER BY section_id LIMIT ?", (after, dim, limit)).fetchall()
+
+    def embedding_ids(self, dim: int, upto: int) -> list[int]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT section_id FROM embeddings WHERE section_id <= ? AND dim = ?", (upto, dim))]
+
+    def embedding_count(self, dim: int, upto: int) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM embeddings WHERE section_id <= ? AND dim = ?",
+                                     (upto, dim)).fetchone()[0])
 
     def all_embeddings(self) -> list[sqlite3.Row]:
         return self.conn.execute("SELECT section_id, dim, vector FROM embeddings ORDER BY section_id").fetchall()

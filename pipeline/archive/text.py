@@ -78,3 +78,30 @@ def fold(text: str) -> str:
     if not re.search(_FOLD_RANGE, text):
         return text
     return re.sub("[\u0300-\u036f]", "", unicodedata.normalize("NFD", text))
+
+
+# ---- the series of a meeting (its title without dates): action linking and the web's meeting list
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_DATE_WORDS = re.compile(rf"(?i)\b(?:{_MONTHS}|{_DAYS})\b\.?|\b\d+(?:st|nd|rd|th)?\b|[/.]\d+")
+_LEAD = re.compile(r"(?i)^\s*(?:draft\s+)?(?:minutes|notes)\s+of\s+(?:the\s+|a\s+)?")
+_TAIL = re.compile(r"(?i)\b(?:(?:meeting\s+)?(?:minutes|notes)|meeting|(?:held\s+)?on|of|dated|for|the|at|held)\s*[:,–—-]?\s*$")
+
+
+def series_name(title: str | None) -> str:
+    """The name of a meeting's series: its title without dates, "minutes of the", "held on"."""
+    name = _DATE_WORDS.sub(" ", title or "")
+    name = _LEAD.sub("", name)
+    name = " ".join(name.replace(",", " ").split()).strip(" :;–—-")
+    while True:
+        shorter = _TAIL.sub("", name).strip(" :;,–—-")
+        if shorter == name:
+            break
+        name = shorter
+    return name
+
+
+def series_key(title: str | None) -> str:
+    return " ".join(_WORD.findall(series_name(title).casefold()))

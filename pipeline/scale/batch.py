@@ -4,9 +4,12 @@
 
 How it is put together (STYLE items 4, 5 and 11):
 
-* **One writer.** The parent process owns the ``Archive`` and commits every document as its result
-  arrives, one transaction per document. Workers never open the database, so "database is locked"
-  cannot happen and a document is either wholly stored or not stored at all.
+* **One writer.** The parent process owns the ``Archive`` and commits the results as they arrive, in
+  batches (``Archive.write_many``: up to ``WRITE_BATCH`` documents, or what arrived within
+  ``WRITE_WAIT`` seconds of the first one waiting; one transaction each, actions linked per series
+  inside it). Workers never open the database, so "database is locked" cannot happen and a document
+  is either wholly stored (and linked) or not stored at all. If the archive rejects a batch because
+  of one record, the batch is written again one document at a time, so only that one is FAILED.
 * **Workers.** ``workers=1`` runs in this process. ``workers>1`` uses a ``ProcessPoolExecutor`` whose
   initializer builds the ``Pipeline`` once and warms spaCy and the encoder once per worker. The start
   method is ``forkserver`` on Linux (``spawn`` elsewhere): forking a parent that may already hold
@@ -45,6 +48,9 @@ from pipeline.scale.local import START_METHOD, run_inline, run_pool
 from pipeline.scale.profile import Profile
 from pipeline.scale.results import ArchiveLike, BatchReport, DocResult, Limits, ProgressFn, Status, Stop, Task, note
 from pipeline.scale.tagger import TagConfig, Tagger, batch_version
+
+WRITE_BATCH = 100  # results committed together at most
+WRITE_WAIT = 0.5  # seconds a result waits for others before its batch is committed (at the next arrival)
 
 
 def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, archive: ArchiveLike | None = None,
@@ -126,14 +132,35 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
         if progress is not None:
             progress(result, report.done, report.total)
 
+    pending: list[DocResult] = []  # results waiting to be written (in arrival order)
+    waiting_since = 0.0
+
+    def flush() -> None:
+        if not pending:
+            return
+        todo = pending[:]
+        pending.clear()
+        w0 = time.perf_counter()
+        _store_many(archive, todo, version)
+        if prof is not None:
+            prof.wrote(time.perf_counter() - w0, len(todo))
+        for result in todo:
+            finish(result)
+
     def record(result: DocResult) -> None:
+        nonlocal waiting_since
         if prof is not None:
             prof.received(result)
-        if result.status is not Status.SKIPPED:
-            w0 = time.perf_counter()
-            _store(archive, result, version)
-            if prof is not None:
-                prof.wrote(time.perf_counter() - w0)
+        if result.status is Status.SKIPPED:
+            finish(result)
+            return
+        if not pending:
+            waiting_since = time.perf_counter()
+        pending.append(result)
+        if len(pending) >= WRITE_BATCH or time.perf_counter() - waiting_since >= WRITE_WAIT:
+            flush()
+
+    def finish(result: DocResult) -> None:
         count(result)
         if result.content_hash:
             outcomes[result.content_hash] = (result.path, result.status, result.error)
@@ -162,8 +189,10 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
                 run_inline(tasks, config, record, stop)
             else:
                 run_pool(tasks, config, report.workers, record, stop, start_method or START_METHOD)
+            flush()
     except KeyboardInterrupt:
         stop.requested = True
+        flush()  # what finished is saved
     else:
         if not stop.requested:  # a whole run: what the archive holds of files that are gone
             report.gone, report.pruned = follower.gone(prune=prune, scope=Scope(paths)), prune
@@ -180,6 +209,26 @@ def run_batch(paths: Iterable[str | Path], *, db: str | Path | None = None, arch
         note(f"stopped: {report.done} of {plural(report.total, 'document')} done and saved; "
               "run the same command again to finish the rest")
     return report
+
+
+def _store_many(archive: ArchiveLike, results: list[DocResult], version: str) -> None:
+    """Write results in one transaction (``write_many`` where the archive has it); if the archive rejects
+    one of the records, write them again one at a time (``_store``), so that only that one is FAILED."""
+    write_many = getattr(archive, "write_many", None)
+    if write_many is None or len(results) == 1:
+        for result in results:
+            _store(archive, result, version)
+        return
+    try:
+        write_many([_to_tagged(r, version) for r in results])
+    except WriteFailed:
+        raise
+    except OSError as e:
+        where = getattr(archive, "path", None) or "the archive"
+        raise WriteFailed(where, f"could not write to the archive ({describe_os_error(e)})") from e
+    except MinutebookError:
+        for result in results:
+            _store(archive, result, version)
 
 
 def _store(archive: ArchiveLike, result: DocResult, version: str) -> None:

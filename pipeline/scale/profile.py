@@ -62,9 +62,9 @@ class Profile:
         if result.load_seconds and result.worker:
             self.loads[result.worker] = self.loads.get(result.worker, 0.0) + result.load_seconds
 
-    def wrote(self, seconds: float) -> None:
+    def wrote(self, seconds: float, documents: int = 1) -> None:
         self.writer += seconds
-        self.written += 1
+        self.written += documents
 
     def writer_split(self, before: dict[str, float], after: dict[str, float]) -> None:
         """The archive's time per statement group during this batch (its running totals, after - before)."""

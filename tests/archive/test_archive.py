@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from pipeline.archive.archive import Archive, default_db_path
 from pipeline.archive.schema import MIGRATIONS
 from pipeline.archive.text import fts_query, fts_terms, is_done_status
-from pipeline.archive.types import TaggedDocument, content_hash
+from pipeline.archive.types import Filters, TaggedDocument, content_hash
 from pipeline.core.errors import ArchiveError
 from pipeline.core.names import name_key
 from pipeline.core.record import (
@@ -752,3 +752,180 @@ def test_relocated_record_changes_only_the_file_fields():
     got = json.loads(relocated(json.dumps(record), old, new))
     assert got == {"file": new, "title": f"see {old}", "title_provenance": {"file": new, "start": 0},
                    "actions": [{"task": old, "provenance": {"file": new}}, {"provenance": {"file": "/a/other.md"}}]}
+
+
+# --------------------------------------------------------------------- action linking per series (issue 18)
+
+_POOL = [("Repair the boiler in the village hall", "Boiler in the village hall repaired"),
+         ("Renew the insurance policy for the pavilion", "Insurance policy for the pavilion renewed"),
+         ("Order new chains for the playground swings", "New chains for the playground swings ordered"),
+         ("Paint the fence along the cemetery path", "Fence along the cemetery path painted"),
+         ("Clear the drains on Mill Lane before winter", "Drains on Mill Lane cleared before winter"),
+         ("Obtain quotes for resurfacing the car park", "Quotes obtained for resurfacing the car park")]
+
+
+def _generated_series(seed: int) -> list[TaggedDocument]:
+    """Two series (their titles carry the date, as minutes' titles do) of 18 meetings each, sharing one pool of
+    tasks: each meeting sets three actions, some reported done, a few meetings undated. Shuffled."""
+    import random
+    from datetime import date, timedelta
+
+    rng = random.Random(seed)
+    out = []
+    for s, body in enumerate(("Parish Council", "Finance Committee")):
+        for i in range(18):
+            day = date(2023, 1, 5 + s) + timedelta(days=28 * i)
+            when = None if i in (7, 13) else day.isoformat()
+            title = f"Minutes of the {body} meeting held on {day.day} {day:%B %Y}"
+            acts = []
+            for j in rng.sample(range(len(_POOL)), 3):
+                done = rng.random() < 0.35
+                acts.append({"owner": ["Clerk"], "task": _POOL[j][1 if done and rng.random() < 0.5 else 0],
+                             "status": "Complete" if done else rng.choice([None, "in progress"])})
+            m, text = make_meeting(f"/gen/{s}-{i:02d}.txt", title, when, [("Actions", f"Actions of meeting {i}.")],
+                                   actions=acts)
+            out.append(tagged(m, text, content_hash=f"gen-{s}-{i:02d}"))
+    rng.shuffle(out)
+    return out
+
+
+def _links(a: Archive) -> list[tuple]:
+    return sorted((r.title, r.meeting_date or "", r.task, r.open, r.closed_on or "") for r in a.actions())
+
+
+def _expected_links(docs: list[TaggedDocument], *, per_series: bool = True) -> list[tuple]:
+    """The rule, by brute force: a not-done action of a dated meeting is closed by the earliest later meeting of
+    its series (or of the whole archive: ``per_series=False``) with a done action of the same task."""
+    from pipeline.archive.text import series_key
+    from pipeline.core.tasks import same_task
+
+    acts = [(series_key(d.meeting.title) if per_series else "", d.meeting.title, d.meeting.meeting_date, a.task,
+             a.status == "Complete") for d in docs for a in d.meeting.actions]
+    out = []
+    for s, title, when, task, done in acts:
+        closers = sorted(w for s2, _, w, t2, d2 in acts if s2 == s and d2 and when and w and w > when
+                         and same_task(task, t2))
+        closed_on = closers[0] if closers and not done and when else ""
+        out.append((title, when or "", task, not done and not closed_on, closed_on))
+    return sorted(out)
+
+
+def test_links_are_the_same_written_in_one_batch_or_one_document_at_a_time(db, tmp_path: Path):
+    docs = _generated_series(seed=18)
+    with Archive.open(tmp_path / "one-at-a-time.db") as one:
+        for d in docs:
+            one.write(d)
+        want = _links(one)
+    with Archive.open(db) as batch:
+        batch.write_many(docs)
+        assert _links(batch) == want
+        # a rerun of part of the batch (resume after a kill) replaces those documents and links the same way
+        batch.write_many(docs[5:20])
+        assert _links(batch) == want
+    assert want == _expected_links(docs)
+    assert sum(1 for x in want if x[4]) >= 10  # many actions closed by a later meeting
+    # never across series: the same task done by the other body leaves an action open
+    assert want != _expected_links(docs, per_series=False)
+
+
+def test_action_linking_reads_one_series_not_the_archive(db):
+    """The linking pass reads the actions of the batch's series only (the ``meetings_series`` index)."""
+    docs = _generated_series(seed=3)
+    with Archive.open(db) as a:
+        a.write_many([d for d in docs if "Finance" in d.meeting.title])
+        calls: list[list[str]] = []
+        real = a.backend.series_actions
+
+        def spy(keys):
+            calls.append(list(keys))
+            return real(keys)
+
+        a.backend.series_actions = spy  # type: ignore[method-assign]
+        a.write_many([d for d in docs if "Parish" in d.meeting.title])
+        assert calls == [["parish council"]]
+
+
+# ------------------------------------------------------------------------- the ANN index of vectors (issue 18)
+
+
+def _vector_docs(n: int, start: int, seed: int) -> list[TaggedDocument]:
+    """``n`` one-meeting documents of four sections each, with random vectors."""
+    out = []
+    for i in range(start, start + n):
+        m, text = make_meeting(f"/vec/m{i:03d}.txt", "Board", f"20{10 + i % 15:02d}-03-0{1 + i % 9}",
+                               [(f"Item {j}", f"Body {i} {j}.") for j in range(4)])
+        out.append(tagged(m, text, content_hash=f"vec-{i:03d}", vectors=fake_vectors(4, seed + i)))
+    return out
+
+
+def _vector_hits(a: Archive, q, **kw) -> list[tuple[int, float]]:
+    return [(h.section_id, h.similarity) for h in a.search("", query_vector=q, limit=10, **kw)]
+
+
+def test_a_large_archive_searches_vectors_through_an_index_kept_in_step(db, tmp_path: Path, monkeypatch):
+    from pipeline.archive import vectors
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # PostgreSQL: the index files go there
+    monkeypatch.setattr(vectors, "ANN_MIN", 40)
+    monkeypatch.setattr(vectors, "SAVE_SECONDS", 0.0)
+    qs = fake_vectors(8, 999)
+    with Archive.open(db) as a:
+        a.write_many(_vector_docs(8, 0, 1))  # 32 sections: below the threshold, scanned
+        assert not a._ann and a._vector_ranked(qs[0], Filters(), 10)
+        a.write_many(_vector_docs(12, 8, 1))  # 80: the index is made, and used
+        idx = a._ann[DIM]
+        assert idx.live == 80 and idx.version == a.backend.archive_version()
+        base = a._ann_base()
+        assert Path(f"{base}-{DIM}.faiss").exists() and Path(f"{base}-{DIM}.npz").exists()
+        if not is_pg(a):
+            assert str(base).startswith(str(db))  # beside the SQLite file
+        with_index = [_vector_hits(a, q) for q in qs]
+        # updated incrementally: a new document's sections are found; a replaced one's old vectors are not
+        new = _vector_docs(1, 20, 7)[0]
+        a.write(new)
+        assert a._ann[DIM] is idx and idx.live == 84
+        hit = a.search("", query_vector=new.section_vectors[2], limit=1)[0]
+        assert hit.heading == "Item 2" and hit.provenance.path == "/vec/m020.txt" and hit.similarity == pytest.approx(1.0)
+        old = _vector_docs(1, 3, 1)[0]
+        replaced = tagged(old.meeting, old.text, content_hash="vec-003-new", vectors=fake_vectors(4, 5000))
+        a.write(replaced)
+        assert idx.live == 84 and len(idx.ids) == 88
+        assert a.search("", query_vector=old.section_vectors[0], limit=1)[0].similarity < 0.999
+        assert a.search("", query_vector=replaced.section_vectors[0], limit=1)[0].similarity == pytest.approx(1.0)
+        # filters: only allowed sections (exactly, they are few)
+        assert all(h.meeting_date >= "2020" for h in a.search("", query_vector=qs[0], since="2020", limit=10))
+    # the same answers as the exact scan (this small index is exact), from a fresh process's files
+    with Archive.open(db, readonly=True) as r:
+        assert [_vector_hits(r, q) for q in qs] != []
+        got = [_vector_hits(r, q) for q in qs]
+        assert DIM in r._ann
+        monkeypatch.setattr(vectors, "ANN_MIN", 10**9)
+        r._ann.clear()
+        monkeypatch.setattr(vectors.VectorIndex, "load", classmethod(lambda cls, *a: None))
+        exact = [_vector_hits(r, q) for q in qs]
+    assert got == exact
+    assert with_index[0][0][1] >= with_index[0][-1][1]
+
+
+def test_a_missing_or_stale_index_is_rebuilt(db, tmp_path: Path, monkeypatch):
+    from pipeline.archive import vectors
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(vectors, "ANN_MIN", 20)
+    monkeypatch.setattr(vectors, "SAVE_SECONDS", 3600.0)  # the writer saves only on close
+    with Archive.open(db) as a:
+        a.write_many(_vector_docs(10, 0, 1))
+        base = a._ann_base()
+    files = [Path(f"{base}-{DIM}.faiss"), Path(f"{base}-{DIM}.npz")]
+    assert all(p.exists() for p in files)
+    with Archive.open(db) as a:  # a writer of an older minutebook, or one killed before it saved: files behind
+        a._ann_index = lambda dim: None  # type: ignore[method-assign]
+        a.write_many(_vector_docs(5, 10, 1))
+    with Archive.open(db, readonly=True) as r:  # caught up from the table on loading
+        q = _vector_docs(1, 12, 1)[0].section_vectors[1]
+        assert r.search("", query_vector=q, limit=1)[0].similarity == pytest.approx(1.0)
+        assert r._ann[DIM].live == 60
+    files[0].write_bytes(b"not an index")
+    with Archive.open(db) as a:  # unreadable: made again from the table
+        assert a.search("", query_vector=q, limit=1)[0].similarity == pytest.approx(1.0)
+        assert a._ann[DIM].live == 60

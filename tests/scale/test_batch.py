@@ -555,21 +555,23 @@ def test_a_full_disk_stops_the_run_and_a_plain_rerun_finishes(tmp_path, monkeypa
 
     docs = _four_minutes(tmp_path / "docs")
     db = tmp_path / "t.db"
-    real = SQLiteBackend.insert_document
+    real = SQLiteBackend.next_ids
     calls = [0]
 
-    def full_on_the_third(self, *a, **k):
-        calls[0] += 1
-        if calls[0] == 3:
+    def full_on_the_third(self, table, n):  # the write of each document draws its documents.id first
+        calls[0] += table == "documents"
+        if table == "documents" and calls[0] == 3:
             raise failure
-        return real(self, *a, **k)
+        return real(self, table, n)
 
-    monkeypatch.setattr(SQLiteBackend, "insert_document", full_on_the_third)
+    monkeypatch.setattr(SQLiteBackend, "next_ids", full_on_the_third)
     with pytest.raises(WriteFailed) as e:
         run_batch([docs], db=db, stages=FAST, vectors=False)
     assert e.value.code == "MB023" and str(db) in e.value.one_line() and "full" in e.value.one_line()
     with Archive.open(db, readonly=True) as a:
-        assert sorted(d.status for d in a.documents()) == ["SUCCESS", "SUCCESS"]  # nothing stored as FAILED
+        # the first two, unless they were in the failed write's batch; nothing stored as FAILED
+        stored = sorted(d.status for d in a.documents())
+        assert stored in (["SUCCESS", "SUCCESS"], ["SUCCESS"], [])
 
     calls[0] = 2  # the CLI: exit 2, one line naming the archive
     r = CliRunner().invoke(app, ["tag", str(docs), "--db", str(db), "--quiet"])
@@ -578,8 +580,11 @@ def test_a_full_disk_stops_the_run_and_a_plain_rerun_finishes(tmp_path, monkeypa
     assert len(err.splitlines()) == 1 and "[MB023]" in err and str(db) in err and "Traceback" not in err
 
     monkeypatch.undo()  # space again: a plain rerun does the rest
+    with Archive.open(db, readonly=True) as a:
+        before = len(a.documents())
     again = run_batch([docs], db=db, stages=FAST, vectors=False)
-    assert again.counts[Status.SUCCESS] == 2 and again.counts[Status.SKIPPED] == 2 and not again.failures
+    assert again.counts[Status.SUCCESS] == 4 - before and again.counts[Status.SKIPPED] == before
+    assert not again.failures
     with Archive.open(db, readonly=True) as a:
         assert sorted(d.status for d in a.documents()) == ["SUCCESS"] * 4
 
@@ -722,3 +727,35 @@ def test_scope_of_files_folders_and_patterns(tmp_path):
     assert str(root / "docs" / "sub" / "m.txt") in scope and str(root / "one.md") in scope
     assert str(root / "pdfs" / "2024" / "x.pdf") in scope and str(root / "pdfs" / "x.txt") not in scope
     assert str(root / "docs2" / "m.txt") not in scope and str(root / "one.md.bak") not in scope
+
+
+def test_results_are_written_in_batches_and_a_rejected_record_fails_alone(tmp_path, monkeypatch):
+    """The writer commits several results in one ``write_many``; a record the archive rejects sends that batch
+    through one document at a time, so only that document is FAILED (issue 18)."""
+    from pipeline.archive.archive import Archive
+    from pipeline.core.errors import ArchiveError
+    from pipeline.scale import batch
+
+    docs = _four_minutes(tmp_path / "docs")
+    monkeypatch.setattr(batch, "WRITE_WAIT", 3600.0)  # nothing is committed before the run ends
+    sizes: list[int] = []
+    real_many, real_one = Archive.write_many, Archive._write_one
+
+    def spy(self, results):
+        results = list(results)
+        sizes.append(len(results))
+        return real_many(self, results)
+
+    def reject_m2(self, r, b):
+        if r.path.endswith("m2.txt") and r.status == "SUCCESS":
+            raise ArchiveError(r.path, "a record the archive cannot store")
+        return real_one(self, r, b)
+
+    monkeypatch.setattr(Archive, "write_many", spy)
+    monkeypatch.setattr(Archive, "_write_one", reject_m2)
+    report = run_batch([docs], db=tmp_path / "t.db", stages=FAST, vectors=False)
+    assert sizes[0] == 4 and sizes[1:] == [1, 1, 1, 1, 1]  # the batch, then each alone (m2 twice: FAILED)
+    assert report.counts[Status.SUCCESS] == 3 and report.counts[Status.FAILED] == 1
+    with Archive.open(tmp_path / "t.db", readonly=True) as a:
+        assert sorted((Path(d.path).name, d.status) for d in a.documents()) == [
+            ("m0.txt", "SUCCESS"), ("m1.txt", "SUCCESS"), ("m2.txt", "FAILED"), ("m3.txt", "SUCCESS")]
