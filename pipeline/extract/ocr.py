@@ -295,10 +295,10 @@ def _hocr(img, seconds: float):
         height = float(xs.group(1)) if xs else float(int(lb.group(4)) - int(lb.group(2))) if lb else 0.0
         if len(raw) >= 2 and _is_bullet(raw[0][0], raw[1][1][0] - raw[0][1][2], height):
             raw[0] = ("•", raw[0][1], 100.0)
-        for i in range(len(raw) - 1):
+        for i in range(len(raw)):
             m = _ORDINAL_RE.match(raw[i][0])
-            if m and _MONTH_RE.match(raw[i + 1][0]):
-                raw[i] = (m.group(1), raw[i][1], raw[i][2])
+            if m and _in_a_date([t for t, _, _ in raw], i):
+                raw[i] = (_ordinal(int(m.group(1))), raw[i][1], raw[i][2])
         line_words = []
         for text, box, conf in raw:
             if conf < 0 or not any(ch.isalnum() for ch in text) and conf < 50 and text != "•":
@@ -311,11 +311,27 @@ def _hocr(img, seconds: float):
     return words, lines, arr
 
 
-# a day with a superscript ordinal ("24th", "1st") before a month: Tesseract reads the raised "th" as a
-# quote or "!" ('24"', "28!\"", "12'°"); the day is kept, the debris dropped
+# a day with a superscript ordinal ("24th", "1st") in a date: Tesseract reads the raised "th" as a
+# quote or "!" ('24"', "28!\"", "12'°"); the day keeps its ordinal, written on the line ("24th")
 _ORDINAL_RE = re.compile(r"^(\d{1,2})[\"'’‘”“°!*]+$")
 _MONTH_RE = re.compile(r"^(january|february|march|april|may|june|july|august|september|october|november|december"
                        r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)[.,]?$", re.IGNORECASE)
+_YEAR_RE = re.compile(r"^(19|20)\d\d[.,]?$")
+
+
+def _in_a_date(tokens: list[str], i: int) -> bool:
+    """The day at ``tokens[i]`` is in a date: before a month ("24th July"), after one ("July 24th"),
+    or before a word and a year ("4th Augustt 2015", the month misspelt)."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    prev = tokens[i - 1] if i > 0 else ""
+    after = tokens[i + 2] if i + 2 < len(tokens) else ""
+    return bool(_MONTH_RE.match(nxt) or _MONTH_RE.match(prev)
+                or (nxt[:1].isupper() and nxt.rstrip(".,").isalpha() and _YEAR_RE.match(after)))
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
 
 # what Tesseract makes of a bullet glyph ("•", "▪", "◦") at the start of a line
 _BULLET_MISREADS = {"¢", "«", "»", "°", "©", "®", "*", "+", "•", "·", "e", "o", "eo", "oe", "@", "%", "-", "–", "—", "~",
@@ -388,25 +404,60 @@ def _runs(a, min_len: int) -> list[tuple[int, int, int]]:
 
 
 def _without_rulings(arr):
-    """The page with its table rulings painted white: Tesseract reads them as "|", "—" or rows of
-    letters ("eh ee ee"); they are found again on the original image for the tables."""
+    """The page with its table rulings and underlines painted white: Tesseract reads them as "|", "—"
+    or rows of letters ("eh ee ee"), and misreads underlined words; they are found again on the
+    original image for the tables. Only the line itself is painted: where a stroke runs into it (the
+    descender of a "g", "p" or "y" in an underlined heading) the ink is kept, or "Meeting" is read
+    "Meetina" and "Library" "Librarv"."""
     import numpy as np
 
     ink = arr < _RULING_INK
-    mask = np.zeros_like(ink)
+    hmask = np.zeros_like(ink)
+    vmask = np.zeros_like(ink)
     for r, a0, a1 in _runs(ink, _min_h(ink.shape[1])):
-        mask[r, a0:a1] = True
-    for c, a0, a1 in _runs(ink.T, _min_v(ink.shape[0])):
-        mask[a0:a1, c] = True
-    if not mask.any():
+        hmask[r, a0:a1] = True
+    for c, a0, a1 in _runs(np.ascontiguousarray(ink.T), _min_v(ink.shape[0])):
+        vmask[a0:a1, c] = True
+    if not hmask.any() and not vmask.any():
         return arr
-    grown = mask.copy()  # and their grey edges (anti-aliasing, JPEG): two pixels around
-    for d in (1, 2):
-        grown[d:, :] |= mask[:-d, :]
-        grown[:-d, :] |= mask[d:, :]
-        grown[:, d:] |= mask[:, :-d]
-        grown[:, :-d] |= mask[:, d:]
-    return np.where(grown, 255, arr).astype(arr.dtype)
+    off = (arr < 128) & ~(hmask | vmask)  # dark ink off the rulings: strokes, not the grey halo of a line
+    paint = _line_only(ink, hmask, off) | _line_only(ink.T, vmask.T, off.T).T
+    return np.where(paint, 255, arr).astype(arr.dtype)
+
+
+def _line_only(ink, rule, off):
+    """The ink of the horizontal rulings ``rule`` that is the line alone, column by column: each run
+    of ink across a ruling, unless it holds two or more pixels of dark ink off every ruling (``off``),
+    which is a stroke running into the line, kept whole."""
+    import numpy as np
+
+    out = np.zeros_like(rule)
+    rows = np.flatnonzero(rule.any(axis=1))
+    if not rows.size:
+        return out
+    h = ink.shape[0]
+    breaks = np.flatnonzero(np.diff(rows) > 1)
+    for b0, b1 in zip(np.r_[rows[0], rows[breaks + 1]], np.r_[rows[breaks] + 1, rows[-1] + 1]):
+        # one stretch of rows holding rulings, with two rows either side (where strokes show)
+        w0, w1 = max(int(b0) - 2, 0), min(int(b1) + 2, h)
+        win = ink[w0:w1]
+        padded = np.zeros((w1 - w0 + 2, win.shape[1]), dtype=np.int8)
+        padded[1:-1] = win
+        d = np.diff(padded, axis=0).T  # vertical runs of ink, column by column
+        sc, sr = np.nonzero(d == 1)
+        _, er = np.nonzero(d == -1)
+        on_rule = np.zeros((w1 - w0 + 1, win.shape[1]), dtype=np.int32)
+        np.cumsum(rule[w0:w1], axis=0, out=on_rule[1:])
+        stroke = np.zeros_like(on_rule)
+        np.cumsum(off[w0:w1], axis=0, out=stroke[1:])
+        crosses = on_rule[er, sc] > on_rule[sr, sc]
+        extra = stroke[er, sc] - stroke[sr, sc]
+        pick = crosses & (extra < 2)
+        marks = np.zeros((w1 - w0 + 1, win.shape[1]), dtype=np.int8)
+        marks[sr[pick], sc[pick]] = 1
+        marks[er[pick], sc[pick]] = -1
+        out[w0:w1] |= np.cumsum(marks, axis=0, dtype=np.int8)[:-1] > 0
+    return out
 
 
 def _rulings(arr, res: OcrPage) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
