@@ -12,7 +12,8 @@ its small skew (up to 5 degrees) is measured from the row profile of the ink and
 returns hOCR. A page whose words are few or doubtful is checked with Tesseract's orientation detection
 (OSD): a page turned 90, 180 or 270 degrees is turned upright and read again. Each hOCR line becomes one
 or more fragments (split at wide gaps, so table cells stay apart): the box in PDF points (y up), the
-font size from Tesseract's line height (``x_size``) and bold from the stroke width of the ink. Sizes
+font size from Tesseract's row height (``x_size``; from the x-height on a line with brackets or
+slashes, which stretch the row) and bold from the stroke width of the ink. Sizes
 are snapped together per document (``snap_sizes``) so that the body text of a scan has one size, as a
 born-digital PDF's does, and headings stand out by size or weight.
 """
@@ -42,6 +43,8 @@ INSTALL_HINT = ("install Tesseract for OCR (Debian/Ubuntu: apt-get install tesse
                 "macOS: brew install tesseract), or pass --ocr never")
 _BBOX_RE = re.compile(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)")
 _XSIZE_RE = re.compile(r"x_size ([\d.]+)")
+_XASC_RE = re.compile(r"x_ascenders ([\d.]+)")
+_XDESC_RE = re.compile(r"x_descenders ([\d.]+)")
 _BASELINE_RE = re.compile(r"baseline (-?[\d.]+) (-?[\d.]+)")
 _WCONF_RE = re.compile(r"x_wconf (-?\d+)")
 _LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat")
@@ -210,7 +213,7 @@ def _doubtful(words: list[tuple[str, float]], lines) -> bool:
     if len(words) < 8 or sum(c for _, c in words) / len(words) < 65:
         return True
     vertical = 0
-    for line_words, _, _ in lines:
+    for line_words, _, _, _ in lines:
         boxes = [b for _, b, _ in line_words]
         if len(boxes) >= 2 and max(b[3] for b in boxes) - min(b[1] for b in boxes) > max(b[2] for b in boxes) - min(b[0] for b in boxes):
             vertical += len(boxes)
@@ -307,7 +310,10 @@ def _hocr(img, seconds: float):
             words.append((text, conf))
         if line_words and lb:
             base = (int(lb.group(4)) + float(bl.group(2))) if bl else float(lb.group(4))
-            lines.append((line_words, height, base))
+            # the x-height (row height less ascenders and descenders), for lines with brackets (``_frags``)
+            asc, desc = _XASC_RE.search(title), _XDESC_RE.search(title)
+            x_height = height - float(asc.group(1)) - float(desc.group(1)) if xs and asc and desc else 0.0
+            lines.append((line_words, height, base, x_height if x_height > 0.3 * height else 0.0))
     return words, lines, arr
 
 
@@ -345,6 +351,13 @@ def _is_bullet(text: str, gap: int, height: float) -> bool:
     return gap > (0.6 if text[0].isalpha() else 0.3) * height
 
 
+_TALL_GLYPHS = set("()[]{}/\\|")
+
+
+def _tall_glyphs(words) -> bool:
+    return any(_TALL_GLYPHS.intersection(t) for t, _, _ in words)
+
+
 def _frags(lines, arr, res: OcrPage, size_px: tuple[int, int], Frag: type["Frag"]) -> tuple[list["Frag"], list[OcrLine]]:  # noqa: N803
     """hOCR lines -> fragments in PDF points (y up), split where the gap between words is wide, and
     the lines themselves (word by word) for the ruled-table code."""
@@ -352,8 +365,15 @@ def _frags(lines, arr, res: OcrPage, size_px: tuple[int, int], Frag: type["Frag"
     sy = res.height / size_px[1]
     out: list[Frag] = []
     ocr_lines: list[OcrLine] = []
-    for words, x_size, base in lines:
-        size_pt = x_size * sy / _XSIZE_PER_PT
+    # a line's size is read from Tesseract's row height, except on a line with brackets or slashes,
+    # which reach below the descenders and above the capitals: its row height is that of a bigger
+    # font ("Shanette bring speakers (+ aux cables)" read as 12 pt among 11 pt lines); its size is
+    # read from its x-height, scaled by the page's row height over x-height on the other lines
+    ratios = [x_size / xh for words, x_size, _, xh in lines if xh > 0 and not _tall_glyphs(words)]
+    per_xh = median(ratios) if len(ratios) >= 3 else None
+    for words, x_size, base, xh in lines:
+        row = xh * per_xh if per_xh and xh > 0 and _tall_glyphs(words) else x_size
+        size_pt = min(row, x_size) * sy / _XSIZE_PER_PT
         groups: list[list] = [[words[0]]]
         for w in words[1:]:
             if w[1][0] - groups[-1][-1][1][2] > 2.0 * x_size:

@@ -290,3 +290,31 @@ def test_a_superscript_ordinal_in_a_date_keeps_its_suffix():
     assert _in_a_date(["held", "on", "May", "24", "2016"], 3)  # after one
     assert _in_a_date(["held", "4", "Augustt", "2015"], 1)  # before a misspelt month and a year
     assert not _in_a_date(["a", "24", "screen"], 1) and not _in_a_date(["item", "4", "Budget"], 1)
+
+
+def test_a_line_with_brackets_keeps_the_size_of_its_neighbours():
+    """Tesseract's row height counts brackets and slashes (they reach past the capitals and the
+    descenders): such a line's size comes from its x-height, as the lines around it read."""
+    import numpy as np
+
+    from pipeline.extract.ocr import OcrPage, _frags
+    from pipeline.extract.pdf import Frag
+
+    def line(text: str, y: int, x_size: float, xh: float):
+        words, x = [], 300
+        for t in text.split():
+            words.append((t, (x, y - 30, x + 20 * len(t), y + 9), 95.0))
+            x += 20 * len(t) + 15
+        return words, x_size, float(y), xh
+
+    lines = [line("Tristan and Cate to buy things on Thursday", 1000, 46.0, 29.0),
+             line("Shanette bring speakers (+ aux cables)", 1060, 50.5, 29.0),  # brackets stretch the row
+             line("Innes/George to buy knives and forks", 1120, 50.0, 28.5),
+             line("Daniel to get the signature on minutes", 1180, 46.0, 29.0),
+             line("Emails been sent out, all organised", 1240, 45.5, 28.5),
+             line("2. Pool Competition", 1320, 60.0, 38.0)]  # a bigger heading keeps its size
+    page = OcrPage(1, 595.0, 842.0)
+    frags, _ = _frags(lines, np.full((3508, 2480), 255, dtype=np.uint8), page, (2480, 3508), Frag)
+    sizes = [round(f.size, 1) for f in frags]
+    assert max(sizes[:5]) - min(sizes[:5]) < 0.03 * sizes[0], sizes
+    assert sizes[5] > 1.2 * sizes[0]
