@@ -178,14 +178,14 @@ def _recognise(img, res: OcrPage, seconds: float, frag_type: type["Frag"]) -> No
     t0 = time.perf_counter()
     try:
         img, res.skew = _deskew(img)
-        words, lines, arr = _hocr(img, seconds)
+        words, lines, arr, runs = _hocr(img, seconds)
         if _doubtful(words, lines):
             turn = _orientation(img, seconds)
             if turn:
                 img2, skew2 = _deskew(img.rotate(-turn, expand=True))
-                words2, lines2, arr2 = _hocr(img2, seconds)
+                words2, lines2, arr2, runs2 = _hocr(img2, seconds)
                 if _quality(words2) >= 0.8 * _quality(words):  # OSD is trusted unless the words get much worse
-                    img, res.skew, res.rotation, words, lines, arr = img2, skew2, turn, words2, lines2, arr2
+                    img, res.skew, res.rotation, words, lines, arr, runs = img2, skew2, turn, words2, lines2, arr2, runs2
     except RuntimeError as e:  # pytesseract's timeout ("Tesseract process timeout")
         if "timeout" not in str(e).lower():
             raise
@@ -203,7 +203,7 @@ def _recognise(img, res: OcrPage, seconds: float, frag_type: type["Frag"]) -> No
         res.words, res.confidence, res.seconds = 0, None, time.perf_counter() - t0
         return
     res.frags, res.lines = _frags(lines, arr, res, img.size, frag_type)
-    res.hsegs, res.vsegs = _rulings(arr, res)
+    res.hsegs, res.vsegs = _rulings(arr, res, runs)
     res.seconds = time.perf_counter() - t0
 
 
@@ -262,7 +262,8 @@ def _deskew(img):
 
 
 def _hocr(img, seconds: float):
-    """Tesseract's hOCR of ``img``: (words as (text, confidence), lines, the image as an array)."""
+    """Tesseract's hOCR of ``img``: (words as (text, confidence), lines, the image as an array, its
+    runs of ruling ink (``_ruling_runs``))."""
     import lxml.html
     import numpy as np
     import pytesseract
@@ -273,7 +274,8 @@ def _hocr(img, seconds: float):
     from PIL import Image
 
     arr = np.asarray(img)
-    raw = pytesseract.image_to_pdf_or_hocr(Image.fromarray(_without_rulings(arr)), extension="hocr", lang="eng", timeout=seconds,
+    runs = _ruling_runs(arr)
+    raw = pytesseract.image_to_pdf_or_hocr(Image.fromarray(_without_rulings(arr, runs)), extension="hocr", lang="eng", timeout=seconds,
                                            config="--psm 6 -c tessedit_do_invert=0")
     tree = lxml.html.fromstring(raw)
     lines = []
@@ -314,7 +316,7 @@ def _hocr(img, seconds: float):
             asc, desc = _XASC_RE.search(title), _XDESC_RE.search(title)
             x_height = height - float(asc.group(1)) - float(desc.group(1)) if xs and asc and desc else 0.0
             lines.append((line_words, height, base, x_height if x_height > 0.3 * height else 0.0))
-    return words, lines, arr
+    return words, lines, arr, runs
 
 
 # a day with a superscript ordinal ("24th", "1st") in a date: Tesseract reads the raised "th" as a
@@ -414,16 +416,26 @@ def _runs(a, min_len: int) -> list[tuple[int, int, int]]:
     """(row, start, end) of every run of True at least ``min_len`` long in each row of ``a``."""
     import numpy as np
 
-    padded = np.zeros((a.shape[0], a.shape[1] + 2), dtype=np.int8)
-    padded[:, 1:-1] = a
+    rows = np.flatnonzero(np.count_nonzero(a, axis=1) >= min_len)  # only these can hold such a run
+    padded = np.zeros((len(rows), a.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = a[rows]
     d = np.diff(padded, axis=1)
     starts = np.argwhere(d == 1)
     ends = np.argwhere(d == -1)
     keep = (ends[:, 1] - starts[:, 1]) >= min_len
-    return [(int(r), int(a0), int(a1)) for (r, a0), (_, a1) in zip(starts[keep], ends[keep])]
+    return [(int(rows[r]), int(a0), int(a1)) for (r, a0), (_, a1) in zip(starts[keep], ends[keep])]
 
 
-def _without_rulings(arr):
+def _ruling_runs(arr) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    """The runs of ink long enough to be rulings: horizontal (row, x0, x1) and vertical (column,
+    y0, y1); found once per page for painting them out and for the tables."""
+    import numpy as np
+
+    ink = arr < _RULING_INK
+    return _runs(ink, _min_h(ink.shape[1])), _runs(np.ascontiguousarray(ink.T), _min_v(ink.shape[0]))
+
+
+def _without_rulings(arr, runs=None):
     """The page with its table rulings and underlines painted white: Tesseract reads them as "|", "—"
     or rows of letters ("eh ee ee"), and misreads underlined words; they are found again on the
     original image for the tables. Only the line itself is painted: where a stroke runs into it (the
@@ -432,11 +444,12 @@ def _without_rulings(arr):
     import numpy as np
 
     ink = arr < _RULING_INK
+    hruns, vruns = runs or _ruling_runs(arr)
     hmask = np.zeros_like(ink)
     vmask = np.zeros_like(ink)
-    for r, a0, a1 in _runs(ink, _min_h(ink.shape[1])):
+    for r, a0, a1 in hruns:
         hmask[r, a0:a1] = True
-    for c, a0, a1 in _runs(np.ascontiguousarray(ink.T), _min_v(ink.shape[0])):
+    for c, a0, a1 in vruns:
         vmask[a0:a1, c] = True
     if not hmask.any() and not vmask.any():
         return arr
@@ -480,14 +493,13 @@ def _line_only(ink, rule, off):
     return out
 
 
-def _rulings(arr, res: OcrPage) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+def _rulings(arr, res: OcrPage, runs=None) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """Table rulings on the page image: runs of ink at least a twelfth of the page wide (horizontal)
     or a fortieth of its height (vertical), merged across the rows/columns of one thick line, in PDF
     points as pdf._find_ruled_tables takes them: (y, x0, x1) and (x, y0, y1). A band thicker than a
     ruling (a shaded header row) gives its two edges, as a filled rectangle does in a born-digital PDF."""
 
-    ink = arr < _RULING_INK
-    h_px, w_px = ink.shape
+    h_px, w_px = arr.shape
     sx, sy = res.width / w_px, res.height / h_px
 
     thick = max(h_px // 70, 3)  # thicker than this (a twentieth of an inch on A4): a filled box, read as its two edges
@@ -509,8 +521,9 @@ def _rulings(arr, res: OcrPage) -> tuple[list[tuple[float, float, float]], list[
                 edges.append(((o[0] + o[1]) / 2, int(o[2]), int(o[3])))
         return edges
 
-    hs = merge(_runs(ink, _min_h(w_px)))
-    vs = merge(_runs(ink.T, _min_v(h_px)))
+    hruns, vruns = runs or _ruling_runs(arr)
+    hs = merge(hruns)
+    vs = merge(vruns)
     if len(hs) > 400 or len(vs) > 400:  # a photo or a halftone, not rulings
         return [], []
     hsegs = [(res.height - y * sy, a0 * sx, a1 * sx) for y, a0, a1 in hs]
