@@ -12,7 +12,8 @@ its small skew (up to 5 degrees) is measured from the row profile of the ink and
 returns hOCR. A page whose words are few or doubtful is checked with Tesseract's orientation detection
 (OSD): a page turned 90, 180 or 270 degrees is turned upright and read again. Each hOCR line becomes one
 or more fragments (split at wide gaps, so table cells stay apart): the box in PDF points (y up), the
-font size from Tesseract's line height (``x_size``) and bold from the stroke width of the ink. Sizes
+font size from Tesseract's row height (``x_size``; from the x-height on a line with brackets or
+slashes, which stretch the row) and bold from the stroke width of the ink. Sizes
 are snapped together per document (``snap_sizes``) so that the body text of a scan has one size, as a
 born-digital PDF's does, and headings stand out by size or weight.
 """
@@ -42,6 +43,8 @@ INSTALL_HINT = ("install Tesseract for OCR (Debian/Ubuntu: apt-get install tesse
                 "macOS: brew install tesseract), or pass --ocr never")
 _BBOX_RE = re.compile(r"bbox (-?\d+) (-?\d+) (-?\d+) (-?\d+)")
 _XSIZE_RE = re.compile(r"x_size ([\d.]+)")
+_XASC_RE = re.compile(r"x_ascenders ([\d.]+)")
+_XDESC_RE = re.compile(r"x_descenders ([\d.]+)")
 _BASELINE_RE = re.compile(r"baseline (-?[\d.]+) (-?[\d.]+)")
 _WCONF_RE = re.compile(r"x_wconf (-?\d+)")
 _LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat")
@@ -175,14 +178,14 @@ def _recognise(img, res: OcrPage, seconds: float, frag_type: type["Frag"]) -> No
     t0 = time.perf_counter()
     try:
         img, res.skew = _deskew(img)
-        words, lines, arr = _hocr(img, seconds)
+        words, lines, arr, runs = _hocr(img, seconds)
         if _doubtful(words, lines):
             turn = _orientation(img, seconds)
             if turn:
                 img2, skew2 = _deskew(img.rotate(-turn, expand=True))
-                words2, lines2, arr2 = _hocr(img2, seconds)
+                words2, lines2, arr2, runs2 = _hocr(img2, seconds)
                 if _quality(words2) >= 0.8 * _quality(words):  # OSD is trusted unless the words get much worse
-                    img, res.skew, res.rotation, words, lines, arr = img2, skew2, turn, words2, lines2, arr2
+                    img, res.skew, res.rotation, words, lines, arr, runs = img2, skew2, turn, words2, lines2, arr2, runs2
     except RuntimeError as e:  # pytesseract's timeout ("Tesseract process timeout")
         if "timeout" not in str(e).lower():
             raise
@@ -200,7 +203,7 @@ def _recognise(img, res: OcrPage, seconds: float, frag_type: type["Frag"]) -> No
         res.words, res.confidence, res.seconds = 0, None, time.perf_counter() - t0
         return
     res.frags, res.lines = _frags(lines, arr, res, img.size, frag_type)
-    res.hsegs, res.vsegs = _rulings(arr, res)
+    res.hsegs, res.vsegs = _rulings(arr, res, runs)
     res.seconds = time.perf_counter() - t0
 
 
@@ -210,7 +213,7 @@ def _doubtful(words: list[tuple[str, float]], lines) -> bool:
     if len(words) < 8 or sum(c for _, c in words) / len(words) < 65:
         return True
     vertical = 0
-    for line_words, _, _ in lines:
+    for line_words, _, _, _ in lines:
         boxes = [b for _, b, _ in line_words]
         if len(boxes) >= 2 and max(b[3] for b in boxes) - min(b[1] for b in boxes) > max(b[2] for b in boxes) - min(b[0] for b in boxes):
             vertical += len(boxes)
@@ -259,7 +262,8 @@ def _deskew(img):
 
 
 def _hocr(img, seconds: float):
-    """Tesseract's hOCR of ``img``: (words as (text, confidence), lines, the image as an array)."""
+    """Tesseract's hOCR of ``img``: (words as (text, confidence), lines, the image as an array, its
+    runs of ruling ink (``_ruling_runs``))."""
     import lxml.html
     import numpy as np
     import pytesseract
@@ -270,7 +274,8 @@ def _hocr(img, seconds: float):
     from PIL import Image
 
     arr = np.asarray(img)
-    raw = pytesseract.image_to_pdf_or_hocr(Image.fromarray(_without_rulings(arr)), extension="hocr", lang="eng", timeout=seconds,
+    runs = _ruling_runs(arr)
+    raw = pytesseract.image_to_pdf_or_hocr(Image.fromarray(_without_rulings(arr, runs)), extension="hocr", lang="eng", timeout=seconds,
                                            config="--psm 6 -c tessedit_do_invert=0")
     tree = lxml.html.fromstring(raw)
     lines = []
@@ -295,10 +300,10 @@ def _hocr(img, seconds: float):
         height = float(xs.group(1)) if xs else float(int(lb.group(4)) - int(lb.group(2))) if lb else 0.0
         if len(raw) >= 2 and _is_bullet(raw[0][0], raw[1][1][0] - raw[0][1][2], height):
             raw[0] = ("•", raw[0][1], 100.0)
-        for i in range(len(raw) - 1):
+        for i in range(len(raw)):
             m = _ORDINAL_RE.match(raw[i][0])
-            if m and _MONTH_RE.match(raw[i + 1][0]):
-                raw[i] = (m.group(1), raw[i][1], raw[i][2])
+            if m and _in_a_date([t for t, _, _ in raw], i):
+                raw[i] = (_ordinal(int(m.group(1))), raw[i][1], raw[i][2])
         line_words = []
         for text, box, conf in raw:
             if conf < 0 or not any(ch.isalnum() for ch in text) and conf < 50 and text != "•":
@@ -307,15 +312,34 @@ def _hocr(img, seconds: float):
             words.append((text, conf))
         if line_words and lb:
             base = (int(lb.group(4)) + float(bl.group(2))) if bl else float(lb.group(4))
-            lines.append((line_words, height, base))
-    return words, lines, arr
+            # the x-height (row height less ascenders and descenders), for lines with brackets (``_frags``)
+            asc, desc = _XASC_RE.search(title), _XDESC_RE.search(title)
+            x_height = height - float(asc.group(1)) - float(desc.group(1)) if xs and asc and desc else 0.0
+            lines.append((line_words, height, base, x_height if x_height > 0.3 * height else 0.0))
+    return words, lines, arr, runs
 
 
-# a day with a superscript ordinal ("24th", "1st") before a month: Tesseract reads the raised "th" as a
-# quote or "!" ('24"', "28!\"", "12'°"); the day is kept, the debris dropped
+# a day with a superscript ordinal ("24th", "1st") in a date: Tesseract reads the raised "th" as a
+# quote or "!" ('24"', "28!\"", "12'°"); the day keeps its ordinal, written on the line ("24th")
 _ORDINAL_RE = re.compile(r"^(\d{1,2})[\"'’‘”“°!*]+$")
 _MONTH_RE = re.compile(r"^(january|february|march|april|may|june|july|august|september|october|november|december"
                        r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)[.,]?$", re.IGNORECASE)
+_YEAR_RE = re.compile(r"^(19|20)\d\d[.,]?$")
+
+
+def _in_a_date(tokens: list[str], i: int) -> bool:
+    """The day at ``tokens[i]`` is in a date: before a month ("24th July"), after one ("July 24th"),
+    or before a word and a year ("4th Augustt 2015", the month misspelt)."""
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+    prev = tokens[i - 1] if i > 0 else ""
+    after = tokens[i + 2] if i + 2 < len(tokens) else ""
+    return bool(_MONTH_RE.match(nxt) or _MONTH_RE.match(prev)
+                or (nxt[:1].isupper() and nxt.rstrip(".,").isalpha() and _YEAR_RE.match(after)))
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
 
 # what Tesseract makes of a bullet glyph ("•", "▪", "◦") at the start of a line
 _BULLET_MISREADS = {"¢", "«", "»", "°", "©", "®", "*", "+", "•", "·", "e", "o", "eo", "oe", "@", "%", "-", "–", "—", "~",
@@ -329,6 +353,13 @@ def _is_bullet(text: str, gap: int, height: float) -> bool:
     return gap > (0.6 if text[0].isalpha() else 0.3) * height
 
 
+_TALL_GLYPHS = set("()[]{}/\\|")
+
+
+def _tall_glyphs(words) -> bool:
+    return any(_TALL_GLYPHS.intersection(t) for t, _, _ in words)
+
+
 def _frags(lines, arr, res: OcrPage, size_px: tuple[int, int], Frag: type["Frag"]) -> tuple[list["Frag"], list[OcrLine]]:  # noqa: N803
     """hOCR lines -> fragments in PDF points (y up), split where the gap between words is wide, and
     the lines themselves (word by word) for the ruled-table code."""
@@ -336,8 +367,15 @@ def _frags(lines, arr, res: OcrPage, size_px: tuple[int, int], Frag: type["Frag"
     sy = res.height / size_px[1]
     out: list[Frag] = []
     ocr_lines: list[OcrLine] = []
-    for words, x_size, base in lines:
-        size_pt = x_size * sy / _XSIZE_PER_PT
+    # a line's size is read from Tesseract's row height, except on a line with brackets or slashes,
+    # which reach below the descenders and above the capitals: its row height is that of a bigger
+    # font ("Shanette bring speakers (+ aux cables)" read as 12 pt among 11 pt lines); its size is
+    # read from its x-height, scaled by the page's row height over x-height on the other lines
+    ratios = [x_size / xh for words, x_size, _, xh in lines if xh > 0 and not _tall_glyphs(words)]
+    per_xh = median(ratios) if len(ratios) >= 3 else None
+    for words, x_size, base, xh in lines:
+        row = xh * per_xh if per_xh and xh > 0 and _tall_glyphs(words) else x_size
+        size_pt = min(row, x_size) * sy / _XSIZE_PER_PT
         groups: list[list] = [[words[0]]]
         for w in words[1:]:
             if w[1][0] - groups[-1][-1][1][2] > 2.0 * x_size:
@@ -378,45 +416,90 @@ def _runs(a, min_len: int) -> list[tuple[int, int, int]]:
     """(row, start, end) of every run of True at least ``min_len`` long in each row of ``a``."""
     import numpy as np
 
-    padded = np.zeros((a.shape[0], a.shape[1] + 2), dtype=np.int8)
-    padded[:, 1:-1] = a
+    rows = np.flatnonzero(np.count_nonzero(a, axis=1) >= min_len)  # only these can hold such a run
+    padded = np.zeros((len(rows), a.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = a[rows]
     d = np.diff(padded, axis=1)
     starts = np.argwhere(d == 1)
     ends = np.argwhere(d == -1)
     keep = (ends[:, 1] - starts[:, 1]) >= min_len
-    return [(int(r), int(a0), int(a1)) for (r, a0), (_, a1) in zip(starts[keep], ends[keep])]
+    return [(int(rows[r]), int(a0), int(a1)) for (r, a0), (_, a1) in zip(starts[keep], ends[keep])]
 
 
-def _without_rulings(arr):
-    """The page with its table rulings painted white: Tesseract reads them as "|", "—" or rows of
-    letters ("eh ee ee"); they are found again on the original image for the tables."""
+def _ruling_runs(arr) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    """The runs of ink long enough to be rulings: horizontal (row, x0, x1) and vertical (column,
+    y0, y1); found once per page for painting them out and for the tables."""
     import numpy as np
 
     ink = arr < _RULING_INK
-    mask = np.zeros_like(ink)
-    for r, a0, a1 in _runs(ink, _min_h(ink.shape[1])):
-        mask[r, a0:a1] = True
-    for c, a0, a1 in _runs(ink.T, _min_v(ink.shape[0])):
-        mask[a0:a1, c] = True
-    if not mask.any():
+    return _runs(ink, _min_h(ink.shape[1])), _runs(np.ascontiguousarray(ink.T), _min_v(ink.shape[0]))
+
+
+def _without_rulings(arr, runs=None):
+    """The page with its table rulings and underlines painted white: Tesseract reads them as "|", "—"
+    or rows of letters ("eh ee ee"), and misreads underlined words; they are found again on the
+    original image for the tables. Only the line itself is painted: where a stroke runs into it (the
+    descender of a "g", "p" or "y" in an underlined heading) the ink is kept, or "Meeting" is read
+    "Meetina" and "Library" "Librarv"."""
+    import numpy as np
+
+    ink = arr < _RULING_INK
+    hruns, vruns = runs or _ruling_runs(arr)
+    hmask = np.zeros_like(ink)
+    vmask = np.zeros_like(ink)
+    for r, a0, a1 in hruns:
+        hmask[r, a0:a1] = True
+    for c, a0, a1 in vruns:
+        vmask[a0:a1, c] = True
+    if not hmask.any() and not vmask.any():
         return arr
-    grown = mask.copy()  # and their grey edges (anti-aliasing, JPEG): two pixels around
-    for d in (1, 2):
-        grown[d:, :] |= mask[:-d, :]
-        grown[:-d, :] |= mask[d:, :]
-        grown[:, d:] |= mask[:, :-d]
-        grown[:, :-d] |= mask[:, d:]
-    return np.where(grown, 255, arr).astype(arr.dtype)
+    off = (arr < 128) & ~(hmask | vmask)  # dark ink off the rulings: strokes, not the grey halo of a line
+    paint = _line_only(ink, hmask, off) | _line_only(ink.T, vmask.T, off.T).T
+    return np.where(paint, 255, arr).astype(arr.dtype)
 
 
-def _rulings(arr, res: OcrPage) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+def _line_only(ink, rule, off):
+    """The ink of the horizontal rulings ``rule`` that is the line alone, column by column: each run
+    of ink across a ruling, unless it holds two or more pixels of dark ink off every ruling (``off``),
+    which is a stroke running into the line, kept whole."""
+    import numpy as np
+
+    out = np.zeros_like(rule)
+    rows = np.flatnonzero(rule.any(axis=1))
+    if not rows.size:
+        return out
+    h = ink.shape[0]
+    breaks = np.flatnonzero(np.diff(rows) > 1)
+    for b0, b1 in zip(np.r_[rows[0], rows[breaks + 1]], np.r_[rows[breaks] + 1, rows[-1] + 1]):
+        # one stretch of rows holding rulings, with two rows either side (where strokes show)
+        w0, w1 = max(int(b0) - 2, 0), min(int(b1) + 2, h)
+        win = ink[w0:w1]
+        padded = np.zeros((w1 - w0 + 2, win.shape[1]), dtype=np.int8)
+        padded[1:-1] = win
+        d = np.diff(padded, axis=0).T  # vertical runs of ink, column by column
+        sc, sr = np.nonzero(d == 1)
+        _, er = np.nonzero(d == -1)
+        on_rule = np.zeros((w1 - w0 + 1, win.shape[1]), dtype=np.int32)
+        np.cumsum(rule[w0:w1], axis=0, out=on_rule[1:])
+        stroke = np.zeros_like(on_rule)
+        np.cumsum(off[w0:w1], axis=0, out=stroke[1:])
+        crosses = on_rule[er, sc] > on_rule[sr, sc]
+        extra = stroke[er, sc] - stroke[sr, sc]
+        pick = crosses & (extra < 2)
+        marks = np.zeros((w1 - w0 + 1, win.shape[1]), dtype=np.int8)
+        marks[sr[pick], sc[pick]] = 1
+        marks[er[pick], sc[pick]] = -1
+        out[w0:w1] |= np.cumsum(marks, axis=0, dtype=np.int8)[:-1] > 0
+    return out
+
+
+def _rulings(arr, res: OcrPage, runs=None) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """Table rulings on the page image: runs of ink at least a twelfth of the page wide (horizontal)
     or a fortieth of its height (vertical), merged across the rows/columns of one thick line, in PDF
     points as pdf._find_ruled_tables takes them: (y, x0, x1) and (x, y0, y1). A band thicker than a
     ruling (a shaded header row) gives its two edges, as a filled rectangle does in a born-digital PDF."""
 
-    ink = arr < _RULING_INK
-    h_px, w_px = ink.shape
+    h_px, w_px = arr.shape
     sx, sy = res.width / w_px, res.height / h_px
 
     thick = max(h_px // 70, 3)  # thicker than this (a twentieth of an inch on A4): a filled box, read as its two edges
@@ -438,8 +521,9 @@ def _rulings(arr, res: OcrPage) -> tuple[list[tuple[float, float, float]], list[
                 edges.append(((o[0] + o[1]) / 2, int(o[2]), int(o[3])))
         return edges
 
-    hs = merge(_runs(ink, _min_h(w_px)))
-    vs = merge(_runs(ink.T, _min_v(h_px)))
+    hruns, vruns = runs or _ruling_runs(arr)
+    hs = merge(hruns)
+    vs = merge(vruns)
     if len(hs) > 400 or len(vs) > 400:  # a photo or a halftone, not rulings
         return [], []
     hsegs = [(res.height - y * sy, a0 * sx, a1 * sx) for y, a0, a1 in hs]

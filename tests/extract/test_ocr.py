@@ -230,7 +230,7 @@ def test_tag_progress_shows_ocr_pages():
     assert bar._progress.tasks[0].fields["last"] == "success scan.pdf (OCR 2 p, 91.5%)"
 
 
-def test_superscript_ordinal_debris_before_a_month_is_dropped():
+def test_superscript_ordinal_debris_is_recognised():
     from pipeline.extract.ocr import _MONTH_RE, _ORDINAL_RE
 
     for word in ('24"', '28!"', "12'°", "4‘"):
@@ -238,3 +238,83 @@ def test_superscript_ordinal_debris_before_a_month_is_dropped():
         assert m and m.group(1) == word[:len(m.group(1))]
     assert not _ORDINAL_RE.match("13th") and not _ORDINAL_RE.match("2016") and not _ORDINAL_RE.match("1.")
     assert _MONTH_RE.match("July") and _MONTH_RE.match("Sept.") and not _MONTH_RE.match("Mayor")
+
+
+def test_removing_rulings_keeps_the_strokes_that_cross_them():
+    import numpy as np
+
+    from pipeline.extract.ocr import _without_rulings
+
+    arr = np.full((400, 600), 255, dtype=np.uint8)
+    arr[200:205, 20:580] = 0  # a horizontal ruling (an underline)
+    arr[20:380, 300:304] = 0  # a vertical ruling across it
+    arr[185:220, 100:108] = 0  # a stroke through the underline (a descender)
+    arr[180:207, 400:408] = 0  # a stroke ending on it (a descender's bowl sitting on the line)
+    arr[198:200, 500:502] = 140  # the grey halo of the line: no stroke
+    out = _without_rulings(arr)
+    assert (out[200:205, 20:90] == 255).all() and (out[200:205, 520:580] == 255).all()  # the line alone is gone
+    assert (out[20:380, 300:304] == 255).all() and (out[200:205, 296:308] == 255).all()  # crossing rulings: gone
+    assert (out[185:220, 100:108] == 0).all()  # the crossing stroke is whole
+    assert (out[180:205, 400:408] == 0).all()  # the stroke ending on the line keeps its foot
+    assert (out[198:205, 500:502] == 255).all()
+
+
+def test_underlined_headings_keep_their_descenders(tmp_path):
+    dpi = 300
+    page = Image.new("L", (int(8.27 * dpi), int(11.69 * dpi)), 255)
+    draw = ImageDraw.Draw(page)
+    head = ImageFont.load_default(size=round(12 * dpi / 72))
+    body = ImageFont.load_default(size=round(11 * dpi / 72))
+    titles = ["Signing of Annual Accounts", "Library Closure Request", "Date of next meeting"]
+    y = dpi
+    for i, title in enumerate(titles, 1):
+        text = f"{i}. {title}"
+        draw.text((dpi, y), text, font=head, fill=0, stroke_width=1, stroke_fill=0)
+        ascent, descent = head.getmetrics()
+        line = y + ascent + descent // 2  # the underline runs through the descenders of g, p, q, y
+        draw.rectangle((dpi, line, dpi + draw.textlength(text, font=head), line + 4), fill=0)
+        y += 2 * (ascent + descent)
+        draw.text((dpi, y), "The board agreed the proposal and thanked the staff for their work.", font=body, fill=0)
+        y += 3 * (ascent + descent)
+    doc = read_document(save_pdf([page], tmp_path / "underlined.pdf"))
+    heads = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert heads == [f"{i}. {t}" for i, t in enumerate(titles, 1)], heads
+
+
+def test_a_superscript_ordinal_in_a_date_keeps_its_suffix():
+    from pipeline.extract.ocr import _in_a_date, _ordinal
+
+    assert [_ordinal(d) for d in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 24, 31)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "24th", "31st"]
+    assert _in_a_date(["24", "July", "2016"], 0)  # before a month
+    assert _in_a_date(["held", "on", "May", "24", "2016"], 3)  # after one
+    assert _in_a_date(["held", "4", "Augustt", "2015"], 1)  # before a misspelt month and a year
+    assert not _in_a_date(["a", "24", "screen"], 1) and not _in_a_date(["item", "4", "Budget"], 1)
+
+
+def test_a_line_with_brackets_keeps_the_size_of_its_neighbours():
+    """Tesseract's row height counts brackets and slashes (they reach past the capitals and the
+    descenders): such a line's size comes from its x-height, as the lines around it read."""
+    import numpy as np
+
+    from pipeline.extract.ocr import OcrPage, _frags
+    from pipeline.extract.pdf import Frag
+
+    def line(text: str, y: int, x_size: float, xh: float):
+        words, x = [], 300
+        for t in text.split():
+            words.append((t, (x, y - 30, x + 20 * len(t), y + 9), 95.0))
+            x += 20 * len(t) + 15
+        return words, x_size, float(y), xh
+
+    lines = [line("Tristan and Cate to buy things on Thursday", 1000, 46.0, 29.0),
+             line("Shanette bring speakers (+ aux cables)", 1060, 50.5, 29.0),  # brackets stretch the row
+             line("Innes/George to buy knives and forks", 1120, 50.0, 28.5),
+             line("Daniel to get the signature on minutes", 1180, 46.0, 29.0),
+             line("Emails been sent out, all organised", 1240, 45.5, 28.5),
+             line("2. Pool Competition", 1320, 60.0, 38.0)]  # a bigger heading keeps its size
+    page = OcrPage(1, 595.0, 842.0)
+    frags, _ = _frags(lines, np.full((3508, 2480), 255, dtype=np.uint8), page, (2480, 3508), Frag)
+    sizes = [round(f.size, 1) for f in frags]
+    assert max(sizes[:5]) - min(sizes[:5]) < 0.03 * sizes[0], sizes
+    assert sizes[5] > 1.2 * sizes[0]
