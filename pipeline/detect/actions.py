@@ -39,8 +39,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # ------------------------------------------------------------------------------------ vocabulary
 
+# "Tasks for the coming week", "Tasks that will be worked on" (not "Tasks worked on in the past week")
+_TASKS_AHEAD = r"tasks? (?:for|to be|that will|planned|due)\b[\w\s]*"
 _TASK_HEAD = re.compile(r"^(actions?( items?| points?| agreed| required| to be taken| descriptions?| details)?|actionables?|tasks?|"
-                        r"tasks? (?:for|to be|that will|planned|due)\b[\w\s]*|agreed (approach|actions?)|next steps?|"
+                        rf"{_TASKS_AHEAD}|agreed (approach|actions?)|next steps?|"
                         r"what|description|details|to ?do|action/decision|items?|issues?|deliverables?|activit(y|ies)|"
                         r"follow[- ]ups?)\W*$", re.IGNORECASE)
 _OWNER_HEAD = re.compile(r"^(owners?|who|by whom|persons?( taking this on| responsible| involved| in charge)?|responsib(le|ility)"
