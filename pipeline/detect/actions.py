@@ -1286,6 +1286,8 @@ def _obligation(tok, sent, owner_ok: "_OwnerCheck") -> tuple[str, list[str]] | N
         return None
     if subj.lemma_.lower() in _EVENT_NOUNS:
         return None  # "the next meeting should be held ...": a date, not a task
+    if ":" in subj.doc[subj.left_edge.i:tok.i].text:
+        return None  # "one comment: receivables should be ...": the parse joined two clauses
     has_det = any(c.dep_ in ("det", "poss", "compound", "amod") for c in subj.children) or subj.tag_ in ("NNS", "NNPS") \
         or subj.lower_ in ("this", "these")
     if not has_det or not _clause_ok(clause):
