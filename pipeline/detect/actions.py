@@ -955,6 +955,8 @@ def prose_actions(parsed: "ParsedDocument", *, section_of: Callable[[int], str |
             for task, owners, how in readings:
                 task = task.split(CELL_SEPARATOR)[0].strip()  # a margin row's owner cell is not the task's
                 task = _GOING_TO.sub("", task)  # "going to buy some ink" -> "buy some ink"
+                if task.split(" ", 1)[0].lower() in _ASPIRATIONS:
+                    continue  # "is going to focus on sponsors": an aim
                 if len(task.split()) < 3:
                     # "The Clerk to investigate", "... - the Chairman and Clerk will again inspect": the
                     # words before the subject, or the sentence before, say what
@@ -1037,7 +1039,7 @@ _SURFACE = (
     ("to", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+to\s+(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
     # "Rob stated that he would prepare the accounts": a commitment reported in the third person
     ("will", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+(?:stated|said|confirmed|agreed|advised|indicated|"
-                        r"undertook|promised)\s+(?:that\s+)?(?:he|she|they)\s+(?:would|will)\s+"
+                        r"undertook|promised)\s+(?:that\s+)?(?:he|she)\s+(?:would|will)\s+"
                         r"(?:also\s+|now\s+|then\s+)?(?P<vp>[a-z][\w'-]*\b[^.;!?]*)")),
     # "HL would expedite", "... - JH will look at this going forward"
     ("will", re.compile(rf"{_CLAUSE_START}{_WHO_LIST}\s+(?:will|would|shall)\s+(?:also\s+|now\s+|then\s+|again\s+)?"
@@ -1050,6 +1052,8 @@ _SURFACE = (
 )
 # "asked the Clerk to confirm with the supplier whether ...": confirming is an inquiry to make, not a
 # decision ("asked the Board to confirm the minutes")
+# "will try to keep events free", "would focus on sponsors": an aim (a candidate's promise), not a task
+_ASPIRATIONS = {"try", "hope", "aim", "focus", "wish", "strive", "endeavour", "endeavor", "seek"}
 _INQUIRY = re.compile(r"(?i)^confirms?\s+(?:with|whether|if)\b")
 # verbs that report what was said rather than commit to doing something ("X would say ...")
 _REPORTING = {"say", "note", "thank", "welcome", "explain", "mention", "state", "feel", "think", "believe", "comment",
@@ -1077,7 +1081,7 @@ def _surface_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str]
             if tok is None or tok.tag_ not in ("VB", "VBZ", "VBP") or tok.pos_ not in ("VERB",):
                 continue
             lemma = tok.lemma_.lower()
-            if (lemma in _STATIVE and not (lemma == "get" and how != "will")) or lemma in _REPORTING \
+            if (lemma in _STATIVE and not (lemma == "get" and how != "will")) or lemma in _REPORTING | _ASPIRATIONS \
                     or (lemma in _DECIDE_VERBS and not _INQUIRY.match(m.group("vp"))):
                 continue
             vp = m.group("vp").strip(" ,-–—")
@@ -1366,6 +1370,8 @@ def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str
             out.append((task, owners, "passive"))
             continue
         # 3. "X will VERB ...", "he will continue to advocate"
+        if future and lemma in _ASPIRATIONS:
+            continue
         if future:
             owners = _subject_owners(tok)
             if not owners:

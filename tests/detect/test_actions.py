@@ -640,3 +640,14 @@ def test_a_commitment_reported_in_the_third_person_and_going_to():
     assert got.get("prepare the accounts after the year end") == ["Tom Brown"]
     assert any(t.startswith("book the hall") for t in got)
     assert not any("rain" in t for t in got)
+
+
+def test_a_candidates_aims_are_not_tasks():
+    def f(b):
+        header(b)
+        b.add("heading", "Elections", level=2)
+        b.add("list_item", "Tom Brown is going to focus on getting more sponsors early in the year", level=0)
+        b.add("list_item", "Laura Crane said they would try and keep most events free", level=0)
+        b.add("list_item", "Jane Smith will try to recruit new members", level=0)
+    m, _ = run(f)
+    assert m.actions == []
