@@ -4,8 +4,8 @@
     python bench/train_themes.py --write         # ... then train on everything, write models/themes_head.npz
 
 Labelled sections come from every gold file with ``themes`` ({heading: [labels]}): ../shared/corpus
-batch 1 and batch 2 (where present), corpus/external (where its documents are: corpus/external/docs
-or $MINUTEBOOK_EXTERNAL_DOCS) and corpus/expected. Each gold heading is found among the sections
+batch 1 and batch 2 (where present), corpus/external and corpus/fresh2 (where their documents are:
+corpus/<set>/docs, $MINUTEBOOK_EXTERNAL_DOCS, $MINUTEBOOK_FRESH2_DOCS) and corpus/expected. Each gold heading is found among the sections
 minutebook reads from the document (or, failing that, in the document's text) to get its text; the
 taxonomy's descriptions and examples are added as short labelled samples (weight 0.5).
 
@@ -31,7 +31,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from pipeline.evaluate import external_docs, headings_match  # noqa: E402
+from pipeline.evaluate import external_docs, headings_match, held_out_docs  # noqa: E402
 from pipeline.themes.head import (  # noqa: E402
     SectionView,
     clean_heading,
@@ -54,6 +54,9 @@ def gold_sets() -> list[tuple[str, Path, list[Path]]]:
     ext = external_docs(REPO)
     if ext is not None:
         sets.append(("external", REPO / "corpus" / "external" / "gold", [ext]))
+    fresh2 = held_out_docs(REPO, "fresh2", "MINUTEBOOK_FRESH2_DOCS")
+    if fresh2 is not None:
+        sets.append(("fresh2", REPO / "corpus" / "fresh2" / "gold", [fresh2]))
     return [s for s in sets if s[1].is_dir()]
 
 

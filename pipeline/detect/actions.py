@@ -1052,8 +1052,8 @@ _SURFACE = (
 )
 # "asked the Clerk to confirm with the supplier whether ...": confirming is an inquiry to make, not a
 # decision ("asked the Board to confirm the minutes")
-# "will try to keep events free", "would focus on sponsors": an aim (a candidate's promise), not a task
-_ASPIRATIONS = {"try", "hope", "aim", "focus", "wish", "strive", "endeavour", "endeavor", "seek"}
+# "will try to keep events free", "hopes to recruit": an aim (a candidate's promise), not a task
+_ASPIRATIONS = {"try", "hope", "aim", "wish", "strive", "endeavour", "endeavor"}
 _INQUIRY = re.compile(r"(?i)^confirms?\s+(?:with|whether|if)\b")
 # verbs that report what was said rather than commit to doing something ("X would say ...")
 _REPORTING = {"say", "note", "thank", "welcome", "explain", "mention", "state", "feel", "think", "believe", "comment",
@@ -1305,6 +1305,25 @@ def _obligation(tok, sent, owner_ok: "_OwnerCheck") -> tuple[str, list[str]] | N
     return task, owners
 
 
+def _needs_doing(need) -> str | None:
+    """'the pads ... will need replacing before then' -> 'replace the pads before then'."""
+    ing = next((c for c in need.children if c.tag_ == "VBG" and c.dep_ in ("xcomp", "dobj")), None)
+    if ing is None or any(c.dep_ == "neg" for c in need.children):
+        return None
+    subj = next((c for c in need.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None and need.dep_ == "conj":
+        subj = next((c for c in need.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.pos_ != "NOUN" or not _clause_ok(need) or subj.lemma_.lower() in _EVENT_NOUNS:
+        return None
+    if not (any(c.dep_ in ("det", "poss", "compound", "amod") for c in subj.children) or subj.tag_ == "NNS"):
+        return None
+    np = need.doc[subj.left_edge.i:subj.right_edge.i + 1].text
+    if np.split()[0] in ("A", "An", "The", "This", "These", "That", "Those", "Our"):
+        np = np[0].lower() + np[1:]
+    rest = need.doc[ing.i + 1:_clause_end(need)].text
+    return f"{ing.lemma_} {np} {rest}".strip()
+
+
 def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str], str]]:
     out: list[tuple[str, list[str], str]] = []
     questions = [t.i for t in sent if t.text == "?"]
@@ -1313,6 +1332,11 @@ def _sentence_actions(sent, owner_ok: "_OwnerCheck") -> list[tuple[str, list[str
             continue
         if any(q > tok.i for q in questions):
             continue  # part of a question
+        if tok.lemma_.lower() == "need" and tok.pos_ == "VERB":
+            task = _needs_doing(tok)
+            if task is not None:
+                out.append((task, [], "obliged"))
+                continue
         if tok.tag_ == "VBN" and tok.dep_ != "conj":
             got = _obligation(tok, sent, owner_ok)
             if got is not None:

@@ -646,8 +646,20 @@ def test_a_candidates_aims_are_not_tasks():
     def f(b):
         header(b)
         b.add("heading", "Elections", level=2)
-        b.add("list_item", "Tom Brown is going to focus on getting more sponsors early in the year", level=0)
+        b.add("list_item", "Tom Brown is going to try to get more sponsors early in the year", level=0)
         b.add("list_item", "Laura Crane said they would try and keep most events free", level=0)
         b.add("list_item", "Jane Smith will try to recruit new members", level=0)
     m, _ = run(f)
     assert m.actions == []
+
+
+def test_something_that_needs_doing_is_an_ownerless_task():
+    def f(b):
+        header(b)
+        b.add("heading", "Defibrillator", level=2)
+        b.add("paragraph", "The check was done in May; the pads expire in October and will need replacing before then.")
+        b.add("paragraph", "If the hedge needs cutting, members will be told.")
+    m, _ = run(f)
+    got = {a.task: a.owner for a in m.actions}
+    assert got.get("replace the pads before then") == []
+    assert not any("hedge" in t for t in got)
