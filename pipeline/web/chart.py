@@ -6,6 +6,7 @@ needs no inline style under its Content-Security-Policy. Labels are escaped by `
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -57,6 +58,14 @@ def _round_up(v: int) -> int:
     return ((v + mag - 1) // mag) * mag
 
 
+def _when(period: str) -> float | None:
+    """'2015' -> 2015.0, '2015-07' -> 2015.5, '2015-07-01' -> about 2015.5; None when not a date."""
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?", period.strip())
+    if not m:
+        return None
+    return int(m.group(1)) + (int(m.group(2) or 1) - 1) / 12 + (int(m.group(3) or 1) - 1) / 372
+
+
 def _svg(periods: list[str], series: list[Series]) -> Markup:
     pw, ph = W - LEFT - RIGHT, H - TOP - BOTTOM
     out = [Markup('<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="chart-title" '
@@ -66,11 +75,17 @@ def _svg(periods: list[str], series: list[Series]) -> Markup:
         out.append(Markup('<text x="%d" y="%d" class="axis">No dated, themed meetings yet</text>') % (LEFT, H // 2))
         out.append(Markup("</svg>"))
         return Markup("").join(out)
-    vmax = _nice_max(max(max(s.values) for s in series))
+    step = -(-_nice_max(max(max(s.values) for s in series)) // 4)  # whole-number grid lines ("22.5" was one)
+    vmax = step * 4
     n = len(periods)
+    # periods sit by their time, not their rank: 2013 -> 2015 with no meetings in 2014 is two years apart
+    at = [_when(p) for p in periods]
+    if any(t is None for t in at) or n < 2 or at[-1] == at[0]:
+        at = [float(i) for i in range(n)]
+    lo, span = at[0], (at[-1] - at[0]) or 1.0
 
     def x(i: int) -> float:
-        return LEFT + (pw * i / (n - 1) if n > 1 else pw / 2)
+        return LEFT + (pw * (at[i] - lo) / span if n > 1 else pw / 2)
 
     def y(v: float) -> float:
         return TOP + ph - ph * v / vmax
@@ -78,7 +93,7 @@ def _svg(periods: list[str], series: list[Series]) -> Markup:
     for k in range(5):  # grid and y labels
         v = vmax * k / 4
         out.append(Markup('<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>') % (LEFT, W - RIGHT, y(v), y(v)))
-        label = f"{v:g}"
+        label = f"{int(v)}"
         out.append(Markup('<text class="axis" x="%d" y="%.1f" text-anchor="end">%s</text>') % (LEFT - 6, y(v) + 5, label))
     every = max(1, -(-n // 12))  # at most ~12 period labels
     for i, p in enumerate(periods):

@@ -359,3 +359,14 @@ def test_a_postgres_archive_serves_the_same_pages(tmp_path, pg_archive_url):
     assert "repair the leaking tap" in s["/actions?state=done"] and re.search(r"Done <span>2</span>", s["/actions?state=done"])
     assert "Attendance record" in s["/person?name=Ann+Lee"] and "chair" in s["/person?name=Ann+Lee"]
     assert "<polyline" in s["/themes?by=month"] and "Finance" in s["/themes?by=month"]
+
+
+def test_trend_chart_spaces_periods_by_time_and_labels_whole_counts():
+    from pipeline.web.chart import Series, _svg
+
+    svg = str(_svg(["2013", "2015", "2016"], [Series("finance", "Finance", [3, 9, 4], 16, 0)]))
+    pts = re.search(r'points="([^"]+)"', svg).group(1).split()
+    xs = [float(p.split(",")[0]) for p in pts]
+    assert abs((xs[1] - xs[0]) - 2 * (xs[2] - xs[1])) < 0.5  # two years, then one
+    labels = re.findall(r'text-anchor="end">([\d.]+)</text>', svg)
+    assert labels and all("." not in v for v in labels)
