@@ -25,9 +25,9 @@ SHARED_FLOORS = {"present": 0.95, "apologies": 0.9, "actions": 0.85, "action_own
 
 
 # batch 2 of ../shared/corpus: minutes the rules were not written against (raised as detection improves)
-# (scores at the last raise: present 1.00, apologies 1.00, actions 0.74, owners 0.78, due 0.66, sections 0.96,
-# date 13/14)
-BATCH2_FLOORS = {"present": 0.95, "apologies": 0.95, "actions": 0.70, "action_owners": 0.72, "action_due": 0.60,
+# (scores at the last raise, 2026-12-05: present 1.00, apologies 1.00, actions 0.77, owners 0.80, due 0.69,
+# sections 0.96, date 13/14)
+BATCH2_FLOORS = {"present": 0.95, "apologies": 0.95, "actions": 0.73, "action_owners": 0.75, "action_due": 0.64,
                  "sections": 0.90}
 BATCH2_DATE = 0.90
 
