@@ -362,7 +362,7 @@ class PostgresBackend:
     def series_actions(self, keys: Sequence[str]) -> list[dict]:
         """The actions of the dated meetings of these series (the linking pass)."""
         return self._x(
-            "SELECT a.id, a.task, a.done, a.closed_by_action_id, m.meeting_date, m.series_key "
+            "SELECT a.id, a.task, a.done, a.status, a.closed_by_action_id, m.id AS meeting_id, m.meeting_date, m.series_key "
             "FROM meetings m JOIN actions a ON a.meeting_id = m.id "
             "WHERE m.series_key = ANY(%s) AND m.meeting_date IS NOT NULL", (list(keys),)).fetchall()
 

@@ -245,7 +245,7 @@ class SQLiteBackend:
         for chunk in _chunks(list(keys), 500):
             marks = ", ".join("?" for _ in chunk)
             out += self.conn.execute(
-                "SELECT a.id, a.task, a.done, a.closed_by_action_id, m.meeting_date, m.series_key "
+                "SELECT a.id, a.task, a.done, a.status, a.closed_by_action_id, m.id AS meeting_id, m.meeting_date, m.series_key "
                 "FROM meetings m JOIN actions a ON a.meeting_id = m.id "
                 f"WHERE m.series_key IN ({marks}) AND m.meeting_date IS NOT NULL", chunk).fetchall()
         return out

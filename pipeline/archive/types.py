@@ -120,6 +120,18 @@ class ActionRow(Row):
 
 
 @dataclass
+class CarriedAction(Row):
+    """An action an earlier meeting of the series left open when a later one met."""
+    id: int
+    task: str
+    status: str | None
+    meeting_id: int  # the meeting that set it
+    meeting_date: str
+    closed_here: bool  # recorded done at the meeting being shown
+    closed_on: str | None  # the meeting date that recorded it done, if any
+
+
+@dataclass
 class PersonRow(Row):
     name: str
     name_key: str

@@ -409,7 +409,9 @@ def create_app(config: WebConfig) -> FastAPI:
         entry = index.by_meeting.get(meeting_id)
         renditions = [r for r in entry.renditions if r.meeting_id != meeting_id] if entry else []
         previous, following = index.neighbours(meeting_id)
+        carried = a.carried_actions(meeting_id)
         return html("meeting.html", nav="meetings", m=m, d=draft, doc=doc, mid=meeting_id, spans=section_spans,
+                    carried=carried,
                     file_name=Path(doc.path).name, file_there=Path(doc.path).is_file(), renditions=renditions,
                     previous=previous, following=following, series=entry.series if entry else "")
 

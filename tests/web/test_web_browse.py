@@ -221,3 +221,35 @@ def test_meetings_of_a_series_link_to_the_previous_and_next(client, renditions_d
     assert f'<a rel="prev" href="/meetings/{ids["forum-4.txt"]}">' in forum
     assert f'<a rel="next" href="/meetings/{ids["forum-6.txt"]}">' in forum
     assert 'id="series"' not in client.get(f"/meetings/{ids['hillside-2024-03-12.txt']}").text
+
+
+def test_a_meeting_page_lists_the_actions_carried_to_it(tmp_path):
+    from pipeline.api import analyse
+    from pipeline.archive.types import TaggedDocument, content_hash
+    from pipeline.core.record import Action, Provenance
+    from pipeline.extract import read_document
+
+    db = tmp_path / "carried.db"
+    plan = [("2024-01-10", [("Repair the boiler in the hall", None), ("Order new chairs", None)]),
+            ("2024-02-14", [("Boiler in the hall repaired", "Complete")]),
+            ("2024-03-13", [])]
+    with Archive.open(db) as a:
+        for day, acts in plan:
+            p = tmp_path / f"hall-{day}.txt"
+            p.write_text(f"HALL COMMITTEE\n\nMinutes of the hall committee meeting held on {day}\n\n"
+                         "Present: Ann Lee (Chair)\n\n1. Building\n\nThe building was discussed.\n", encoding="utf-8")
+            m = analyse(p, stages=["extract", "structure"])
+            m.actions = [Action(owner=["Ann Lee"], task=t, status=s, provenance=Provenance(file=str(p), start=0, end=5))
+                         for t, s in acts]
+            doc = read_document(p)
+            a.write(TaggedDocument(path=str(p), content_hash=content_hash(p), format=doc.format, meeting=m,
+                                   text=doc.text))
+        ids = {x.meeting_date: x.meeting_id for x in a.documents()}
+    with TestClient(create_app(WebConfig(db=db)), base_url=BASE) as c:
+        feb = c.get(f"/meetings/{ids['2024-02-14']}").text
+        mar = c.get(f"/meetings/{ids['2024-03-13']}").text
+    assert "Carried from earlier meetings" in feb
+    assert re.search(r"Repair the boiler in the hall</td>\s*<td[^>]*><a href=\"/meetings/\d+\">2024-01-10</a></td>\s*"
+                     r"<td[^>]*>done at this meeting", feb)
+    assert "Order new chairs" in feb and "Order new chairs" in mar  # still open
+    assert "Repair the boiler" not in mar  # done before March
