@@ -526,28 +526,18 @@ class Archive:
                     updates.append((r["id"], best[1]))
         self.backend.set_closed_by(updates)
 
-    def carried_actions(self, meeting_id: int) -> list[CarriedAction]:
-        """The actions earlier meetings of this meeting's series left open when it met (open still, or
-        closed at this meeting or a later one), oldest first: what the meeting had carried to it."""
-        m = self.meeting(meeting_id)
-        if m is None or not m.meeting_date:
+    def carried_actions(self, meeting_id: int, title: str | None, meeting_date: str | None,
+                        limit: int = 20) -> list[CarriedAction]:
+        """The actions earlier meetings of this meeting's series (``title``) left open when it met on
+        ``meeting_date`` (open still, or closed at this meeting or a later one): the ``limit`` most
+        recent, oldest first."""
+        if not meeting_date:
             return []
-        rows = self.backend.series_actions([series_key(m.title)])
-        by_id = {r["id"]: r for r in rows}
-        out = []
-        for r in rows:
-            if r["done"] or not r["meeting_date"] or r["meeting_date"] >= m.meeting_date:
-                continue
-            closer = by_id.get(r["closed_by_action_id"]) if r["closed_by_action_id"] is not None else None
-            if closer is not None and closer["meeting_date"] < m.meeting_date:
-                continue  # done before this meeting
-            out.append(CarriedAction(
-                id=r["id"], task=r["task"], status=r["status"], meeting_id=r["meeting_id"],
-                meeting_date=r["meeting_date"],
-                closed_here=closer is not None and closer["meeting_id"] == meeting_id,
-                closed_on=closer["meeting_date"] if closer is not None else None))
-        out.sort(key=lambda c: (c.meeting_date, c.id))
-        return out
+        rows = self.backend.carried_actions(series_key(title), meeting_date, limit)
+        out = [CarriedAction(id=r["id"], task=r["task"], status=r["status"], meeting_id=r["meeting_id"],
+                             meeting_date=r["meeting_date"], closed_here=r["closed_meeting_id"] == meeting_id,
+                             closed_on=r["closed_on"]) for r in rows]
+        return out[::-1]
 
     # ---- simple reads
 

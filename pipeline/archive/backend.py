@@ -89,6 +89,12 @@ class ArchiveBackend(Protocol):
         series (``meetings.series_key``)."""
         ...
 
+    def carried_actions(self, key: str, before: str, limit: int) -> list[Row]:
+        """The actions meetings of series ``key`` held before ``before`` left open then (not done, and not
+        closed by an earlier meeting): id, task, status, meeting_id, meeting_date, closed_meeting_id,
+        closed_on; newest first, at most ``limit``."""
+        ...
+
     def set_closed_by(self, pairs: Sequence[tuple[int, int]]) -> None:
         """Set ``closed_by_action_id`` for each (action id, closing action id)."""
         ...

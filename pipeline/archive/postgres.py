@@ -366,6 +366,14 @@ class PostgresBackend:
             "FROM meetings m JOIN actions a ON a.meeting_id = m.id "
             "WHERE m.series_key = ANY(%s) AND m.meeting_date IS NOT NULL", (list(keys),)).fetchall()
 
+    def carried_actions(self, key: str, before: str, limit: int) -> list[Any]:
+        return self._x(
+            "SELECT a.id, a.task, a.status, m.id AS meeting_id, m.meeting_date, cm.id AS closed_meeting_id, cm.meeting_date AS closed_on "
+            "FROM meetings m JOIN actions a ON a.meeting_id = m.id "
+            "LEFT JOIN actions c ON c.id = a.closed_by_action_id LEFT JOIN meetings cm ON cm.id = c.meeting_id "
+            "WHERE m.series_key = %s AND m.meeting_date < %s AND a.done = 0 AND (cm.meeting_date IS NULL OR cm.meeting_date >= %s) "
+            "ORDER BY m.meeting_date DESC, a.id DESC LIMIT %s", (key, before, before, limit)).fetchall()
+
     def set_closed_by(self, pairs: Sequence[tuple[int, int]]) -> None:
         if pairs:
             with self.conn.cursor() as cur:

@@ -250,6 +250,14 @@ class SQLiteBackend:
                 f"WHERE m.series_key IN ({marks}) AND m.meeting_date IS NOT NULL", chunk).fetchall()
         return out
 
+    def carried_actions(self, key: str, before: str, limit: int) -> list[Any]:
+        return self.conn.execute(
+            "SELECT a.id, a.task, a.status, m.id AS meeting_id, m.meeting_date, cm.id AS closed_meeting_id, cm.meeting_date AS closed_on "
+            "FROM meetings m JOIN actions a ON a.meeting_id = m.id "
+            "LEFT JOIN actions c ON c.id = a.closed_by_action_id LEFT JOIN meetings cm ON cm.id = c.meeting_id "
+            "WHERE m.series_key = ? AND m.meeting_date < ? AND a.done = 0 AND (cm.meeting_date IS NULL OR cm.meeting_date >= ?) "
+            "ORDER BY m.meeting_date DESC, a.id DESC LIMIT ?", (key, before, before, limit)).fetchall()
+
     def set_closed_by(self, pairs: Sequence[tuple[int, int]]) -> None:
         """(action id, id of the later action that closes it) for each pair."""
         self.conn.executemany("UPDATE actions SET closed_by_action_id = ? WHERE id = ?", [(c, a) for a, c in pairs])

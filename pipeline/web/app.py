@@ -146,6 +146,8 @@ class _Archives:
             self._all.clear()
 
 
+CARRIED_SHOWN = 20  # actions carried from earlier meetings listed on a meeting page (the most recent)
+
 def marked(snippet: str | None) -> Markup:
     """A search snippet with its match markers as <mark>, everything else escaped."""
     out: list[Markup | str] = []
@@ -409,9 +411,11 @@ def create_app(config: WebConfig) -> FastAPI:
         entry = index.by_meeting.get(meeting_id)
         renditions = [r for r in entry.renditions if r.meeting_id != meeting_id] if entry else []
         previous, following = index.neighbours(meeting_id)
-        carried = a.carried_actions(meeting_id)
+        carried = a.carried_actions(meeting_id, m.title, m.meeting_date, limit=CARRIED_SHOWN + 1)
+        carried_more = len(carried) > CARRIED_SHOWN  # the most recent are shown
+        carried = carried[-CARRIED_SHOWN:]
         return html("meeting.html", nav="meetings", m=m, d=draft, doc=doc, mid=meeting_id, spans=section_spans,
-                    carried=carried,
+                    carried=carried, carried_more=carried_more,
                     file_name=Path(doc.path).name, file_there=Path(doc.path).is_file(), renditions=renditions,
                     previous=previous, following=following, series=entry.series if entry else "")
 

@@ -929,3 +929,22 @@ def test_a_missing_or_stale_index_is_rebuilt(db, tmp_path: Path, monkeypatch):
     with Archive.open(db) as a:  # unreadable: made again from the table
         assert a.search("", query_vector=q, limit=1)[0].similarity == pytest.approx(1.0)
         assert a._ann[DIM].live == 60
+
+
+def test_actions_carried_to_a_meeting_of_the_series(db):
+    plan = [("2024-01-10", [("Repair the boiler in the hall", None), ("Order new chairs", None)]),
+            ("2024-02-14", [("Boiler in the hall repaired", "Complete")]),
+            ("2024-03-13", [])]
+    with Archive.open(db) as a:
+        for day, acts in plan:
+            m, text = make_meeting(f"/c/hall-{day}.txt", f"Hall committee meeting {day}", day, [("Building", "Talked.")],
+                                   actions=[{"owner": ["Ann"], "task": t, "status": s} for t, s in acts])
+            a.write(tagged(m, text))
+        ids = {d.meeting_date: d.meeting_id for d in a.documents()}
+        feb = a.carried_actions(ids["2024-02-14"], "Hall committee meeting 2024-02-14", "2024-02-14")
+        mar = a.carried_actions(ids["2024-03-13"], "Hall committee meeting 2024-03-13", "2024-03-13")
+        assert sorted((c.task, c.closed_here, c.meeting_date) for c in feb) == [
+            ("Order new chairs", False, "2024-01-10"), ("Repair the boiler in the hall", True, "2024-01-10")]
+        assert [c.task for c in mar] == ["Order new chairs"]
+        assert a.carried_actions(ids["2024-01-10"], "Hall committee meeting 2024-01-10", "2024-01-10") == []
+        assert len(a.carried_actions(ids["2024-02-14"], "Hall committee meeting", "2024-02-14", limit=1)) == 1
