@@ -1193,15 +1193,20 @@ def _vp_text(verb, *, skip: set[int] = frozenset()) -> str:
     return "".join(t.text_with_ws for t in toks).strip()
 
 
+def _as_object(np: str) -> str:
+    """A subject noun phrase put after the verb: 'The pads' -> 'the pads' (a name keeps its capital)."""
+    if np.split()[0] in ("A", "An", "The", "This", "These", "That", "Those", "Our"):
+        return np[0].lower() + np[1:]
+    return np
+
+
 def _passive_task(verb, subj, agent) -> str:
     """'A report will be forwarded to Highways' -> 'forward a report to Highways'."""
     skip = set()
     if agent is not None:
         skip |= {t.i for t in agent.subtree}
     rest = _vp_text(verb, skip=skip)[len(verb.text):].strip()
-    subj_text = verb.doc[subj.left_edge.i:subj.right_edge.i + 1].text
-    if subj_text.split()[0] in ("A", "An", "The", "This", "These", "That", "Those", "Our"):
-        subj_text = subj_text[0].lower() + subj_text[1:]
+    subj_text = _as_object(verb.doc[subj.left_edge.i:subj.right_edge.i + 1].text)
     return f"{verb.lemma_} {subj_text} {rest}".strip()
 
 
@@ -1280,9 +1285,7 @@ def _obligation(tok, sent, owner_ok: "_OwnerCheck") -> tuple[str, list[str]] | N
         if noun.pos_ not in ("NOUN", "PROPN"):
             return None
         inner = {t.i for t in tok.subtree}
-        np = "".join(t.text_with_ws for t in noun.subtree if t.i not in inner).strip()
-        if np.split()[0] in ("A", "An", "The", "This", "These", "That", "Those", "Our"):
-            np = np[0].lower() + np[1:]
+        np = _as_object("".join(t.text_with_ws for t in noun.subtree if t.i not in inner).strip())
         return f"{tok.lemma_} {np} {_vp_text(tok)[len(tok.text):].strip()}".strip(), owners
     else:
         return None
@@ -1317,9 +1320,7 @@ def _needs_doing(need) -> str | None:
         return None
     if not (any(c.dep_ in ("det", "poss", "compound", "amod") for c in subj.children) or subj.tag_ == "NNS"):
         return None
-    np = need.doc[subj.left_edge.i:subj.right_edge.i + 1].text
-    if np.split()[0] in ("A", "An", "The", "This", "These", "That", "Those", "Our"):
-        np = np[0].lower() + np[1:]
+    np = _as_object(need.doc[subj.left_edge.i:subj.right_edge.i + 1].text)
     rest = need.doc[ing.i + 1:_clause_end(need)].text
     return f"{ing.lemma_} {np} {rest}".strip()
 

@@ -74,14 +74,17 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
         d = duedates.normalise_due(t, meeting_date=meeting_date, next_meeting=next_date, day_first=st.day_first)
         return d.due is not None and d.kind != "text" or bool(re.fullmatch(r"(ongoing|tbc|tbd|asap|n/a)\.?", t, re.I))
 
-    notes = {re.sub(r"^the\s+", "", n.lower()): p for p in index.people for n in p.notes}
+    def bare(name: str) -> str:  # "the Governance Manager" ~ "governance manager"
+        return re.sub(r"^the\s+", "", name.lower().strip())
+
+    notes = {bare(n): p for p in index.people for n in p.notes}
 
     def known(name: str) -> bool:
         # an account name written in lower case ('ehuss will follow up') is read as a handle
         r = index.resolve(name, handle=bool(re.fullmatch(r"@?[a-z][a-z0-9_-]{3,24}", name.strip())))
         if r.person is not None or r.ambiguous:
             return True
-        return re.sub(r"^the\s+", "", name.lower().strip()) in notes  # "the Governance Manager"
+        return bare(name) in notes
 
     section_of = _section_lookup(doc, st)
     flat = flattened_table_actions(doc, st, due_of=due_cell, is_due=is_due, known=known)
@@ -94,7 +97,7 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
     found += marker_actions(doc, section_of=section_of, due_of=due_of, known=known, action_blocks=in_regions)
     found += owner_line_actions(doc, section_of=section_of, due_of=due_of, known=known)
     found += assignment_list_actions(parsed, section_of=section_of, due_of=due_of, known=known,
-                                     skip_blocks={i for r in regions for i in r.blocks} | covered,
+                                     skip_blocks=in_regions | covered,
                                      command=lambda t: _is_command(nlp, t))
     covered |= {i for a in found if a.source == "marker" for i in a.covers}
     found += section_actions(doc, st, due_of=due_of, known=known, taken=covered, regions=regions,
@@ -105,10 +108,10 @@ def detect(doc: Document, st: Structure, meeting: Meeting, *, nlp):
     # whom the minutes themselves give work to (an action list, an owner column) is known to the prose
     # readers too, when the attendance list leaves them out ("Cate not here, Innes not here" as the
     # only attendance, and "Daniel - organise posters" in the action list)
-    assigned = {re.sub(r"^the\s+", "", o.lower().strip()) for a in found if a.explicit for o in a.owner}
+    assigned = {bare(o) for a in found if a.explicit for o in a.owner}
 
     def known_or_assigned(name: str) -> bool:
-        return known(name) or re.sub(r"^the\s+", "", name.lower().strip()) in assigned
+        return known(name) or bare(name) in assigned
 
     found += prose_actions(parsed, section_of=section_of, due_of=due_of, known=known_or_assigned,
                            skip_blocks=covered, skip_spans=decision_spans, has_people=bool(index.people))
